@@ -1,0 +1,1 @@
+"""Core: models, opening hours, routing engine, hookspecs and plugin registry."""

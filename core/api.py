@@ -1,0 +1,38 @@
+"""Routing through the installed plugins: the function the CLI and the public API call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from threshold.core.convert import parse_case
+from threshold.core.engine import build_guidance
+from threshold.core.models import Case, Guidance
+from threshold.core.registry import Registry, default_registry
+
+
+def route(
+    case: Case | Mapping[str, object],
+    authority: str,
+    *,
+    registry: Registry | None = None,
+    today: dt.date | None = None,
+) -> Guidance:
+    """Return the guidance for ``case`` (a Case, or a dict as in
+    ``schemas/case.schema.json``) in the authority with id ``authority``.
+
+    Raises:
+        CaseError: the case is not valid (each field named).
+        AuthorityError: the authority is unknown, conflicted or its plugin broken.
+    """
+    registry = registry or default_registry()
+    parsed = case if isinstance(case, Case) else parse_case(case)
+    registered = registry.get(authority)
+    return build_guidance(
+        parsed,
+        registered.authority,
+        lambda c: registry.referral_route(registered, c),
+        plugin=registered.plugin.distribution or registered.plugin.name,
+        plugin_version=registered.plugin.version or "unknown",
+        today=today,
+    )

@@ -1,0 +1,553 @@
+"""The routing engine: one case and one authority in, one guidance out.
+
+Precedence is fixed here, once, for every authority: immediate danger, then
+child protection, then (for a member of the public, or level 3-4) the
+authority's own rule, then levels 2 and 1, then advice. The words of every step
+come from the authority's data, each with its citation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from threshold.core.errors import AuthorityError
+from threshold.core.hours import LONDON, is_open, local_now, next_open
+from threshold.core.models import (
+    PURPOSE_RANK,
+    Authority,
+    AuthorityRef,
+    BankHolidays,
+    Case,
+    Citation,
+    CitationOut,
+    Consent,
+    ConsentAdvice,
+    Contact,
+    ContactAdvice,
+    FollowUp,
+    Guidance,
+    HoursKind,
+    Purpose,
+    Referrer,
+    Route,
+    RouteChoice,
+    Setting,
+    SourceInfo,
+    StepOut,
+    Warning,
+)
+
+FORMAT = "threshold.guidance/1"
+
+DISCLAIMER = (
+    "This is decision support. It supports, and never replaces, your professional "
+    "judgement and your safeguarding lead. If a child is in immediate danger, ring 999."
+)
+
+FOLLOW_UP_HOURS = 48
+
+ReferralRule = Callable[[Case], RouteChoice]
+
+#: Routes an authority's own rule may choose (never the urgent ones: those are the core's).
+AUTHORITY_ROUTES = frozenset(
+    {
+        Route.REQUEST_FOR_SUPPORT,
+        Route.EARLY_HELP_FIRST,
+        Route.VULNERABLE_CHILDRENS_MEETING,
+        Route.ONLINE_REFERRAL,
+        Route.PUBLIC_CONTACT,
+    }
+)
+
+_PLACEHOLDER_PURPOSE = {
+    "child_protection_line": Purpose.CHILD_PROTECTION,
+    "advice_line": Purpose.PROFESSIONAL_ADVICE,
+    "out_of_hours_line": Purpose.OUT_OF_HOURS_ADVICE,
+    "online_referral": Purpose.ONLINE_REFERRAL,
+    "public_line": Purpose.PUBLIC,
+}
+
+
+@attrs.define
+class _Plan:
+    """What the engine has decided so far, before it is turned into output."""
+
+    route: Route
+    summary_key: str
+    steps: list[str]
+    purposes: list[Purpose]
+    contact_ids: list[str] = attrs.field(factory=list)
+    eha_required: bool = False
+    follow_up: bool = False
+    consent_required: bool | None = True
+    consent_keys: list[str] = attrs.field(factory=list)
+    warnings: list[Warning] = attrs.field(factory=list)
+    summary_values: dict[str, str] = attrs.field(factory=dict)
+    advice_line: bool = False
+
+
+def contact_label(contact: Contact) -> str:
+    """A contact as it reads in a sentence: "Call Derbyshire on 01629 533190"."""
+    if contact.phone:
+        return f"{contact.name} on {contact.phone}"
+    if contact.url:
+        return f"the {contact.name} ({contact.url})"
+    return f"the {contact.name}"
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:  # unknown names are caught when data loads
+        return "{" + key + "}"
+
+
+def _fill_values(authority: Authority, case: Case, extra: dict[str, str]) -> _Fill:
+    values = _Fill()
+    for name, purpose in _PLACEHOLDER_PURPOSE.items():
+        found = authority.contacts_for(purpose)
+        values[name] = (
+            " or ".join(contact_label(c) for c in found) if found else "(not stated in the sources)"
+        )
+    values["level"] = str(case.level) if case.level is not None else "not given"
+    values.update(extra)
+    return values
+
+
+def _cite(authority: Authority, citation: Citation) -> CitationOut:
+    document = authority.document(citation.document)
+    return CitationOut(
+        seed=document.seed,
+        section=citation.section,
+        document=document.title,
+        document_date=document.date,
+        quote=citation.quote,
+    )
+
+
+def _cites(authority: Authority, citations: Iterable[Citation]) -> tuple[CitationOut, ...]:
+    return tuple(_cite(authority, c) for c in citations)
+
+
+def _hours_warnings(contact: Contact, when: dt.datetime) -> list[Warning]:
+    hours = contact.hours
+    who = f"{contact.name} ({contact.phone})" if contact.phone else contact.name
+    found = []
+    if hours.kind is HoursKind.UNSTATED and contact.purpose in (
+        Purpose.CHILD_PROTECTION,
+        Purpose.PUBLIC,
+    ):
+        found.append(
+            Warning(
+                "hours-not-stated",
+                f"The sources do not state the hours of {who}; it is listed because they give "
+                "it for this purpose. If you cannot get through and a child is in immediate "
+                "danger, ring 999.",
+            )
+        )
+    elif hours.kind is HoursKind.UNSTATED and contact.phone:
+        found.append(Warning("hours-not-stated", f"The sources do not state the hours of {who}."))
+    if hours.kind is HoursKind.WEEKLY and hours.days is None:
+        found.append(
+            Warning(
+                "days-not-stated",
+                f"The sources say {who} is available {hours.text.split(' (')[0]} but do not "
+                "say on which days.",
+            )
+        )
+    if hours.kind is HoursKind.WEEKLY and hours.bank_holidays is BankHolidays.UNSTATED:
+        found.append(
+            Warning(
+                "bank-holidays-not-stated",
+                f"The sources do not say whether {who} is open on bank holidays.",
+            )
+        )
+    return found
+
+
+def _advise_contact(
+    authority: Authority, contact: Contact, when: dt.datetime, why: str
+) -> ContactAdvice:
+    opening = next_open(contact.hours, when)
+    return ContactAdvice(
+        id=contact.id,
+        name=contact.name,
+        purpose=contact.purpose,
+        phone=contact.phone,
+        url=contact.url,
+        hours=contact.hours.text,
+        open=is_open(contact.hours, when),
+        next_open=opening.isoformat() if opening else None,
+        why=why,
+        citations=_cites(authority, contact.citations),
+        note=contact.note,
+    )
+
+
+_WHY = {
+    Purpose.EMERGENCY: "Immediate danger to a child.",
+    Purpose.CHILD_PROTECTION: "Child protection referrals by phone.",
+    Purpose.PUBLIC: "Concerns from members of the public.",
+    Purpose.PROFESSIONAL_ADVICE: "Advice from a social worker for professionals.",
+    Purpose.OUT_OF_HOURS_ADVICE: "Advice from children's social care out of hours.",
+    Purpose.ONLINE_REFERRAL: "Written referrals and requests for support.",
+    Purpose.INBOX: "Written referrals.",
+    Purpose.MEETING: "Where a completed Early Help Assessment is sent.",
+}
+
+
+# ----------------------------------------------------------------------------- plan
+
+
+def _plan_urgent(case: Case) -> _Plan:
+    if case.immediate_danger:
+        plan = _Plan(
+            Route.EMERGENCY,
+            "emergency",
+            ["call-999", "call-child-protection-line-after-999"],
+            [Purpose.EMERGENCY, Purpose.CHILD_PROTECTION, Purpose.ONLINE_REFERRAL],
+        )
+    else:
+        plan = _Plan(
+            Route.CHILD_PROTECTION,
+            "child-protection",
+            ["call-child-protection-line"],
+            [Purpose.CHILD_PROTECTION, Purpose.ONLINE_REFERRAL],
+        )
+    if case.non_mobile_baby_bruising:
+        plan.steps.append("keeping-babies-safe")
+    plan.steps += [
+        "discuss-with-lead-without-delay",
+        "talk-with-family-unless-risk",
+        "follow-up-in-writing",
+        "no-eha-needed",
+    ]
+    plan.follow_up = True
+    plan.consent_required = False
+    plan.consent_keys = ["urgent"]
+    if case.consent is Consent.REFUSED:
+        plan.consent_keys.append("refused-share-anyway")
+    elif case.consent is Consent.UNSAFE_TO_SEEK:
+        plan.consent_keys.append("unsafe-to-seek")
+    if case.referrer is Referrer.PUBLIC:
+        plan.warnings.append(
+            Warning(
+                "written-follow-up-for-professionals",
+                "The 48-hour written follow-up is a duty the sources give to professionals; as a "
+                "member of the public, make the phone call and tell the call handler what you know.",
+            )
+        )
+    return plan
+
+
+def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
+    choice = rule(case)
+    if choice.route not in AUTHORITY_ROUTES:
+        raise AuthorityError(
+            authority.id,
+            f"the {authority.id} rule chose route {choice.route.value!r}, which only the core "
+            "may choose",
+        )
+    plan = _Plan(
+        choice.route,
+        choice.summary or choice.route.value,
+        [],
+        [],
+        contact_ids=list(choice.contacts),
+        eha_required=choice.eha_required,
+        warnings=list(choice.warnings),
+        summary_values=dict(choice.summary_values),
+    )
+    if choice.route is Route.PUBLIC_CONTACT:
+        plan.steps = list(choice.steps)
+        plan.consent_required = False
+        plan.consent_keys = ["public"]
+        return plan
+    plan.steps = ["level3-discuss", *choice.steps]
+    plan.consent_keys = ["specialist" if case.level == 4 else "early-help"]
+    if case.setting is Setting.TIME_LIMITED:
+        plan.steps.insert(0, "time-limited-higher-level")
+        plan.contact_ids += [
+            c.id
+            for p in (Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE)
+            for c in authority.contacts_for(p)
+        ]
+        plan.warnings.append(
+            Warning(
+                "time-limited-higher-level",
+                "The threshold document describes time-limited settings only for level 2 "
+                "needs; it does not say how they refer at level 3 or 4. Seek advice before "
+                "relying on this route.",
+            )
+        )
+    if choice.eha_required and choice.route is not Route.EARLY_HELP_FIRST:
+        plan.consent_keys.append("eha-in-writing")
+    return plan
+
+
+def _plan_early_help(case: Case) -> _Plan:
+    if case.setting is Setting.TIME_LIMITED:
+        plan = _Plan(
+            Route.EARLY_HELP,
+            "early-help-time-limited",
+            [
+                "time-limited-seek-advice",
+                "time-limited-share",
+                "time-limited-signpost",
+                "time-limited-professional-line",
+                "time-limited-record",
+                "time-limited-secure-transmission",
+            ],
+            [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE],
+        )
+        plan.consent_keys = ["early-help"]
+    else:
+        plan = _Plan(
+            Route.EARLY_HELP,
+            "early-help",
+            [
+                "early-help-discuss",
+                "early-help-eha",
+                "early-help-taf",
+                "early-help-share",
+                "early-help-escalate",
+            ],
+            [],
+        )
+        plan.consent_keys = ["early-help", "eha-in-writing"]
+    return plan
+
+
+def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
+    if case.immediate_danger or case.child_protection:
+        plan = _plan_urgent(case)
+    elif case.referrer is Referrer.PUBLIC or case.level in (3, 4):
+        plan = _plan_referral(case, authority, rule)
+    elif case.level == 2:
+        plan = _plan_early_help(case)
+    elif case.level == 1:
+        plan = _Plan(
+            Route.UNIVERSAL,
+            "universal",
+            ["universal-own-agency", "universal-consider-with-family", "universal-tools"],
+            [],
+            consent_required=False,
+            consent_keys=["universal"],
+        )
+    else:
+        plan = _Plan(
+            Route.ADVICE,
+            "advice",
+            ["advice-safeguarding-lead", "advice-read-threshold", "advice-line"],
+            [Purpose.PROFESSIONAL_ADVICE],
+            consent_required=False,
+            consent_keys=[],
+            advice_line=True,
+        )
+    _add_case_extras(case, authority, plan)
+    return plan
+
+
+def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
+    plan.steps += list(authority.extra_steps.get(plan.route.value, ()))
+    if case.consent is Consent.REFUSED and plan.route in (
+        Route.EARLY_HELP,
+        Route.REQUEST_FOR_SUPPORT,
+        Route.EARLY_HELP_FIRST,
+        Route.VULNERABLE_CHILDRENS_MEETING,
+        Route.ONLINE_REFERRAL,
+    ):
+        plan.consent_keys.append("refused-review" if case.level in (2, 3) else "refused-share-anyway")
+    elif plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE) and (
+        case.consent is Consent.UNSAFE_TO_SEEK
+        or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
+    ):
+        plan.consent_keys.append(case.consent.value)
+    if case.unborn:
+        plan.steps.append("pre-birth-protocol")
+    if case.advice and not plan.advice_line:
+        if case.referrer is Referrer.PUBLIC:
+            plan.warnings.append(
+                Warning(
+                    "advice-line-for-professionals",
+                    "The professional advice lines in the sources are for practitioners, not "
+                    "members of the public.",
+                )
+            )
+        else:
+            plan.advice_line = True
+            plan.steps.append("advice-line")
+            plan.purposes.append(Purpose.PROFESSIONAL_ADVICE)
+    if plan.advice_line:
+        plan.steps += list(authority.extra_steps.get("advice-line", ()))
+        if "advice-line" in authority.consent:
+            plan.consent_keys.append("advice-line")
+        else:
+            if plan.route is Route.ADVICE:
+                plan.consent_required = None
+            names = ", ".join(c.name for c in authority.contacts_for(Purpose.PROFESSIONAL_ADVICE))
+            plan.warnings.append(
+                Warning(
+                    "advice-line-consent-not-stated",
+                    f"The sources do not say whether you need consent to discuss a case with "
+                    f"the {names}.",
+                )
+            )
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def build_guidance(
+    case: Case,
+    authority: Authority,
+    rule: ReferralRule,
+    *,
+    plugin: str,
+    plugin_version: str,
+    today: dt.date | None = None,
+) -> Guidance:
+    """Return the guidance for ``case`` in ``authority``.
+
+    ``rule`` is the authority's own rule for non-urgent referrals (level 3-4 and
+    the public); the core decides everything else. ``today`` (for the data
+    review check) defaults to the current date in Europe/London.
+
+    Raises:
+        AuthorityError: the rule failed, or the data lacks a step or contact the
+            route needs. Callers show the urgent advice with the error.
+    """
+    when = case.at or local_now()
+    plan = _plan(case, authority, rule)
+    try:
+        return _render(case, authority, plan, when, plugin, plugin_version, today)
+    except KeyError as exc:
+        raise AuthorityError(
+            authority.id, f"the {authority.id} data has no {exc.args[0]!r}, which this route needs"
+        ) from None
+
+
+def _render(
+    case: Case,
+    authority: Authority,
+    plan: _Plan,
+    when: dt.datetime,
+    plugin: str,
+    plugin_version: str,
+    today: dt.date | None,
+) -> Guidance:
+    fill = _fill_values(authority, case, plan.summary_values)
+
+    steps = []
+    for order, step_id in enumerate(_dedupe(plan.steps), start=1):
+        text = authority.steps[step_id]
+        steps.append(
+            StepOut(
+                order=order,
+                id=step_id,
+                action=text.action.format_map(fill),
+                reason=text.reason.format_map(fill),
+                citations=_cites(authority, text.citations),
+            )
+        )
+
+    chosen: list[Contact] = [c for p in plan.purposes for c in authority.contacts_for(p)]
+    chosen += [authority.contact(i) for i in plan.contact_ids]
+    unique = {c.id: c for c in chosen}
+    ordered = sorted(unique.values(), key=lambda c: PURPOSE_RANK[c.purpose])
+    contacts = tuple(_advise_contact(authority, c, when, _WHY[c.purpose]) for c in ordered)
+    urgent = tuple(
+        _advise_contact(authority, c, when, _WHY[c.purpose])
+        for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
+        for c in authority.contacts_for(p)
+    )
+
+    consent_texts = [authority.consent[k] for k in _dedupe(plan.consent_keys)]
+    consent = ConsentAdvice(
+        status=case.consent,
+        required=plan.consent_required,
+        guidance=tuple(t.guidance for t in consent_texts),
+        record=tuple(_dedupe(r for t in consent_texts for r in t.record)),
+        citations=tuple(c for t in consent_texts for c in _cites(authority, t.citations)),
+    )
+
+    record = authority.record_keeping
+    record_keeping = tuple(_dedupe([record.always, record.conversations, *consent.record]))
+
+    warnings = list(plan.warnings)
+    for contact in ordered:
+        warnings += _hours_warnings(contact, when)
+    today = today or dt.datetime.now(LONDON).date()
+    if today > dt.date.fromisoformat(authority.review_due):
+        warnings.insert(
+            0,
+            Warning(
+                "review-overdue",
+                f"Check these numbers: the {authority.name} information was due for review on "
+                f"{authority.review_due} and has not been re-checked since.",
+            ),
+        )
+
+    follow_up = None
+    if plan.follow_up:
+        follow_up = FollowUp(
+            within_hours=FOLLOW_UP_HOURS,
+            how=authority.steps["follow-up-in-writing"].action.format_map(fill),
+        )
+
+    level_citations = authority.level(case.level).citations if case.level is not None else ()
+    citations = _dedupe_citations(
+        [
+            *_cites(authority, level_citations),
+            *(c for s in steps for c in s.citations),
+            *(c for a in contacts for c in a.citations),
+            *consent.citations,
+            *_cites(authority, record.citations),
+        ]
+    )
+    policy = authority.document(authority.policy_document)
+    return Guidance(
+        format=FORMAT,
+        at=when.isoformat(),
+        source=SourceInfo(
+            plugin=plugin,
+            plugin_version=plugin_version,
+            document=policy.title,
+            document_date=policy.date,
+            data_reviewed=authority.reviewed,
+            data_review_due=authority.review_due,
+        ),
+        authority=AuthorityRef(authority.id, authority.name),
+        level=case.level,
+        level_name=authority.level(case.level).name if case.level is not None else None,
+        route=plan.route,
+        summary=authority.route_summaries[plan.summary_key].format_map(fill),
+        eha_required=plan.eha_required,
+        contacts=contacts,
+        urgent_contacts=urgent,
+        follow_up=follow_up,
+        consent=consent,
+        steps=tuple(steps),
+        record_keeping=record_keeping,
+        citations=citations,
+        warnings=tuple(_dedupe_warnings(warnings)),
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...]:
+    seen: dict[tuple[str, str], CitationOut] = {}
+    for citation in citations:
+        key = (citation.seed, citation.section)
+        if key not in seen:
+            seen[key] = attrs.evolve(citation, quote=None)
+    return tuple(seen.values())
+
+
+def _dedupe_warnings(warnings: Iterable[Warning]) -> list[Warning]:
+    return list({(w.code, w.message): w for w in warnings}.values())

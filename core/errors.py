@@ -1,0 +1,50 @@
+"""Typed errors. Each carries field paths, so a message can name what is wrong."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class FieldError:
+    """One problem with one field.
+
+    Attributes:
+        path: The field, as a dotted path from the document root ("level", "contacts[2].phone").
+        message: What is wrong and what is expected.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ThresholdError(Exception):
+    """Base class of every error threshold raises on purpose."""
+
+
+class CaseError(ThresholdError, ValueError):
+    """A case (the input to routing) is not valid. ``errors`` lists each field."""
+
+    def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class DataError(ThresholdError):
+    """An authority's data file is not valid: names the file, field and expectation."""
+
+    def __init__(self, source: str, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
+        self.source = source
+        self.errors = tuple(errors)
+        super().__init__(f"{source}: " + "; ".join(str(e) for e in self.errors))
+
+
+class AuthorityError(ThresholdError):
+    """An authority is unknown, or its plugin is broken. The message says which and why."""
+
+    def __init__(self, authority_id: str, message: str) -> None:
+        self.authority_id = authority_id
+        super().__init__(message)

@@ -1,0 +1,34 @@
+"""The hooks an authority plugin can implement. One docstring per hook.
+
+A plugin is a module of ``@hookimpl`` functions, registered through the
+``threshold`` entry-point group. Hooks are named ``threshold_*``; a plugin that
+implements a hook not listed here is rejected when it is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pluggy
+
+from threshold.core.models import Authority, Case, RouteChoice
+
+PROJECT = "threshold"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
+    """Register the authorities this plugin supplies: call ``register(authority)``
+    once for each, with an :class:`~threshold.core.models.Authority` loaded from
+    the plugin's data files (see :func:`threshold.core.data.load_authority`)."""
+
+
+@hookspec(firstresult=True)
+def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+    """Choose the route for a concern that is not urgent (no immediate danger, no
+    child protection) at level 3 or 4, or raised by a member of the public, for an
+    authority this plugin registered. Return None for other plugins' authorities.
+    The core handles 999, child protection, levels 1-2, advice and consent."""

@@ -1,0 +1,149 @@
+"""Opening hours in Europe/London, with England's bank holidays.
+
+A contact is *known* to be open only when its source says so. Where the source
+does not state the days, or what happens on a bank holiday, the answer is
+``None`` ("the source does not say"), never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from threshold.core.models import BankHolidays, HoursKind, OpeningHours
+
+LONDON = ZoneInfo("Europe/London")
+
+#: How far ahead :func:`next_open` looks. Bank holidays never close a weekday
+#: line for more than four days in a row in England, so three weeks is ample.
+_LOOKAHEAD_DAYS = 21
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@lru_cache(maxsize=64)
+def _england_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def bank_holiday(day: dt.date) -> str | None:
+    """Return the name of England's bank holiday on ``day``, or None.
+
+    Uses the ``holidays`` package with subdivision ENG, so substitute days
+    ("Christmas Day (observed)") are included and Scottish or Northern Irish
+    holidays are not.
+    """
+    name = _england_holidays(day.year).get(day)
+    return None if name is None else str(name)
+
+
+def _clock(text: str) -> dt.time:
+    hour, minute = text.split(":")
+    return dt.time(int(hour), int(minute))
+
+
+def _known_open_on(hours: OpeningHours, day: dt.date) -> bool | None:
+    """Whether the contact opens at all on ``day`` (True / False / None = not stated)."""
+    if hours.days is None:
+        return None
+    if day.weekday() not in hours.days:
+        return False
+    if bank_holiday(day) is not None:
+        if hours.bank_holidays is BankHolidays.CLOSED:
+            return False
+        if hours.bank_holidays is BankHolidays.UNSTATED:
+            return None
+    return True
+
+
+def is_open(hours: OpeningHours, when: dt.datetime) -> bool | None:
+    """Return whether the contact is open at ``when`` (an aware datetime).
+
+    True or False where the source settles it; None where it does not (no hours
+    stated, days not stated, or a bank holiday the source does not mention).
+    """
+    if hours.kind is HoursKind.ALWAYS:
+        return True
+    if hours.kind is HoursKind.UNSTATED:
+        return None
+    local = when.astimezone(LONDON)
+    assert hours.opens is not None and hours.closes is not None
+    if not _clock(hours.opens) <= local.time() < _clock(hours.closes):
+        return False
+    return _known_open_on(hours, local.date())
+
+
+def next_open(hours: OpeningHours, when: dt.datetime) -> dt.datetime | None:
+    """Return the next time at or after ``when`` that the contact is known to open.
+
+    None when it is open now, or when no future opening is known from the
+    source (hours or days not stated). The result is in Europe/London time, so
+    clock changes are applied.
+    """
+    if hours.kind is not HoursKind.WEEKLY or hours.days is None:
+        return None
+    if is_open(hours, when) is True:
+        return None
+    assert hours.opens is not None
+    opens = _clock(hours.opens)
+    local = when.astimezone(LONDON)
+    for offset in range(_LOOKAHEAD_DAYS):
+        day = local.date() + dt.timedelta(days=offset)
+        candidate = dt.datetime.combine(day, opens, tzinfo=LONDON)
+        if candidate < local:
+            continue
+        if _known_open_on(hours, day) is True:
+            return candidate
+    return None
+
+
+def local_now() -> dt.datetime:
+    """Return the current time in Europe/London."""
+    return dt.datetime.now(LONDON)
+
+
+def parse_local(text: str) -> dt.datetime:
+    """Parse an ISO 8601 date-time; one without an offset is Europe/London time.
+
+    Raises ValueError with a message saying what is expected, including for a
+    local time that does not exist (clocks go forward) or happens twice (clocks
+    go back) in Europe/London, since either would be a guess.
+    """
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            "expected an ISO 8601 date-time such as 2026-11-23T14:30 or "
+            "2026-11-23T14:30:00+00:00"
+        ) from None
+    if parsed.tzinfo is not None:
+        return parsed
+    first = parsed.replace(tzinfo=LONDON, fold=0)
+    second = parsed.replace(tzinfo=LONDON, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        round_trip = first.astimezone(dt.UTC).astimezone(LONDON).replace(tzinfo=None)
+        if round_trip == parsed:
+            raise ValueError(
+                f"{text} happens twice in Europe/London (the clocks go back); "
+                "give a UTC offset, such as +01:00 or +00:00"
+            )
+        raise ValueError(
+            f"{text} does not exist in Europe/London (the clocks go forward); "
+            "give a UTC offset or a real local time"
+        )
+    return first
+
+
+def describe_days(days: tuple[int, ...] | None) -> str:
+    """Return the days in words: "Monday to Friday", or "days not stated"."""
+    if days is None:
+        return "days not stated"
+    if not days:
+        return "no days"
+    ordered = sorted(days)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
+        return f"{DAY_NAMES[ordered[0]]} to {DAY_NAMES[ordered[-1]]}"
+    return ", ".join(DAY_NAMES[d] for d in ordered)

@@ -1,0 +1,91 @@
+"""Guidance as text, Markdown, HTML (Jinja2, autoescaped) or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from threshold import templates
+
+from threshold.core.convert import to_dict
+from threshold.core.models import Guidance
+
+FORMATS = ("text", "markdown", "html", "json")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def markdown_escape(value: object) -> str:
+    """Escape text so Markdown shows it literally (no links, HTML or emphasis)."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _open_text(is_open: bool | None) -> str:
+    if is_open is True:
+        return "open now"
+    if is_open is False:
+        return "closed now"
+    return "open now: not stated in the sources"
+
+
+ROUTE_TITLES = {
+    "emergency": "Emergency: ring 999",
+    "child-protection": "Child protection referral",
+    "request-for-support": "Request for support",
+    "early-help-first": "Early Help Assessment first",
+    "vulnerable-childrens-meeting": "Vulnerable Children's Meeting",
+    "online-referral": "Online referral",
+    "early-help": "Early help",
+    "universal": "Universal services",
+    "public-contact": "Member of the public",
+    "advice": "Advice first",
+}
+
+
+def human_time(value: str | None) -> str:
+    """An ISO date-time as a person reads it, in Europe/London time."""
+    if not value:
+        return ""
+    from threshold.core.hours import LONDON
+
+    moment = dt.datetime.fromisoformat(value).astimezone(LONDON)
+    return moment.strftime("%A %-d %B %Y, %H:%M (UK time)")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment for the shared templates (HTML autoescaped)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(templates.__file__).parent)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_escape
+    env.filters["open_text"] = _open_text
+    env.filters["when"] = human_time
+    env.filters["route_title"] = lambda route: ROUTE_TITLES.get(route, route)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one of the shared templates with ``context``."""
+    return environment().get_template(template).render(**context)
+
+
+def render_guidance(guidance: Guidance, fmt: str) -> str:
+    """Return ``guidance`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    data = to_dict(guidance)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    template = {"text": "guidance.txt.j2", "markdown": "guidance.md.j2", "html": "guidance.html.j2"}
+    return render(template[fmt], g=data)

@@ -1,0 +1,74 @@
+"""The step, consent and summary ids the core engine uses, and the placeholders
+it fills. An authority's data must define every one of these (checked on load)."""
+
+from __future__ import annotations
+
+#: Steps of the partnership-wide routes, which the core builds.
+CORE_STEPS = frozenset(
+    {
+        "call-999",
+        "call-child-protection-line",
+        "call-child-protection-line-after-999",
+        "discuss-with-lead-without-delay",
+        "talk-with-family-unless-risk",
+        "follow-up-in-writing",
+        "no-eha-needed",
+        "keeping-babies-safe",
+        "pre-birth-protocol",
+        "universal-own-agency",
+        "universal-consider-with-family",
+        "universal-tools",
+        "early-help-discuss",
+        "early-help-eha",
+        "early-help-taf",
+        "early-help-share",
+        "early-help-escalate",
+        "time-limited-seek-advice",
+        "time-limited-share",
+        "time-limited-signpost",
+        "time-limited-professional-line",
+        "time-limited-record",
+        "time-limited-secure-transmission",
+        "time-limited-higher-level",
+        "level3-discuss",
+        "advice-safeguarding-lead",
+        "advice-read-threshold",
+        "advice-line",
+    }
+)
+
+#: Consent situations the core uses.
+CORE_CONSENT = frozenset(
+    {
+        "urgent",
+        "unsafe-to-seek",
+        "refused-share-anyway",
+        "early-help",
+        "refused-review",
+        "not-sought",
+        "given",
+        "eha-in-writing",
+        "specialist",
+        "universal",
+        "public",
+    }
+)
+
+#: Route summaries the core uses.
+CORE_SUMMARIES = frozenset(
+    {"emergency", "child-protection", "early-help", "early-help-time-limited", "universal", "advice"}
+)
+
+#: Placeholders a step or summary may use, filled from the authority's contacts
+#: (by purpose) or from the case.
+PLACEHOLDERS = frozenset(
+    {
+        "child_protection_line",
+        "advice_line",
+        "out_of_hours_line",
+        "online_referral",
+        "public_line",
+        "level",
+        "why",
+    }
+)

@@ -1,0 +1,14 @@
+"""Shared data of the Derby and Derbyshire Safeguarding Children Partnership (DDSCP)
+threshold document, used by both the Derbyshire and the Derby City plugins.
+
+This package registers no hooks itself: it is data the two authority plugins load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Levels, partnership-wide steps, consent texts and the 999 contact.
+PARTNERSHIP_DATA = Path(__file__).with_name("partnership.toml")
+#: Appendix 2 threshold indicators.
+INDICATORS_DATA = Path(__file__).with_name("indicators.json")

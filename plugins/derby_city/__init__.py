@@ -1,0 +1,71 @@
+"""Derby City Council: a built-in authority plugin.
+
+Data in ``authority.toml`` (after the shared DDSCP partnership file); one small
+rule for non-urgent referrals. A completed Early Help Assessment goes to the
+locality Vulnerable Children's Meeting; otherwise the online referral system is
+used (threshold document, section 5). The sources give no route for members of
+the public in Derby City, and the guidance says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from threshold.core.data import load_authority
+from threshold.core.hookspecs import hookimpl
+from threshold.core.models import (
+    Authority,
+    Case,
+    EarlyHelpAssessment,
+    Referrer,
+    Route,
+    RouteChoice,
+    Warning,
+)
+from threshold.plugins.ddscp import PARTNERSHIP_DATA
+
+AUTHORITY_ID = "derby_city"
+DATA = Path(__file__).with_name("authority.toml")
+
+
+@cache
+def authority() -> Authority:
+    """Return Derby City's data, loaded and validated once."""
+    return load_authority([PARTNERSHIP_DATA, DATA])
+
+
+@hookimpl
+def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
+    """Register Derby City."""
+    register(authority())
+
+
+@hookimpl
+def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+    """Derby City's rule for the public and for level 3-4 referrals."""
+    if authority.id != AUTHORITY_ID:
+        return None
+    if case.referrer is Referrer.PUBLIC:
+        return RouteChoice(
+            Route.PUBLIC_CONTACT,
+            False,
+            ("public-derby-city",),
+            ("emergency-999", "initial-response-team"),
+            warnings=(Warning("source-silent", authority.silences["public-route"]),),
+        )
+    if case.early_help_assessment is EarlyHelpAssessment.COMPLETED:
+        return RouteChoice(
+            Route.VULNERABLE_CHILDRENS_MEETING,
+            True,
+            ("vcm-send-eha",),
+            ("locality-vcm",),
+            warnings=(Warning("source-silent", authority.silences["vcm-contacts"]),),
+        )
+    return RouteChoice(
+        Route.ONLINE_REFERRAL,
+        False,
+        ("online-referral-make",),
+        ("online-referral-system",),
+    )

@@ -1,0 +1,1 @@
+"""threshold: children's-safeguarding threshold documents as software."""
