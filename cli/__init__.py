@@ -29,7 +29,7 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.code = exit_code
 
 
 def _one_line(text: str) -> str:
@@ -48,7 +48,11 @@ def _urgent_hint(raw: object, authority_id: str | None) -> str:
         line = _child_protection_line(authority_id)
         hints.append(
             "significant harm was reported: "
-            + (f"ring {line} now" if line else "ring your local authority's child protection line now")
+            + (
+                f"ring {line} now"
+                if line
+                else "ring your local authority's child protection line now"
+            )
         )
     return (" — " + "; ".join(hints) + ".") if hints else ""
 
@@ -87,7 +91,7 @@ def _read_case_source(source: str) -> object:
     except json.JSONDecodeError as exc:
         raise Failure(
             f"--case: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "expected a JSON object such as {\"level\": 3}"
+            'expected a JSON object such as {"level": 3}'
         ) from None
     except RecursionError:
         raise Failure("--case: JSON nested too deeply; expected a flat JSON object") from None
@@ -113,19 +117,41 @@ def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add one option per case field (for hand use) to a command."""
     options = [
         click.option("--level", type=int, default=None, help="Level of need, 1 to 4."),
-        click.option("--immediate-danger", is_flag=True, default=None, help="Child in immediate danger."),
-        click.option("--significant-harm", is_flag=True, default=None,
-                     help="Suffering or likely to suffer significant harm."),
-        click.option("--non-mobile-baby-bruising", is_flag=True, default=None,
-                     help="Bruising on a non-mobile baby."),
-        click.option("--eha", "early_help_assessment", default=None,
-                     help="Early Help Assessment: completed, none or declined."),
-        click.option("--sudden-escalation", is_flag=True, default=None, help="Needs escalated suddenly."),
-        click.option("--consent", default=None, help="given, refused, not-sought or unsafe-to-seek."),
+        click.option(
+            "--immediate-danger", is_flag=True, default=None, help="Child in immediate danger."
+        ),
+        click.option(
+            "--significant-harm",
+            is_flag=True,
+            default=None,
+            help="Suffering or likely to suffer significant harm.",
+        ),
+        click.option(
+            "--non-mobile-baby-bruising",
+            is_flag=True,
+            default=None,
+            help="Bruising on a non-mobile baby.",
+        ),
+        click.option(
+            "--eha",
+            "early_help_assessment",
+            default=None,
+            help="Early Help Assessment: completed, none or declined.",
+        ),
+        click.option(
+            "--sudden-escalation", is_flag=True, default=None, help="Needs escalated suddenly."
+        ),
+        click.option(
+            "--consent", default=None, help="given, refused, not-sought or unsafe-to-seek."
+        ),
         click.option("--referrer", default=None, help="professional or public."),
-        click.option("--setting", default=None, help="time-limited (ED, urgent care, OOH GP, NHS 111)."),
+        click.option(
+            "--setting", default=None, help="time-limited (ED, urgent care, OOH GP, NHS 111)."
+        ),
         click.option("--unborn", is_flag=True, default=None, help="Concern about an unborn baby."),
-        click.option("--advice", is_flag=True, default=None, help="Talk it through with a social worker."),
+        click.option(
+            "--advice", is_flag=True, default=None, help="Talk it through with a social worker."
+        ),
         click.option("--at", default=None, help="When, ISO 8601; no offset means Europe/London."),
     ]
     for option in reversed(options):
@@ -139,7 +165,9 @@ def gather_case(case_source: str | None, flags: dict[str, Any]) -> object:
     if case_source is not None:
         if given:
             names = ", ".join("--" + k.replace("_", "-") for k in sorted(given))
-            raise Failure(f"use either --case or the field options, not both (got --case and {names})")
+            raise Failure(
+                f"use either --case or the field options, not both (got --case and {names})"
+            )
         return _read_case_source(case_source)
     return given
 
@@ -156,10 +184,19 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--authority", "authority_id", required=True, help="Authority id (see `threshold authorities`).")
-@click.option("--case", "case_source", default=None, help="Case JSON file, or - for standard input.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--authority", "authority_id", required=True, help="Authority id (see `threshold authorities`)."
+)
+@click.option(
+    "--case", "case_source", default=None, help="Case JSON file, or - for standard input."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html", "json"]),
+    default="text",
+    show_default=True,
+)
 @case_options
 def route(authority_id: str, case_source: str | None, fmt: str, **flags: Any) -> None:
     """Route a concern: the steps in order, who to contact now, consent and records."""
@@ -179,7 +216,9 @@ def route(authority_id: str, case_source: str | None, fmt: str, **flags: Any) ->
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def authorities(fmt: str) -> None:
     """List the installed authorities, their plugins and data dates, and any broken plugin."""
     from threshold.core.registry import default_registry
@@ -203,9 +242,13 @@ def authorities(fmt: str) -> None:
                 "data_review_due": authority.review_due,
             }
         )
-    problems = [{"plugin": name, "status": "broken", "error": error} for name, error in registry.problems()]
+    problems = [
+        {"plugin": name, "status": "broken", "error": error} for name, error in registry.problems()
+    ]
     if fmt == "json":
-        click.echo(json.dumps({"authorities": rows, "broken": problems}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps({"authorities": rows, "broken": problems}, indent=2, ensure_ascii=False)
+        )
         return
     for row in rows:
         click.echo(f"{row['id']}: {row['name']}")
@@ -228,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="threshold", standalone_mode=False)
     except Failure as exc:
-        _fail(exc.format_message(), exc.exit_code)
+        _fail(exc.format_message(), exc.code)
     except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
         click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -245,5 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # never a traceback for a practitioner
         if os.environ.get("THRESHOLD_DEBUG"):
             raise
-        _fail(f"internal error ({type(exc).__name__}); {NATIONAL_URGENT} "
-              "Set THRESHOLD_DEBUG=1 to see the details.", EXIT_BROKEN_PLUGIN)
+        _fail(
+            f"internal error ({type(exc).__name__}); {NATIONAL_URGENT} "
+            "Set THRESHOLD_DEBUG=1 to see the details.",
+            EXIT_BROKEN_PLUGIN,
+        )

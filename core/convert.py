@@ -40,10 +40,20 @@ def parse_case(data: object) -> Case:
         CaseError: with one FieldError per problem, each naming the field and
             what is expected.
     """
+    if not isinstance(data, Mapping):
+        from threshold.core.schemas import describe_value
+
+        raise CaseError(
+            [
+                FieldError(
+                    "case",
+                    f'got {describe_value(data)}; expected a JSON object such as {{"level": 3}}',
+                )
+            ]
+        )
     errors = validate("case", data)
     if errors:
         raise CaseError(errors)
-    assert isinstance(data, Mapping)
     values = dict(data)
     at = values.pop("at", None)
     try:

@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import cattrs
+from jsonschema import Draft202012Validator
 
 from threshold.core.convert import converter
 from threshold.core.errors import DataError, FieldError
 from threshold.core.hours import DAY_NAMES
 from threshold.core.models import Authority
 from threshold.core.schemas import field_errors, schema, validator
-
-from jsonschema import Draft202012Validator
 
 
 def read_data_file(path: Path) -> dict[str, Any]:
@@ -33,15 +32,15 @@ def read_data_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(str(path), [FieldError("", f"cannot read: {exc}")]) from None
     try:
-        if path.suffix == ".json":
-            loaded = json.loads(text)
-        else:
-            loaded = tomllib.loads(text)
+        loaded = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(str(path), [FieldError("", f"not valid {path.suffix[1:].upper()}: {exc}")]) from None
+        raise DataError(
+            str(path), [FieldError("", f"not valid {path.suffix[1:].upper()}: {exc}")]
+        ) from None
     if not isinstance(loaded, dict):
         raise DataError(str(path), [FieldError("", "expected an object at the top level")])
-    return _plain(loaded)
+    plain: dict[str, Any] = _plain(loaded)
+    return plain
 
 
 def _plain(value: Any) -> Any:
@@ -105,8 +104,11 @@ def check_references(data: dict[str, Any]) -> list[FieldError]:
         if isinstance(value, dict):
             if "document" in value and "section" in value and value["document"] not in documents:
                 errors.append(
-                    FieldError(f"{path}.document", f"unknown document {value['document']!r}; "
-                               f"expected one of: {', '.join(sorted(documents))}")
+                    FieldError(
+                        f"{path}.document",
+                        f"unknown document {value['document']!r}; "
+                        f"expected one of: {', '.join(sorted(documents))}",
+                    )
                 )
             for key, sub in value.items():
                 walk(sub, f"{path}.{key}" if path else key)
@@ -123,12 +125,16 @@ def check_references(data: dict[str, Any]) -> list[FieldError]:
             seen.add(item["id"])
     numbers = sorted(level["number"] for level in data.get("levels", []))
     if numbers != [1, 2, 3, 4]:
-        errors.append(FieldError("levels", f"expected levels 1, 2, 3 and 4 once each; got {numbers}"))
+        errors.append(
+            FieldError("levels", f"expected levels 1, 2, 3 and 4 once each; got {numbers}")
+        )
     steps = set(data.get("steps", {}))
     for route, ids in data.get("extra_steps", {}).items():
         for index, step_id in enumerate(ids):
             if step_id not in steps:
-                errors.append(FieldError(f"extra_steps.{route}[{index}]", f"unknown step {step_id!r}"))
+                errors.append(
+                    FieldError(f"extra_steps.{route}[{index}]", f"unknown step {step_id!r}")
+                )
     errors.extend(_check_vocabulary(data))
     return errors
 
@@ -140,12 +146,18 @@ def _check_vocabulary(data: dict[str, Any]) -> list[FieldError]:
     from threshold.core.vocabulary import CORE_CONSENT, CORE_STEPS, CORE_SUMMARIES, PLACEHOLDERS
 
     errors = []
-    for key, needed in (("steps", CORE_STEPS), ("consent", CORE_CONSENT),
-                        ("route_summaries", CORE_SUMMARIES)):
+    for key, needed in (
+        ("steps", CORE_STEPS),
+        ("consent", CORE_CONSENT),
+        ("route_summaries", CORE_SUMMARIES),
+    ):
         for missing in sorted(needed - set(data.get(key, {}))):
             errors.append(FieldError(f"{key}.{missing}", "missing; the core engine uses it"))
-    texts = [(f"steps.{k}.{f}", v[f]) for k, v in data.get("steps", {}).items()
-             for f in ("action", "reason")]
+    texts = [
+        (f"steps.{k}.{f}", v[f])
+        for k, v in data.get("steps", {}).items()
+        for f in ("action", "reason")
+    ]
     texts += [(f"route_summaries.{k}", v) for k, v in data.get("route_summaries", {}).items()]
     for path, text in texts:
         try:
@@ -154,8 +166,13 @@ def _check_vocabulary(data: dict[str, Any]) -> list[FieldError]:
             errors.append(FieldError(path, f"bad placeholder: {exc}"))
             continue
         for name in sorted(names - PLACEHOLDERS):
-            errors.append(FieldError(path, f"unknown placeholder {{{name}}}; expected one of: "
-                                     + ", ".join(sorted(PLACEHOLDERS))))
+            errors.append(
+                FieldError(
+                    path,
+                    f"unknown placeholder {{{name}}}; expected one of: "
+                    + ", ".join(sorted(PLACEHOLDERS)),
+                )
+            )
     return errors
 
 

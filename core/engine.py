@@ -235,7 +235,8 @@ def _plan_urgent(case: Case) -> _Plan:
             Warning(
                 "written-follow-up-for-professionals",
                 "The 48-hour written follow-up is a duty the sources give to professionals; as a "
-                "member of the public, make the phone call and tell the call handler what you know.",
+                "member of the public, make the phone call and tell the call handler what you "
+                "know.",
             )
         )
     return plan
@@ -358,7 +359,9 @@ def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
         Route.VULNERABLE_CHILDRENS_MEETING,
         Route.ONLINE_REFERRAL,
     ):
-        plan.consent_keys.append("refused-review" if case.level in (2, 3) else "refused-share-anyway")
+        plan.consent_keys.append(
+            "refused-review" if case.level in (2, 3) else "refused-share-anyway"
+        )
     elif plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE) and (
         case.consent is Consent.UNSAFE_TO_SEEK
         or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)

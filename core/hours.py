@@ -116,8 +116,7 @@ def parse_local(text: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            "expected an ISO 8601 date-time such as 2026-11-23T14:30 or "
-            "2026-11-23T14:30:00+00:00"
+            "expected an ISO 8601 date-time such as 2026-11-23T14:30 or 2026-11-23T14:30:00+00:00"
         ) from None
     if parsed.tzinfo is not None:
         return parsed

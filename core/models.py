@@ -9,14 +9,14 @@ structured from and unstructured to JSON by the one converter in
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 import attrs
 
 # --------------------------------------------------------------------------- enums
 
 
-class Route(str, Enum):
+class Route(StrEnum):
     """The routes a concern can take; the engine gives exactly one per case."""
 
     EMERGENCY = "emergency"
@@ -31,7 +31,7 @@ class Route(str, Enum):
     ADVICE = "advice"
 
 
-class EarlyHelpAssessment(str, Enum):
+class EarlyHelpAssessment(StrEnum):
     """Status of the Early Help Assessment (EHA) for the case."""
 
     COMPLETED = "completed"
@@ -39,7 +39,7 @@ class EarlyHelpAssessment(str, Enum):
     DECLINED = "declined"
 
 
-class Consent(str, Enum):
+class Consent(StrEnum):
     """Consent to share information and refer."""
 
     GIVEN = "given"
@@ -48,20 +48,20 @@ class Consent(str, Enum):
     UNSAFE_TO_SEEK = "unsafe-to-seek"
 
 
-class Referrer(str, Enum):
+class Referrer(StrEnum):
     """Who is raising the concern."""
 
     PROFESSIONAL = "professional"
     PUBLIC = "public"
 
 
-class Setting(str, Enum):
+class Setting(StrEnum):
     """A practitioner's setting, where it changes the advice."""
 
     TIME_LIMITED = "time-limited"
 
 
-class Purpose(str, Enum):
+class Purpose(StrEnum):
     """What a contact point is for; also its urgency rank (listed most urgent first)."""
 
     EMERGENCY = "emergency"
@@ -77,7 +77,7 @@ class Purpose(str, Enum):
 PURPOSE_RANK = {purpose: rank for rank, purpose in enumerate(Purpose)}
 
 
-class BankHolidays(str, Enum):
+class BankHolidays(StrEnum):
     """How a contact behaves on England's bank holidays, as the source states it."""
 
     CLOSED = "closed"
@@ -85,7 +85,7 @@ class BankHolidays(str, Enum):
     UNSTATED = "unstated"
 
 
-class HoursKind(str, Enum):
+class HoursKind(StrEnum):
     """What the source says about a contact's hours."""
 
     ALWAYS = "always"  # 24 hours a day, every day

@@ -100,7 +100,9 @@ class Registry:
         try:
             module = entry_point.load()
         except Exception as exc:  # a broken plugin must not take the others down
-            self.plugins[info.name] = attrs.evolve(info, error=f"failed to import: {_describe(exc)}")
+            self.plugins[info.name] = attrs.evolve(
+                info, error=f"failed to import: {_describe(exc)}"
+            )
             return
         self._add(info, module)
 
@@ -122,7 +124,8 @@ class Registry:
             if unknown:
                 self.pm.unregister(module)
                 raise pluggy.PluginValidationError(
-                    module, f"unknown hook {', '.join(sorted(unknown))} (not in threshold.core.hookspecs)"
+                    module,
+                    f"unknown hook {', '.join(sorted(unknown))} (not in threshold.core.hookspecs)",
                 )
         except Exception as exc:
             self.plugins[info.name] = attrs.evolve(info, error=f"rejected: {_describe(exc)}")
@@ -137,7 +140,9 @@ class Registry:
 
             def register(authority: Authority, found: list[Authority] = found) -> None:
                 if not isinstance(authority, Authority):
-                    raise TypeError(f"register() expects an Authority, got {type(authority).__name__}")
+                    raise TypeError(
+                        f"register() expects an Authority, got {type(authority).__name__}"
+                    )
                 found.append(authority)
 
             try:
@@ -153,7 +158,8 @@ class Registry:
                 self._authorities[authority_id] = Registered(authority, info)
             else:
                 names = " and ".join(
-                    f"{info.name} ({info.distribution or 'no distribution'})" for _, info in claimants
+                    f"{info.name} ({info.distribution or 'no distribution'})"
+                    for _, info in claimants
                 )
                 self._conflicts[authority_id] = (
                     f"authority id {authority_id!r} is claimed by two plugins: {names}; "
@@ -172,7 +178,7 @@ class Registry:
     def problems(self) -> list[tuple[str, str]]:
         """Return (plugin or authority id, reason) for every broken plugin and conflict."""
         broken = [(name, info.error) for name, info in sorted(self.plugins.items()) if info.error]
-        return [*broken, *sorted(self._conflicts.items())]  # type: ignore[list-item]
+        return [*broken, *sorted(self._conflicts.items())]
 
     def get(self, authority_id: str) -> Registered:
         """Return the authority ``authority_id``.
@@ -189,7 +195,9 @@ class Registry:
         if broken is not None and broken.error:
             raise AuthorityError(authority_id, f"plugin {authority_id!r} is broken: {broken.error}")
         known = ", ".join(self.authority_ids()) or "none installed"
-        raise AuthorityError(authority_id, f"unknown authority {authority_id!r}; expected one of: {known}")
+        raise AuthorityError(
+            authority_id, f"unknown authority {authority_id!r}; expected one of: {known}"
+        )
 
     def referral_route(self, registered: Registered, case: Case) -> RouteChoice:
         """Ask the plugin that registered the authority (and only it) for the
@@ -204,7 +212,8 @@ class Registry:
         except Exception as exc:
             raise AuthorityError(
                 registered.authority.id,
-                f"plugin {registered.plugin.name!r} failed in threshold_referral_route: {_describe(exc)}",
+                f"plugin {registered.plugin.name!r} failed in threshold_referral_route: "
+                f"{_describe(exc)}",
             ) from exc
         if not isinstance(choice, RouteChoice):
             raise AuthorityError(
@@ -219,5 +228,3 @@ class Registry:
 def default_registry() -> Registry:
     """Return the registry of installed plugins, loaded once per process."""
     return Registry.load()
-
-

@@ -12,7 +12,6 @@ from typing import Any
 import jinja2
 
 from threshold import templates
-
 from threshold.core.convert import to_dict
 from threshold.core.models import Guidance
 

@@ -26,7 +26,7 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    """Return a draft 2020-12 validator for schema ``name``, (formats are checked in code, not by the schema)."""
+    """Return a draft 2020-12 validator for schema ``name`` (formats are checked in code)."""
     return Draft202012Validator(schema(name))
 
 
@@ -68,7 +68,8 @@ def _expected(error: jsonschema.ValidationError) -> str | None:
 def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     import difflib
 
-    allowed = sorted(error.schema.get("properties", {}))
+    spec = error.schema if isinstance(error.schema, dict) else {}
+    allowed = sorted(spec.get("properties", {}))
     extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
     base = path_text(error.absolute_path)
     found = []
@@ -86,7 +87,8 @@ def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
 
 
 def field_errors(
-    errors: Iterable[jsonschema.ValidationError], property_expectations: dict[str, str] | None = None
+    errors: Iterable[jsonschema.ValidationError],
+    property_expectations: dict[str, str] | None = None,
 ) -> list[FieldError]:
     """Turn jsonschema errors into one :class:`FieldError` each, sorted by path."""
     result: list[FieldError] = []
@@ -101,7 +103,9 @@ def field_errors(
         if error.validator == "required":
             result.append(FieldError(path, error.message.replace("'", '"')))
         elif expected:
-            result.append(FieldError(path, f"got {describe_value(error.instance)}; expected {expected}"))
+            result.append(
+                FieldError(path, f"got {describe_value(error.instance)}; expected {expected}")
+            )
         else:
             result.append(FieldError(path, error.message))
     return result

@@ -56,7 +56,14 @@ CORE_CONSENT = frozenset(
 
 #: Route summaries the core uses.
 CORE_SUMMARIES = frozenset(
-    {"emergency", "child-protection", "early-help", "early-help-time-limited", "universal", "advice"}
+    {
+        "emergency",
+        "child-protection",
+        "early-help",
+        "early-help-time-limited",
+        "universal",
+        "advice",
+    }
 )
 
 #: Placeholders a step or summary may use, filled from the authority's contacts

@@ -48,7 +48,9 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
     if authority.id != AUTHORITY_ID:
         return None
     if case.referrer is Referrer.PUBLIC:
-        return RouteChoice(Route.PUBLIC_CONTACT, False, ("public-call",), ("call-derbyshire-public",))
+        return RouteChoice(
+            Route.PUBLIC_CONTACT, False, ("public-call",), ("call-derbyshire-public",)
+        )
     eha = case.early_help_assessment
     if eha is EarlyHelpAssessment.COMPLETED:
         return RouteChoice(
@@ -74,7 +76,8 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
                 Warning(
                     "judgement-required",
                     f"Derbyshire accepts this referral without an Early Help Assessment only on "
-                    f"your judgement that, without help, the child's needs will not be met ({why}). "
+                    f"your judgement that, without help, the child's needs will not be met "
+                    f"({why}). "
                     "Record that judgement and your reasons.",
                 ),
             ),

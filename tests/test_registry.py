@@ -1,0 +1,141 @@
+"""Plugin loading: unknown hooks rejected, duplicate ids loud, faults isolated."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+
+from threshold.core import api
+from threshold.core.errors import AuthorityError
+from threshold.core.hookspecs import hookimpl
+from threshold.core.models import Authority, Case, RouteChoice
+from threshold.core.registry import Registry
+from threshold.plugins import derby_city
+
+
+def plugin(name: str, **hooks: Callable[..., Any]) -> types.ModuleType:
+    module = types.ModuleType(name)
+    for hook_name, function in hooks.items():
+        function.__name__ = hook_name
+        setattr(module, hook_name, hookimpl(function))
+    return module
+
+
+def registers(authority: Authority) -> Callable[..., None]:
+    def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
+        register(authority)
+
+    return threshold_register_authorities
+
+
+def test_builtins_load_through_entry_points() -> None:
+    registry = Registry.load()
+    assert registry.authority_ids() == ["derby_city", "derbyshire"]
+    assert {r.plugin.distribution for r in registry.registered()} == {"threshold"}
+    assert registry.problems() == []
+
+
+def test_unknown_hook_is_rejected_and_others_keep_working() -> None:
+    bad = plugin("typo", threshold_register_authoritys=lambda register: None)
+    registry = Registry.load([("typo", bad)])
+    assert (
+        "typo",
+        "rejected: PluginValidationError: unknown hook threshold_register_authoritys "
+        "(not in threshold.core.hookspecs)",
+    ) in registry.problems()
+    assert registry.authority_ids() == ["derby_city", "derbyshire"]
+
+
+def test_two_plugins_claiming_one_id_is_an_error_naming_both() -> None:
+    copy = plugin("impostor", threshold_register_authorities=registers(derby_city.authority()))
+    registry = Registry.load([("impostor", copy)])
+    assert "derby_city" not in registry.authority_ids()
+    assert "derbyshire" in registry.authority_ids()
+    with pytest.raises(AuthorityError) as info:
+        registry.get("derby_city")
+    assert "claimed by two plugins: derby_city (threshold) and impostor" in str(info.value)
+
+
+def test_a_raising_registration_hook_is_reported_once_by_name() -> None:
+    def boom(register: Callable[[Authority], None]) -> None:
+        raise RuntimeError("data file missing")
+
+    registry = Registry.load([("boom", plugin("boom", threshold_register_authorities=boom))])
+    assert registry.problems() == [("boom", "RuntimeError: data file missing")]
+    assert registry.authority_ids() == ["derby_city", "derbyshire"]
+    with pytest.raises(
+        AuthorityError, match="plugin 'boom' is broken: RuntimeError: data file missing"
+    ):
+        registry.get("boom")
+
+
+def test_a_raising_route_rule_fails_loudly_with_urgent_advice(
+    monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Any]
+) -> None:
+    other = attrs.evolve(derby_city.authority(), id="testshire", name="Testshire")
+
+    def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+        raise ZeroDivisionError("bug")
+
+    broken = plugin(
+        "testshire",
+        threshold_register_authorities=registers(other),
+        threshold_referral_route=threshold_referral_route,
+    )
+    registry = Registry.load([("testshire", broken)])
+    # urgent routes never reach the plugin's rule, so they still work
+    assert (
+        api.route({"immediate_danger": True}, "testshire", registry=registry).route.value
+        == "emergency"
+    )
+    with pytest.raises(
+        AuthorityError, match="failed in threshold_referral_route: ZeroDivisionError"
+    ):
+        api.route({"level": 3}, "testshire", registry=registry)
+
+    monkeypatch.setattr(api, "default_registry", lambda: registry)
+    result = run_cli("route", "--authority", "testshire", "--level", "3")
+    assert result.code == 3
+    assert "ZeroDivisionError" in result.err and "ring 999" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_a_rule_may_not_choose_an_urgent_route() -> None:
+    other = attrs.evolve(derby_city.authority(), id="lowshire")
+
+    def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+        from threshold.core.models import Route
+
+        return RouteChoice(Route.EMERGENCY, False, ())
+
+    registry = Registry.load(
+        [
+            (
+                "lowshire",
+                plugin(
+                    "lowshire",
+                    threshold_register_authorities=registers(other),
+                    threshold_referral_route=threshold_referral_route,
+                ),
+            )
+        ]
+    )
+    with pytest.raises(AuthorityError, match="which only the core may choose"):
+        api.route({"level": 4}, "lowshire", registry=registry)
+
+
+def test_env_var_limits_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THRESHOLD_PLUGINS", "derbyshire")
+    assert Registry.load().authority_ids() == ["derbyshire"]
+
+
+def test_a_rule_only_answers_for_its_own_authorities() -> None:
+    from threshold.plugins import derbyshire
+
+    case = Case(level=3)
+    assert derbyshire.threshold_referral_route(derby_city.authority(), case) is None
+    assert derby_city.threshold_referral_route(derbyshire.authority(), case) is None

@@ -1,0 +1,345 @@
+"""Every route of both authorities, decided from the threshold document's rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from threshold.core.api import route
+from threshold.core.models import Route
+from threshold.core.registry import Registry
+
+AT = "2026-11-23T11:00"  # Monday 11am
+
+DERBYSHIRE_CP = "01629 533190"
+DERBY_CITY_CP = "01332 641172"
+
+# (authority, case, route, eha_required, first contact phone or id, follow-up hours)
+CASES: list[tuple[str, dict[str, Any], Route, bool, str | None, int | None]] = [
+    # immediate danger: 999 first, then the child protection line, then 48 hours in writing
+    ("derbyshire", {"immediate_danger": True}, Route.EMERGENCY, False, "999", 48),
+    ("derby_city", {"immediate_danger": True}, Route.EMERGENCY, False, "999", 48),
+    (
+        "derbyshire",
+        {"immediate_danger": True, "level": 1, "referrer": "public"},
+        Route.EMERGENCY,
+        False,
+        "999",
+        48,
+    ),
+    (
+        "derby_city",
+        {"immediate_danger": True, "significant_harm": True, "level": 2},
+        Route.EMERGENCY,
+        False,
+        "999",
+        48,
+    ),
+    # child protection: phone now, written follow-up, no EHA
+    ("derbyshire", {"significant_harm": True}, Route.CHILD_PROTECTION, False, DERBYSHIRE_CP, 48),
+    ("derby_city", {"significant_harm": True}, Route.CHILD_PROTECTION, False, DERBY_CITY_CP, 48),
+    (
+        "derbyshire",
+        {"non_mobile_baby_bruising": True, "level": 1},
+        Route.CHILD_PROTECTION,
+        False,
+        DERBYSHIRE_CP,
+        48,
+    ),
+    (
+        "derby_city",
+        {"non_mobile_baby_bruising": True},
+        Route.CHILD_PROTECTION,
+        False,
+        DERBY_CITY_CP,
+        48,
+    ),
+    (
+        "derbyshire",
+        {"significant_harm": True, "level": 3, "early_help_assessment": "none"},
+        Route.CHILD_PROTECTION,
+        False,
+        DERBYSHIRE_CP,
+        48,
+    ),
+    (
+        "derby_city",
+        {"significant_harm": True, "level": 3, "early_help_assessment": "completed"},
+        Route.CHILD_PROTECTION,
+        False,
+        DERBY_CITY_CP,
+        48,
+    ),
+    # Derbyshire level 3-4: EHA needed unless declined or sudden escalation
+    (
+        "derbyshire",
+        {"level": 3, "early_help_assessment": "completed"},
+        Route.REQUEST_FOR_SUPPORT,
+        True,
+        "starting-point-request-for-support",
+        None,
+    ),
+    (
+        "derbyshire",
+        {"level": 4, "early_help_assessment": "completed"},
+        Route.REQUEST_FOR_SUPPORT,
+        True,
+        "starting-point-request-for-support",
+        None,
+    ),
+    (
+        "derbyshire",
+        {"level": 3, "early_help_assessment": "declined"},
+        Route.REQUEST_FOR_SUPPORT,
+        False,
+        "starting-point-request-for-support",
+        None,
+    ),
+    (
+        "derbyshire",
+        {"level": 4, "sudden_escalation": True},
+        Route.REQUEST_FOR_SUPPORT,
+        False,
+        "starting-point-request-for-support",
+        None,
+    ),
+    (
+        "derbyshire",
+        {"level": 3},
+        Route.EARLY_HELP_FIRST,
+        True,
+        "starting-point-request-for-support",
+        None,
+    ),
+    (
+        "derbyshire",
+        {"level": 4, "early_help_assessment": "none"},
+        Route.EARLY_HELP_FIRST,
+        True,
+        "starting-point-request-for-support",
+        None,
+    ),
+    # Derby City level 3-4: completed EHA to the VCM, otherwise online referral
+    (
+        "derby_city",
+        {"level": 3, "early_help_assessment": "completed"},
+        Route.VULNERABLE_CHILDRENS_MEETING,
+        True,
+        "locality-vcm",
+        None,
+    ),
+    (
+        "derby_city",
+        {"level": 4, "early_help_assessment": "completed", "sudden_escalation": True},
+        Route.VULNERABLE_CHILDRENS_MEETING,
+        True,
+        "locality-vcm",
+        None,
+    ),
+    ("derby_city", {"level": 3}, Route.ONLINE_REFERRAL, False, "online-referral-system", None),
+    (
+        "derby_city",
+        {"level": 3, "early_help_assessment": "declined"},
+        Route.ONLINE_REFERRAL,
+        False,
+        "online-referral-system",
+        None,
+    ),
+    (
+        "derby_city",
+        {"level": 4, "sudden_escalation": True},
+        Route.ONLINE_REFERRAL,
+        False,
+        "online-referral-system",
+        None,
+    ),
+    # level 2, level 1, advice, the public
+    ("derbyshire", {"level": 2}, Route.EARLY_HELP, False, None, None),
+    (
+        "derby_city",
+        {"level": 2, "early_help_assessment": "completed"},
+        Route.EARLY_HELP,
+        False,
+        None,
+        None,
+    ),
+    (
+        "derbyshire",
+        {"level": 2, "setting": "time-limited"},
+        Route.EARLY_HELP,
+        False,
+        "01629 535353",
+        None,
+    ),
+    (
+        "derby_city",
+        {"level": 2, "setting": "time-limited"},
+        Route.EARLY_HELP,
+        False,
+        "07812300329",
+        None,
+    ),
+    ("derbyshire", {"level": 1}, Route.UNIVERSAL, False, None, None),
+    ("derby_city", {"level": 1}, Route.UNIVERSAL, False, None, None),
+    ("derbyshire", {}, Route.ADVICE, False, "01629 535353", None),
+    ("derby_city", {}, Route.ADVICE, False, "07812300329", None),
+    ("derbyshire", {"referrer": "public"}, Route.PUBLIC_CONTACT, False, DERBYSHIRE_CP, None),
+    (
+        "derbyshire",
+        {"referrer": "public", "level": 3},
+        Route.PUBLIC_CONTACT,
+        False,
+        DERBYSHIRE_CP,
+        None,
+    ),
+    ("derby_city", {"referrer": "public"}, Route.PUBLIC_CONTACT, False, "999", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("authority", "case", "expected_route", "eha", "first", "follow_up"),
+    CASES,
+    ids=[f"{a}-{r.value}-{i}" for i, (a, _, r, *_rest) in enumerate(CASES)],
+)
+def test_route(
+    registry: Registry,
+    authority: str,
+    case: dict[str, Any],
+    expected_route: Route,
+    eha: bool,
+    first: str | None,
+    follow_up: int | None,
+) -> None:
+    guidance = route({**case, "at": AT}, authority, registry=registry)
+    assert guidance.route is expected_route
+    assert guidance.eha_required is eha
+    if first is None:
+        assert guidance.contacts == ()
+    else:
+        assert first in (guidance.contacts[0].phone, guidance.contacts[0].id)
+    assert (guidance.follow_up.within_hours if guidance.follow_up else None) == follow_up
+    assert guidance.steps, "every route has steps"
+    for step in guidance.steps:
+        assert step.citations, f"step {step.id} has no citation"
+    assert [s.order for s in guidance.steps] == list(range(1, len(guidance.steps) + 1))
+
+
+def test_emergency_lists_999_then_child_protection_line(registry: Registry) -> None:
+    for authority, cp in (("derbyshire", DERBYSHIRE_CP), ("derby_city", DERBY_CITY_CP)):
+        guidance = route({"immediate_danger": True, "at": AT}, authority, registry=registry)
+        phones = [c.phone for c in guidance.contacts]
+        assert phones[:2] == ["999", cp]
+        assert [s.id for s in guidance.steps][:2] == [
+            "call-999",
+            "call-child-protection-line-after-999",
+        ]
+
+
+def test_child_protection_never_needs_eha_and_never_a_form_alone(registry: Registry) -> None:
+    for authority in ("derbyshire", "derby_city"):
+        for eha in ("none", "completed", "declined"):
+            guidance = route(
+                {"significant_harm": True, "level": 3, "early_help_assessment": eha, "at": AT},
+                authority,
+                registry=registry,
+            )
+            assert guidance.route is Route.CHILD_PROTECTION
+            assert guidance.contacts[0].purpose.value == "child-protection"
+            assert guidance.contacts[0].phone
+            assert "no-eha-needed" in [s.id for s in guidance.steps]
+
+
+def test_non_mobile_baby_bruising_cites_keeping_babies_safe(registry: Registry) -> None:
+    guidance = route({"non_mobile_baby_bruising": True, "at": AT}, "derbyshire", registry=registry)
+    step = next(s for s in guidance.steps if s.id == "keeping-babies-safe")
+    assert "Important Safeguarding Information" in step.citations[0].section
+
+
+def test_every_guidance_carries_the_urgent_numbers(registry: Registry) -> None:
+    for authority, cp in (("derbyshire", DERBYSHIRE_CP), ("derby_city", DERBY_CITY_CP)):
+        guidance = route({"level": 1, "at": AT}, authority, registry=registry)
+        assert [c.phone for c in guidance.urgent_contacts] == ["999", cp]
+        assert "professional judgement" in guidance.disclaimer
+
+
+def test_derbyshire_without_eha_because_declined_says_it_is_a_judgement(registry: Registry) -> None:
+    guidance = route(
+        {"level": 3, "early_help_assessment": "declined", "at": AT}, "derbyshire", registry=registry
+    )
+    assert "judgement-required" in [w.code for w in guidance.warnings]
+    assert "does not consent" in guidance.summary
+
+
+def test_early_help_first_says_referral_not_accepted_without_eha(registry: Registry) -> None:
+    guidance = route({"level": 3, "at": AT}, "derbyshire", registry=registry)
+    assert "will not accept" in guidance.summary
+    assert guidance.steps[1].id == "ehf-complete-eha"
+
+
+def test_time_limited_level_2_gives_the_five_actions(registry: Registry) -> None:
+    guidance = route(
+        {"level": 2, "setting": "time-limited", "at": AT}, "derbyshire", registry=registry
+    )
+    ids = [s.id for s in guidance.steps]
+    assert ids[:5] == [
+        "time-limited-seek-advice",
+        "time-limited-share",
+        "time-limited-signpost",
+        "time-limited-professional-line",
+        "time-limited-record",
+    ]
+    assert [c.phone for c in guidance.contacts] == ["01629 535353", "01629 532 600"]
+    assert "01629 532 600" in guidance.steps[3].action
+
+
+def test_time_limited_at_level_3_is_flagged_as_not_covered_by_the_source(
+    registry: Registry,
+) -> None:
+    guidance = route(
+        {"level": 3, "setting": "time-limited", "at": AT}, "derbyshire", registry=registry
+    )
+    assert guidance.steps[0].id == "time-limited-higher-level"
+    assert "time-limited-higher-level" in [w.code for w in guidance.warnings]
+
+
+def test_derby_city_universal_adds_the_pre_assessment_derbyshire_does_not(
+    registry: Registry,
+) -> None:
+    city = route({"level": 1, "at": AT}, "derby_city", registry=registry)
+    shire = route({"level": 1, "at": AT}, "derbyshire", registry=registry)
+    assert "early-help-pre-assessment" in [s.id for s in city.steps]
+    assert "early-help-pre-assessment" not in [s.id for s in shire.steps]
+
+
+def test_derby_city_public_route_says_the_source_is_silent(registry: Registry) -> None:
+    guidance = route({"referrer": "public", "at": AT}, "derby_city", registry=registry)
+    assert "source-silent" in [w.code for w in guidance.warnings]
+    assert "do not say how a member of the public" in " ".join(w.message for w in guidance.warnings)
+
+
+def test_advice_flag_adds_the_advice_line_to_any_route(registry: Registry) -> None:
+    guidance = route(
+        {"level": 3, "early_help_assessment": "completed", "advice": True, "at": AT},
+        "derbyshire",
+        registry=registry,
+    )
+    assert "01629 535353" in [c.phone for c in guidance.contacts]
+    assert {"advice-line", "advice-line-how"} <= {s.id for s in guidance.steps}
+
+
+def test_unborn_adds_the_pre_birth_protocol(registry: Registry) -> None:
+    guidance = route({"level": 2, "unborn": True, "at": AT}, "derby_city", registry=registry)
+    assert guidance.steps[-1].id == "pre-birth-protocol"
+
+
+def test_both_call_derbyshire_numbers_shown_each_for_its_purpose(registry: Registry) -> None:
+    cp = route({"significant_harm": True, "at": AT}, "derbyshire", registry=registry)
+    ooh = route({"level": 2, "setting": "time-limited", "at": AT}, "derbyshire", registry=registry)
+    assert (
+        cp.contacts[0].phone == "01629 533190"
+        and cp.contacts[0].purpose.value == "child-protection"
+    )
+    out_of_hours = [c for c in ooh.contacts if c.purpose.value == "out-of-hours-advice"]
+    assert [c.phone for c in out_of_hours] == ["01629 532 600"]
+    assert "01629 533190" in (out_of_hours[0].note or "")
