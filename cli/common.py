@@ -1,0 +1,171 @@
+"""Shared pieces of the CLI: one-line failures, case options, urgent hints.
+
+Every error is one line on stderr naming the field and what is expected, with
+exit status 2 for bad input and 3 for a broken authority plugin; never a
+traceback. When the input raised an urgent flag, the error line still says who
+to ring.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from threshold.core.errors import ThresholdError
+
+EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PLUGIN = 3
+
+NATIONAL_URGENT = "If a child is in immediate danger, ring 999."
+
+
+class Failure(click.ClickException):
+    """A one-line error with its exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = exit_code
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _urgent_hint(raw: object, authority_id: str | None) -> str:
+    """The urgent advice to add to an error when the input raised an urgent flag."""
+    from threshold.core.convert import urgent_flags
+
+    danger, child_protection = urgent_flags(raw)
+    hints = []
+    if danger:
+        hints.append("immediate danger was reported: ring 999 now")
+    if child_protection:
+        line = _child_protection_line(authority_id)
+        hints.append(
+            "significant harm was reported: "
+            + (
+                f"ring {line} now"
+                if line
+                else "ring your local authority's child protection line now"
+            )
+        )
+    return (" — " + "; ".join(hints) + ".") if hints else ""
+
+
+def _child_protection_line(authority_id: str | None) -> str | None:
+    if authority_id is None:
+        return None
+    try:
+        from threshold.core.engine import contact_label
+        from threshold.core.models import Purpose
+        from threshold.core.registry import default_registry
+
+        authority = default_registry().get(authority_id).authority
+    except ThresholdError:
+        return None
+    lines = authority.contacts_for(Purpose.CHILD_PROTECTION)
+    return " or ".join(contact_label(c) for c in lines) or None
+
+
+def _read_case_source(source: str) -> object:
+    """Read a case from a file path or ``-`` (stdin) as JSON."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        raise Failure(f"--case: cannot read {source}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Failure("--case: expected UTF-8 encoded JSON") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Failure(
+            f"--case: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            'expected a JSON object such as {"level": 3}'
+        ) from None
+    except RecursionError:
+        raise Failure("--case: JSON nested too deeply; expected a flat JSON object") from None
+
+
+CASE_FLAGS = (
+    "level",
+    "immediate_danger",
+    "significant_harm",
+    "non_mobile_baby_bruising",
+    "early_help_assessment",
+    "sudden_escalation",
+    "consent",
+    "referrer",
+    "setting",
+    "unborn",
+    "advice",
+    "at",
+)
+
+
+def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add one option per case field (for hand use) to a command."""
+    options = [
+        click.option("--level", type=int, default=None, help="Level of need, 1 to 4."),
+        click.option(
+            "--immediate-danger", is_flag=True, default=None, help="Child in immediate danger."
+        ),
+        click.option(
+            "--significant-harm",
+            is_flag=True,
+            default=None,
+            help="Suffering or likely to suffer significant harm.",
+        ),
+        click.option(
+            "--non-mobile-baby-bruising",
+            is_flag=True,
+            default=None,
+            help="Bruising on a non-mobile baby.",
+        ),
+        click.option(
+            "--eha",
+            "early_help_assessment",
+            default=None,
+            help="Early Help Assessment: completed, none or declined.",
+        ),
+        click.option(
+            "--sudden-escalation", is_flag=True, default=None, help="Needs escalated suddenly."
+        ),
+        click.option(
+            "--consent", default=None, help="given, refused, not-sought or unsafe-to-seek."
+        ),
+        click.option("--referrer", default=None, help="professional or public."),
+        click.option(
+            "--setting", default=None, help="time-limited (ED, urgent care, OOH GP, NHS 111)."
+        ),
+        click.option("--unborn", is_flag=True, default=None, help="Concern about an unborn baby."),
+        click.option(
+            "--advice", is_flag=True, default=None, help="Talk it through with a social worker."
+        ),
+        click.option("--at", default=None, help="When, ISO 8601; no offset means Europe/London."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def gather_case(case_source: str | None, flags: dict[str, Any]) -> object:
+    """Return the raw case (before validation) from --case or the field flags."""
+    given = {k: v for k, v in flags.items() if k in CASE_FLAGS and v is not None}
+    if case_source is not None:
+        if given:
+            names = ", ".join("--" + k.replace("_", "-") for k in sorted(given))
+            raise Failure(
+                f"use either --case or the field options, not both (got --case and {names})"
+            )
+        return _read_case_source(case_source)
+    return given
