@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,86 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"source documents not found at {SEEDS} (shared/seeds beside the repo)")
     return SEEDS
+
+
+# ----------------------------------------------------------------------------- browser
+CHROMIUM = Path(os.environ.get("THRESHOLD_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright.
+
+    Skipped with a visible reason when Chromium or Playwright is missing, unless
+    THRESHOLD_REQUIRE_BROWSER=1 (set by .ci/run once Chromium is installed), in
+    which case a missing browser fails the run instead.
+    """
+    required = os.environ.get("THRESHOLD_REQUIRE_BROWSER") == "1"
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "Playwright is not installed (pip install -e '.[test]')"
+    if reason is None and not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if reason is not None:
+        if required:
+            pytest.fail(f"browser required but unavailable: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page (1280x900) that may not reach the network: every request to a
+    host other than the loopback address is aborted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "file:", "data:", "about:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", guard)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/ and return its path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_serious_violations(page: Any) -> list[str]:
+    """Run axe-core (shipped in axe-playwright-python) on the page; return the
+    serious or critical violations as "id: help" lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
