@@ -36,10 +36,11 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import route
+    from threshold.cli import route, scenarios
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
+    cli.add_command(scenarios.test_command)
 
 
 _add_commands()

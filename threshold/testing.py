@@ -1,0 +1,92 @@
+"""Test helpers for authority plugin authors, registered with pytest (``pytest11``).
+
+Installed with threshold, this pytest plugin:
+
+- collects scenario files (``scenarios.toml``, ``*.scenarios.toml``) as tests, one
+  test per scenario; a failing scenario prints the guidance's steps and reasons;
+- gives the ``threshold_registry`` fixture: the installed plugins, loaded the way
+  the CLI loads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from threshold.core.errors import DataError
+from threshold.core.registry import Registry
+from threshold.core.scenario_files import (
+    Scenario,
+    check_scenario,
+    explain,
+    is_scenario_file,
+    load_scenarios,
+)
+
+
+class ScenarioFailure(Exception):
+    """A scenario's guidance differs from what the file expects."""
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    """Collect scenario files as test files."""
+    if is_scenario_file(file_path):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFile(pytest.File):
+    """A scenario file: one test per scenario."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """Read the file and yield one item per scenario (a bad file fails, named)."""
+        try:
+            scenarios = load_scenarios(self.path)
+        except DataError as exc:
+            raise self.CollectError(str(exc)) from None
+        for scenario in scenarios:
+            item = ScenarioItem.from_parent(self, name=f"{scenario.index}: {scenario.name}")
+            item.scenario = scenario
+            for keyword in scenario.keywords:
+                item.keywords[keyword] = True
+            yield item
+
+
+_REGISTRY: list[Registry] = []
+
+
+def _registry() -> Registry:
+    if not _REGISTRY:
+        _REGISTRY.append(Registry.load())
+    return _REGISTRY[0]
+
+
+class ScenarioItem(pytest.Item):
+    """One scenario, routed through the installed plugins."""
+
+    scenario: Scenario
+
+    def runtest(self) -> None:
+        """Route the scenario's case and compare with its expectation."""
+        problems, guidance = check_scenario(self.scenario, _registry())
+        if problems:
+            raise ScenarioFailure("\n".join(problems) + "\n" + explain(guidance))
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        """Show what differed and the guidance's steps, not a traceback."""
+        if isinstance(excinfo.value, ScenarioFailure):
+            return f"scenario {self.scenario.label} failed:\n{excinfo.value}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Where the scenario is."""
+        return self.path, 0, f"scenario {self.scenario.label}"
+
+
+@pytest.fixture(scope="session")
+def threshold_registry() -> Registry:
+    """The installed authority plugins, as the CLI loads them."""
+    return _registry()
