@@ -36,11 +36,13 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import route, scenarios
+    from threshold.cli import authoring, route, scenarios
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
     cli.add_command(scenarios.test_command)
+    cli.add_command(authoring.new_authority)
+    cli.add_command(authoring.check)
 
 
 _add_commands()

@@ -139,3 +139,56 @@ def test_a_rule_only_answers_for_its_own_authorities() -> None:
     case = Case(level=3)
     assert derbyshire.threshold_referral_route(derby_city.authority(), case) is None
     assert derby_city.threshold_referral_route(derbyshire.authority(), case) is None
+
+
+def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
+    monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Any]
+) -> None:
+    from importlib.metadata import EntryPoint
+
+    from threshold.core import registry as registry_module
+
+    real = registry_module.entry_points
+    ghost = EntryPoint(name="ghost", value="threshold_no_such_plugin_module", group="threshold")
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: [*real(group=group), ghost])
+    registry = Registry.load()
+    assert registry.authority_ids() == ["derby_city", "derbyshire"]
+    ((name, reason),) = registry.problems()
+    assert name == "ghost" and reason.startswith("failed to import: ModuleNotFoundError")
+
+    monkeypatch.setattr(api, "default_registry", lambda: registry)
+    monkeypatch.setattr("threshold.core.registry.default_registry", lambda: registry)
+    listed = run_cli("authorities")
+    assert "BROKEN ghost: failed to import: ModuleNotFoundError" in listed.out
+    routed = run_cli("route", "--authority", "ghost", "--immediate-danger")
+    assert routed.code == 3
+    assert "plugin 'ghost' is broken: failed to import" in routed.err
+    assert "ring 999" in routed.err
+    fine = run_cli("route", "--authority", "derby_city", "--level", "2")
+    assert fine.code == 0
+
+
+def test_a_plugin_with_invalid_data_is_reported_by_file_and_field(tmp_path: Any) -> None:
+    from threshold.core.data import load_authority
+    from threshold.plugins.ddscp import PARTNERSHIP_DATA
+
+    bad = tmp_path / "authority.toml"
+    bad.write_text(
+        derby_city.DATA.read_text("utf-8").replace('purpose = "meeting"', 'purpose = "fax"')
+    )
+
+    def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
+        register(load_authority([PARTNERSHIP_DATA, bad]))
+
+    registry = Registry.load(
+        [
+            (
+                "badcity",
+                plugin("badcity", threshold_register_authorities=threshold_register_authorities),
+            )
+        ]
+    )
+    ((name, reason),) = registry.problems()
+    assert name == "badcity"
+    assert str(bad) in reason and "contacts[4].purpose" in reason
+    assert registry.authority_ids() == ["derby_city", "derbyshire"]

@@ -90,3 +90,23 @@ class ScenarioItem(pytest.Item):
 def threshold_registry() -> Registry:
     """The installed authority plugins, as the CLI loads them."""
     return _registry()
+
+
+def assert_conformance(authority_id: str, *, strict: bool = False) -> None:
+    """Run the conformance kit on an installed authority; fail listing every error.
+
+    Checks the data, phone numbers, hours, review dates, the routing rules over
+    every case, and the scenario files shipped in the plugin's package. Use it in
+    a plugin's own tests: ``def test_conformance(): assert_conformance("my_id")``.
+    """
+    from threshold.core.conformance import check_authority, installed_scenario_files
+
+    registry = _registry()
+    findings = check_authority(
+        registry,
+        authority_id,
+        strict=strict,
+        scenario_files=installed_scenario_files(registry, authority_id),
+    )
+    errors = [str(f) for f in findings if f.severity == "error" or strict]
+    assert not errors, f"{authority_id} fails the conformance kit:\n" + "\n".join(errors)
