@@ -9,6 +9,7 @@ come from the authority's data, each with its citation.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Iterable
 
 import attrs
@@ -30,6 +31,7 @@ from threshold.core.models import (
     FollowUp,
     Guidance,
     HoursKind,
+    OpeningHours,
     Purpose,
     Referrer,
     Route,
@@ -130,7 +132,7 @@ def _cites(authority: Authority, citations: Iterable[Citation]) -> tuple[Citatio
     return tuple(_cite(authority, c) for c in citations)
 
 
-def _hours_warnings(contact: Contact, when: dt.datetime) -> list[Warning]:
+def _hours_warnings(contact: Contact) -> list[Warning]:
     hours = contact.hours
     who = f"{contact.name} ({contact.phone})" if contact.phone else contact.name
     found = []
@@ -164,25 +166,6 @@ def _hours_warnings(contact: Contact, when: dt.datetime) -> list[Warning]:
             )
         )
     return found
-
-
-def _advise_contact(
-    authority: Authority, contact: Contact, when: dt.datetime, why: str
-) -> ContactAdvice:
-    opening = next_open(contact.hours, when)
-    return ContactAdvice(
-        id=contact.id,
-        name=contact.name,
-        purpose=contact.purpose,
-        phone=contact.phone,
-        url=contact.url,
-        hours=contact.hours.text,
-        open=is_open(contact.hours, when),
-        next_open=opening.isoformat() if opening else None,
-        why=why,
-        citations=_cites(authority, contact.citations),
-        note=contact.note,
-    )
 
 
 _WHY = {
@@ -421,29 +404,129 @@ def build_guidance(
     the public); the core decides everything else. ``today`` (for the data
     review check) defaults to the current date in Europe/London.
 
+    Everything but the time-dependent parts (whether each contact is open, and
+    the review date) is a pure function of the case fields and the authority's
+    data, so it is computed once per distinct case and reused.
+
     Raises:
         AuthorityError: the rule failed, or the data lacks a step or contact the
             route needs. Callers show the urgent advice with the error.
     """
     when = case.at or local_now()
+    static = _static_guidance(case, authority, rule, plugin, plugin_version)
+    warnings = static.guidance.warnings
+    today = today or dt.datetime.now(LONDON).date()
+    if today > static.review_due:
+        warnings = (
+            Warning(
+                "review-overdue",
+                f"Check these numbers: the {authority.name} information was due for review on "
+                f"{authority.review_due} and has not been re-checked since.",
+            ),
+            *warnings,
+        )
+    return attrs.evolve(
+        static.guidance,
+        at=when.isoformat(),
+        contacts=tuple(_timed(t, h, when) for t, h in static.contacts),
+        urgent_contacts=tuple(_timed(t, h, when) for t, h in static.urgent_contacts),
+        warnings=warnings,
+    )
+
+
+def _timed(template: ContactAdvice, hours: OpeningHours, when: dt.datetime) -> ContactAdvice:
+    """The contact with whether it is open at ``when`` and when it next opens."""
+    opened = is_open(hours, when)
+    opening = None if opened is True else next_open(hours, when)
+    return ContactAdvice(
+        template.id,
+        template.name,
+        template.purpose,
+        template.phone,
+        template.url,
+        template.hours,
+        opened,
+        opening.isoformat() if opening else None,
+        template.why,
+        template.citations,
+        template.note,
+    )
+
+
+@attrs.frozen
+class _Static:
+    """The time-independent part of a guidance, with each contact's hours."""
+
+    guidance: Guidance
+    contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
+    urgent_contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
+    review_due: dt.date
+
+
+_STATIC_LIMIT = 100_000
+_STATIC: dict[tuple[object, ...], tuple[weakref.ref[Authority], _Static]] = {}
+
+
+def _case_key(case: Case) -> tuple[object, ...]:
+    return (
+        case.level,
+        case.immediate_danger,
+        case.significant_harm,
+        case.non_mobile_baby_bruising,
+        case.early_help_assessment,
+        case.sudden_escalation,
+        case.consent,
+        case.referrer,
+        case.setting,
+        case.unborn,
+        case.advice,
+    )
+
+
+def _static_guidance(
+    case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
+) -> _Static:
+    key = (id(authority), plugin, plugin_version, *_case_key(case))
+    hit = _STATIC.get(key)
+    if hit is not None and hit[0]() is authority:
+        return hit[1]
     plan = _plan(case, authority, rule)
     try:
-        return _render(case, authority, plan, when, plugin, plugin_version, today)
+        static = _render(case, authority, plan, plugin, plugin_version)
     except KeyError as exc:
         raise AuthorityError(
             authority.id, f"the {authority.id} data has no {exc.args[0]!r}, which this route needs"
         ) from None
+    if len(_STATIC) >= _STATIC_LIMIT:
+        _STATIC.clear()
+    _STATIC[key] = (weakref.ref(authority), static)
+    return static
+
+
+def _contact_template(authority: Authority, contact: Contact) -> tuple[ContactAdvice, OpeningHours]:
+    template = ContactAdvice(
+        id=contact.id,
+        name=contact.name,
+        purpose=contact.purpose,
+        phone=contact.phone,
+        url=contact.url,
+        hours=contact.hours.text,
+        open=None,
+        next_open=None,
+        why=_WHY[contact.purpose],
+        citations=_cites(authority, contact.citations),
+        note=contact.note,
+    )
+    return template, contact.hours
 
 
 def _render(
     case: Case,
     authority: Authority,
     plan: _Plan,
-    when: dt.datetime,
     plugin: str,
     plugin_version: str,
-    today: dt.date | None,
-) -> Guidance:
+) -> _Static:
     fill = _fill_values(authority, case, plan.summary_values)
 
     steps = []
@@ -463,9 +546,9 @@ def _render(
     chosen += [authority.contact(i) for i in plan.contact_ids]
     unique = {c.id: c for c in chosen}
     ordered = sorted(unique.values(), key=lambda c: PURPOSE_RANK[c.purpose])
-    contacts = tuple(_advise_contact(authority, c, when, _WHY[c.purpose]) for c in ordered)
+    contacts = tuple(_contact_template(authority, c) for c in ordered)
     urgent = tuple(
-        _advise_contact(authority, c, when, _WHY[c.purpose])
+        _contact_template(authority, c)
         for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
         for c in authority.contacts_for(p)
     )
@@ -484,17 +567,7 @@ def _render(
 
     warnings = list(plan.warnings)
     for contact in ordered:
-        warnings += _hours_warnings(contact, when)
-    today = today or dt.datetime.now(LONDON).date()
-    if today > dt.date.fromisoformat(authority.review_due):
-        warnings.insert(
-            0,
-            Warning(
-                "review-overdue",
-                f"Check these numbers: the {authority.name} information was due for review on "
-                f"{authority.review_due} and has not been re-checked since.",
-            ),
-        )
+        warnings += _hours_warnings(contact)
 
     follow_up = None
     if plan.follow_up:
@@ -508,15 +581,15 @@ def _render(
         [
             *_cites(authority, level_citations),
             *(c for s in steps for c in s.citations),
-            *(c for a in contacts for c in a.citations),
+            *(c for a, _ in contacts for c in a.citations),
             *consent.citations,
             *_cites(authority, record.citations),
         ]
     )
     policy = authority.document(authority.policy_document)
-    return Guidance(
+    guidance = Guidance(
         format=FORMAT,
-        at=when.isoformat(),
+        at="",
         source=SourceInfo(
             plugin=plugin,
             plugin_version=plugin_version,
@@ -531,8 +604,8 @@ def _render(
         route=plan.route,
         summary=authority.route_summaries[plan.summary_key].format_map(fill),
         eha_required=plan.eha_required,
-        contacts=contacts,
-        urgent_contacts=urgent,
+        contacts=(),
+        urgent_contacts=(),
         follow_up=follow_up,
         consent=consent,
         steps=tuple(steps),
@@ -541,6 +614,7 @@ def _render(
         warnings=tuple(_dedupe_warnings(warnings)),
         disclaimer=DISCLAIMER,
     )
+    return _Static(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))
 
 
 def _dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...]:

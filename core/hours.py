@@ -25,8 +25,9 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 @lru_cache(maxsize=64)
-def _england_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+def _england_holidays(year: int) -> dict[dt.date, str]:
+    found = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return {day: str(name) for day, name in found.items()}
 
 
 def bank_holiday(day: dt.date) -> str | None:
@@ -36,10 +37,10 @@ def bank_holiday(day: dt.date) -> str | None:
     ("Christmas Day (observed)") are included and Scottish or Northern Irish
     holidays are not.
     """
-    name = _england_holidays(day.year).get(day)
-    return None if name is None else str(name)
+    return _england_holidays(day.year).get(day)
 
 
+@lru_cache(maxsize=256)
 def _clock(text: str) -> dt.time:
     hour, minute = text.split(":")
     return dt.time(int(hour), int(minute))

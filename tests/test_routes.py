@@ -131,3 +131,31 @@ def test_both_call_derbyshire_numbers_shown_each_for_its_purpose(registry: Regis
     out_of_hours = [c for c in ooh.contacts if c.purpose.value == "out-of-hours-advice"]
     assert [c.phone for c in out_of_hours] == ["01629 532 600"]
     assert "01629 533190" in (out_of_hours[0].note or "")
+
+
+def test_same_case_at_different_times_gets_fresh_opening_hours(registry: Registry) -> None:
+    """The time-independent part is reused between calls; open/next_open never are."""
+    morning = route({"at": "2026-11-23T11:00"}, "derbyshire", registry=registry)
+    evening = route({"at": "2026-11-23T19:00"}, "derbyshire", registry=registry)
+    assert morning.steps == evening.steps
+    assert (morning.contacts[0].open, morning.contacts[0].next_open) == (True, None)
+    assert (evening.contacts[0].open, evening.contacts[0].next_open) == (
+        False,
+        "2026-11-24T10:00:00+00:00",
+    )
+    assert (morning.at, evening.at) == ("2026-11-23T11:00:00+00:00", "2026-11-23T19:00:00+00:00")
+
+
+def test_review_overdue_warns_on_every_guidance(registry: Registry) -> None:
+    import datetime as dt
+
+    due = dt.date.fromisoformat(registry.get("derby_city").authority.review_due)
+    for case in ({"immediate_danger": True}, {"level": 2}, {}):
+        fresh = route({**case, "at": AT}, "derby_city", registry=registry, today=due)
+        stale = route(
+            {**case, "at": AT}, "derby_city", registry=registry, today=due + dt.timedelta(days=1)
+        )
+        assert "review-overdue" not in [w.code for w in fresh.warnings]
+        assert stale.warnings[0].code == "review-overdue"
+        assert f"due for review on {due.isoformat()}" in stale.warnings[0].message
+        assert stale.warnings[0].message.startswith("Check these numbers")

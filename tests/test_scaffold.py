@@ -141,3 +141,21 @@ def test_new_authority_to_installed_and_passing_check(tmp_path: Path) -> None:
         run(sys.executable, "-m", "pip", "uninstall", "--yes", "threshold-nottingham-city")
     gone = run(str(BIN / "threshold"), "authorities", "--format", "json")
     assert "nottingham_city" not in gone.stdout
+
+
+def test_check_strict_fails_on_a_past_review_date(tmp_path: Path) -> None:
+    directory = tmp_path / "stale"
+    run(str(BIN / "threshold"), "new-authority", "Stale Shire", "--dir", str(directory))
+    fill_placeholders(directory)
+    data = directory / "src" / "threshold_stale_shire" / "authority.toml"
+    text = data.read_text("utf-8")
+    text = re.sub(r'reviewed = "[^"]+"', 'reviewed = "2020-01-01"', text)
+    text = re.sub(r'review_due = "[^"]+"', 'review_due = "2020-07-01"', text)
+    data.write_text(text, "utf-8")
+    lenient = check_path(directory)
+    assert [(f.severity, f.where) for f in lenient] == [("warning", "stale_shire: review_due")]
+    strict = check_path(directory, strict=True)
+    assert [(f.severity, f.where) for f in strict] == [("error", "stale_shire: review_due")]
+    assert "due for review on 2020-07-01" in strict[0].message
+    result = run(str(BIN / "threshold"), "check", "--strict", "--path", str(directory))
+    assert result.returncode == 1
