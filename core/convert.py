@@ -16,7 +16,7 @@ import cattrs
 from threshold.core.errors import CaseError, FieldError
 from threshold.core.hours import parse_local
 from threshold.core.models import Case
-from threshold.core.schemas import validate
+from threshold.core.schemas import quick_valid, validate
 
 T = TypeVar("T")
 
@@ -51,9 +51,10 @@ def parse_case(data: object) -> Case:
                 )
             ]
         )
-    errors = validate("case", data)
-    if errors:
-        raise CaseError(errors)
+    if not quick_valid("case", data):
+        errors = validate("case", data)
+        if errors:
+            raise CaseError(errors)
     values = dict(data)
     at = values.pop("at", None)
     try:

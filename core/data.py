@@ -13,16 +13,19 @@ import json
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cattrs
-from jsonschema import Draft202012Validator
 
+from threshold.core import cache
 from threshold.core.convert import converter
 from threshold.core.errors import DataError, FieldError
 from threshold.core.hours import DAY_NAMES
 from threshold.core.models import Authority
 from threshold.core.schemas import field_errors, schema, validator
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
 def read_data_file(path: Path) -> dict[str, Any]:
@@ -55,6 +58,8 @@ def _plain(value: Any) -> Any:
 
 
 def _fragment_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     partial = copy.deepcopy(schema("authority"))
     partial.pop("required", None)
     return Draft202012Validator(partial)
@@ -176,6 +181,15 @@ def _check_vocabulary(data: dict[str, Any]) -> list[FieldError]:
     return errors
 
 
+def _validation_key(paths: list[Path]) -> str:
+    """The inputs that decide validity: the files, the schema and the checking code."""
+    from threshold.core import vocabulary
+
+    sources = [p.read_bytes() for p in paths]
+    checks = [Path(__file__).read_bytes(), Path(vocabulary.__file__).read_bytes()]
+    return cache.digest(*sources, json.dumps(schema("authority"), sort_keys=True), *checks)
+
+
 def load_authority(paths: Iterable[Path]) -> Authority:
     """Load an authority from its data files (in order), validated and structured.
 
@@ -183,19 +197,24 @@ def load_authority(paths: Iterable[Path]) -> Authority:
         DataError: naming the file, the field and what is expected.
     """
     paths = list(paths)
-    fragment = _fragment_validator()
-    parts = []
-    for path in paths:
-        data = read_data_file(path)
-        errors = field_errors(fragment.iter_errors(data))
-        if errors:
-            raise DataError(str(path), errors)
-        parts.append((str(path), data))
-    merged = merge(parts)
+    parts = [(str(path), read_data_file(path)) for path in paths]
     label = " + ".join(str(p) for p in paths)
-    errors = field_errors(validator("authority").iter_errors(merged)) or check_references(merged)
-    if errors:
-        raise DataError(label, errors)
+    key = "valid-authority-" + _validation_key(paths)
+    if cache.read(key) is True:  # these exact files already passed every check below
+        merged = merge(parts)
+    else:
+        fragment = _fragment_validator()
+        for source, data in parts:
+            errors = field_errors(fragment.iter_errors(data))
+            if errors:
+                raise DataError(source, errors)
+        merged = merge(parts)
+        errors = field_errors(validator("authority").iter_errors(merged)) or check_references(
+            merged
+        )
+        if errors:
+            raise DataError(label, errors)
+        cache.write(key, True)
     try:
         return converter.structure(_model_shape(merged), Authority)
     except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema catches these first

@@ -31,4 +31,5 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
     """Choose the route for a concern that is not urgent (no immediate danger, no
     child protection) at level 3 or 4, or raised by a member of the public, for an
     authority this plugin registered. Return None for other plugins' authorities.
-    The core handles 999, child protection, levels 1-2, advice and consent."""
+    The core handles 999, child protection, levels 1-2, advice and consent. The
+    answer must depend only on the arguments (the core reuses it per distinct case)."""

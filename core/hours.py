@@ -11,8 +11,6 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from threshold.core.models import BankHolidays, HoursKind, OpeningHours
 
 LONDON = ZoneInfo("Europe/London")
@@ -26,8 +24,27 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 @lru_cache(maxsize=64)
 def _england_holidays(year: int) -> dict[dt.date, str]:
-    found = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    return {day: str(name) for day, name in found.items()}
+    """England's bank holidays in ``year``, from the ``holidays`` package.
+
+    Importing ``holidays`` costs about 0.1 s (it loads every country), so the
+    result is kept in the on-disk cache, keyed by the package's version.
+    """
+    from importlib.metadata import version
+
+    from threshold.core import cache
+
+    name = f"bank-holidays-ENG-{year}-{cache.digest(version('holidays'))}"
+    stored = cache.read(name)
+    if isinstance(stored, dict):
+        return {dt.date.fromisoformat(day): str(title) for day, title in stored.items()}
+    import holidays
+
+    found = {
+        day: str(title)
+        for day, title in holidays.country_holidays("GB", subdiv="ENG", years=year).items()
+    }
+    cache.write(name, {day.isoformat(): title for day, title in found.items()})
+    return found
 
 
 def bank_holiday(day: dt.date) -> str | None:

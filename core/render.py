@@ -7,11 +7,11 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
-from threshold import templates
 from threshold.core.convert import to_dict
 from threshold.core.models import Guidance
 
@@ -61,6 +61,10 @@ def human_time(value: str | None) -> str:
 @cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment for the shared templates (HTML autoescaped)."""
+    import jinja2
+
+    from threshold import templates
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(templates.__file__).parent)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),

@@ -6,12 +6,13 @@ import json
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from threshold.core.errors import FieldError
+
+if TYPE_CHECKING:  # jsonschema costs ~20 ms to import: only when input is invalid
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 SCHEMA_NAMES = ("case", "guidance", "authority")
 
@@ -27,6 +28,8 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """Return a draft 2020-12 validator for schema ``name`` (formats are checked in code)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(name))
 
 
@@ -120,6 +123,89 @@ def validate(name: str, instance: object) -> list[FieldError]:
         if isinstance(value, dict) and "x-expected" in value
     }
     return field_errors(validator(name).iter_errors(instance), expectations)
+
+
+#: Keywords :func:`quick_valid` understands; a schema using any other falls back
+#: to jsonschema.
+_QUICK_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "x-expected",
+        "default",
+        "format",
+        "type",
+        "enum",
+        "minimum",
+        "maximum",
+        "properties",
+        "additionalProperties",
+    }
+)
+
+
+def quick_valid(name: str, instance: object) -> bool:
+    """A fast check that ``instance`` is valid, for flat schemas such as the case.
+
+    True only when it is certainly valid (the same answer jsonschema gives, which
+    a property test checks); False means "run :func:`validate` for the errors".
+    It spares the common path, valid input, the cost of importing jsonschema.
+    """
+    return _quick(schema(name), instance)
+
+
+def _json_type(expected: str, value: object) -> bool:
+    if expected == "integer":
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    if expected == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "boolean": bool,
+        "string": str,
+        "object": dict,
+        "array": list,
+        "null": type(None),
+    }
+    return expected in kinds and isinstance(value, kinds[expected])
+
+
+def _json_equal(left: object, right: object) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    return left == right
+
+
+def _quick(spec: Any, value: object) -> bool:
+    if not isinstance(spec, dict) or set(spec) - _QUICK_KEYWORDS:
+        return False
+    kinds = spec.get("type")
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not any(_json_type(kind, value) for kind in kinds):
+            return False
+    if "enum" in spec and not any(_json_equal(value, option) for option in spec["enum"]):
+        return False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "minimum" in spec and value < spec["minimum"]:
+            return False
+        if "maximum" in spec and value > spec["maximum"]:
+            return False
+    if isinstance(value, dict):
+        properties = spec.get("properties", {})
+        extra = spec.get("additionalProperties", True)
+        if extra is not True and extra is not False:
+            return False
+        for key, item in value.items():
+            if key in properties:
+                if not _quick(properties[key], item):
+                    return False
+            elif extra is False:
+                return False
+    return True
 
 
 def first_lines(errors: Sequence[FieldError]) -> str:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ import pytest
 
 from threshold.cli import main
 from threshold.core.registry import Registry
+
+# Keep the on-disk cache (bank holidays, validation markers) out of the user's home.
+os.environ.setdefault("THRESHOLD_CACHE_DIR", tempfile.mkdtemp(prefix="threshold-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
