@@ -13,9 +13,16 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import settings
 
 from threshold.cli import main
 from threshold.core.registry import Registry
+
+# Property-test profiles: a few hundred examples normally, 10,000 with
+# HYPOTHESIS_PROFILE=slow (see README, "Hardening").
+settings.register_profile("default", max_examples=200, deadline=None)
+settings.register_profile("slow", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Keep the on-disk cache (bank holidays, validation markers) out of the user's home.
 os.environ.setdefault("THRESHOLD_CACHE_DIR", tempfile.mkdtemp(prefix="threshold-cache-"))
