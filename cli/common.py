@@ -71,29 +71,43 @@ def _child_protection_line(authority_id: str | None) -> str | None:
     return " or ".join(contact_label(c) for c in lines) or None
 
 
+#: A case is a small JSON object; anything larger is refused before it is parsed.
+MAX_CASE_BYTES = 1024 * 1024
+
+
 def _read_case_source(source: str) -> object:
-    """Read a case from a file path or ``-`` (stdin) as JSON."""
+    """Read a case from a file path or ``-`` (stdin) as JSON, at most 1 MiB."""
     try:
         if source == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
         else:
             with open(source, "rb") as handle:
-                data = handle.read()
+                data = handle.read(MAX_CASE_BYTES + 1)
     except OSError as exc:
         raise Failure(f"--case: cannot read {source}: {exc.strerror}") from None
+    if len(data) > MAX_CASE_BYTES:
+        raise Failure(
+            '--case: larger than 1 MiB; expected a small JSON object such as {"level": 3}'
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Failure("--case: expected UTF-8 encoded JSON") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise Failure(f"--case: not valid JSON ({exc}); expected a JSON object") from None
         raise Failure(
             f"--case: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             'expected a JSON object such as {"level": 3}'
         ) from None
     except RecursionError:
         raise Failure("--case: JSON nested too deeply; expected a flat JSON object") from None
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 CASE_FLAGS = (

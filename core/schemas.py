@@ -51,7 +51,9 @@ def describe_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return repr(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            return "a non-finite number"
+        return repr(value) if abs(value) < 10**15 else "a very large number"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, list):
@@ -111,7 +113,7 @@ def field_errors(
             )
         else:
             result.append(FieldError(path, error.message))
-    return result
+    return list(dict.fromkeys(result))
 
 
 def validate(name: str, instance: object) -> list[FieldError]:
