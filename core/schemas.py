@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
@@ -70,6 +71,9 @@ def _expected(error: jsonschema.ValidationError) -> str | None:
     return None
 
 
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
 def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     import difflib
 
@@ -79,7 +83,8 @@ def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     base = path_text(error.absolute_path)
     found = []
     for name in extra:
-        shown = name if len(name) <= 40 else name[:37] + "..."
+        # a typo is shown so it can be fixed; anything else is not echoed
+        shown = name if _FIELD_NAME.fullmatch(name) else "(a field name that is not shown)"
         hint = difflib.get_close_matches(name, allowed, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
         found.append(

@@ -218,3 +218,14 @@ def test_console_script_no_traceback() -> None:
         proc.stderr == "threshold: error: level: got 7; expected an integer from 1 to 4, or null\n"
     )
     assert proc.stdout == ""
+
+
+def test_unknown_field_names_are_echoed_only_when_they_look_like_field_names(run_cli: Run) -> None:
+    odd = run_cli(
+        "route", "--authority", "derbyshire", "--case", "-", stdin='{"Jane Doe\\n, 12 High St": 1}'
+    )
+    assert odd.code == 2
+    assert "Jane" not in odd.err and "High" not in odd.err
+    assert "(a field name that is not shown): unknown field" in odd.err
+    typo = run_cli("route", "--authority", "derbyshire", "--case", "-", stdin='{"leve": 1}')
+    assert "leve: unknown field (did you mean 'level'?)" in typo.err
