@@ -60,8 +60,19 @@ def bench_cold_start() -> list[tuple[str, float, str, bool]]:
     """Cold `threshold route --format json` against a bare click hello."""
     with tempfile.TemporaryDirectory() as tmp:
         hello = Path(tmp) / "hello.py"
-        hello.write_text("import click\n@click.command()\ndef hello():\n    click.echo('hello')\nhello()\n")
-        command = [str(BIN), "route", "--authority", "derbyshire", "--level", "3", "--format", "json"]
+        hello.write_text(
+            "import click\n@click.command()\ndef hello():\n    click.echo('hello')\nhello()\n"
+        )
+        command = [
+            str(BIN),
+            "route",
+            "--authority",
+            "derbyshire",
+            "--level",
+            "3",
+            "--format",
+            "json",
+        ]
         subprocess.run(command, stdout=subprocess.DEVNULL, check=True)  # warm the on-disk cache
         route_time = _wall(command, 15)
         hello_time = _wall([sys.executable, str(hello)], 15)
@@ -80,8 +91,10 @@ def main() -> None:
     for bench in benches:
         result = bench()
         rows.extend(result if isinstance(result, list) else [result])  # type: ignore[arg-type]
-    print(f"threshold benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(
+        f"threshold benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
     print(f"| {'measure':<52} | {'figure':>10} | {'unit':<22} | met |")
     print(f"| {'-' * 52} | {'-' * 10} | {'-' * 22} | --- |")
     for name, value, unit, met in rows:
