@@ -168,6 +168,8 @@ def _hours_warnings(contact: Contact) -> list[Warning]:
     return found
 
 
+_NOT_URGENT = PURPOSE_RANK[Purpose.PROFESSIONAL_ADVICE]
+
 _WHY = {
     Purpose.EMERGENCY: "Immediate danger to a child.",
     Purpose.CHILD_PROTECTION: "Child protection referrals by phone.",
@@ -183,23 +185,41 @@ _WHY = {
 # ----------------------------------------------------------------------------- plan
 
 
-def _plan_urgent(case: Case) -> _Plan:
+def _plan_urgent(case: Case, authority: Authority) -> _Plan:
+    public = case.referrer is Referrer.PUBLIC
     if case.immediate_danger:
         plan = _Plan(
             Route.EMERGENCY,
             "emergency",
             ["call-999", "call-child-protection-line-after-999"],
-            [Purpose.EMERGENCY, Purpose.CHILD_PROTECTION, Purpose.ONLINE_REFERRAL],
+            [Purpose.EMERGENCY, Purpose.CHILD_PROTECTION],
         )
     else:
         plan = _Plan(
             Route.CHILD_PROTECTION,
             "child-protection",
             ["call-child-protection-line"],
-            [Purpose.CHILD_PROTECTION, Purpose.ONLINE_REFERRAL],
+            [Purpose.CHILD_PROTECTION],
         )
     if case.non_mobile_baby_bruising:
         plan.steps.append("keeping-babies-safe")
+    plan.consent_required = False
+    if public:
+        # The rest of the urgent steps (safeguarding lead, written follow-up) are
+        # duties the sources give to professionals.
+        plan.consent_keys = ["public"]
+        plan.warnings.append(
+            Warning(
+                "urgent-steps-for-professionals",
+                "The sources write the rest of the urgent procedure (telling a safeguarding "
+                "lead, the written follow-up within 48 hours) for professionals; as a member "
+                "of the public, make the phone call and tell the call handler what you know.",
+            )
+        )
+        if "public-route" in authority.silences:
+            plan.warnings.append(Warning("source-silent", authority.silences["public-route"]))
+        return plan
+    plan.purposes += [Purpose.OUT_OF_HOURS_ADVICE, Purpose.ONLINE_REFERRAL]
     plan.steps += [
         "discuss-with-lead-without-delay",
         "talk-with-family-unless-risk",
@@ -207,21 +227,11 @@ def _plan_urgent(case: Case) -> _Plan:
         "no-eha-needed",
     ]
     plan.follow_up = True
-    plan.consent_required = False
     plan.consent_keys = ["urgent"]
     if case.consent is Consent.REFUSED:
         plan.consent_keys.append("refused-share-anyway")
     elif case.consent is Consent.UNSAFE_TO_SEEK:
         plan.consent_keys.append("unsafe-to-seek")
-    if case.referrer is Referrer.PUBLIC:
-        plan.warnings.append(
-            Warning(
-                "written-follow-up-for-professionals",
-                "The 48-hour written follow-up is a duty the sources give to professionals; as a "
-                "member of the public, make the phone call and tell the call handler what you "
-                "know.",
-            )
-        )
     return plan
 
 
@@ -248,15 +258,32 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
         plan.consent_required = False
         plan.consent_keys = ["public"]
         return plan
-    plan.steps = ["level3-discuss", *choice.steps]
+    if case.level == 4 and case.referrer is Referrer.PROFESSIONAL:
+        # Level 4 includes children at current risk of significant harm: make sure
+        # a child protection concern is not sent down a non-urgent route.
+        plan.steps = ["level4-child-protection-check", "discuss-with-lead-without-delay"]
+        plan.warnings.append(
+            Warning(
+                "level-4-not-child-protection",
+                "You chose level 4 without significant harm. Level 4 includes children at "
+                "current risk of significant harm: if you think the child is suffering or likely "
+                "to suffer significant harm, this is a child protection referral by phone now, "
+                "not this route.",
+            )
+        )
+        plan.purposes.append(Purpose.CHILD_PROTECTION)
+    else:
+        plan.steps = ["level3-discuss"]
     plan.consent_keys = ["specialist" if case.level == 4 else "early-help"]
+    if case.consent is Consent.REFUSED:
+        # Nothing the family refused may be shared without the duties of section 4.
+        plan.steps.append("consent-refused-review")
     if case.setting is Setting.TIME_LIMITED:
-        plan.steps.insert(0, "time-limited-higher-level")
-        plan.contact_ids += [
-            c.id
-            for p in (Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE)
-            for c in authority.contacts_for(p)
-        ]
+        # These practitioners cannot complete an EHA; the document gives them no
+        # level 3-4 procedure, so the route's EHA steps are replaced by advice.
+        plan.summary_key = "referral-time-limited"
+        plan.steps = ["time-limited-higher-level", *plan.steps, "time-limited-record"]
+        plan.purposes += [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE]
         plan.warnings.append(
             Warning(
                 "time-limited-higher-level",
@@ -265,7 +292,9 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
                 "relying on this route.",
             )
         )
-    if choice.eha_required and choice.route is not Route.EARLY_HELP_FIRST:
+    else:
+        plan.steps += list(choice.steps)
+    if choice.eha_required:
         plan.consent_keys.append("eha-in-writing")
     return plan
 
@@ -305,7 +334,7 @@ def _plan_early_help(case: Case) -> _Plan:
 
 def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
     if case.immediate_danger or case.child_protection:
-        plan = _plan_urgent(case)
+        plan = _plan_urgent(case, authority)
     elif case.referrer is Referrer.PUBLIC or case.level in (3, 4):
         plan = _plan_referral(case, authority, rule)
     elif case.level == 2:
@@ -324,7 +353,7 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
             Route.ADVICE,
             "advice",
             ["advice-safeguarding-lead", "advice-read-threshold", "advice-line"],
-            [Purpose.PROFESSIONAL_ADVICE],
+            [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE],
             consent_required=False,
             consent_keys=[],
             advice_line=True,
@@ -334,7 +363,9 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
 
 
 def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
-    plan.steps += list(authority.extra_steps.get(plan.route.value, ()))
+    urgent = plan.route in (Route.EMERGENCY, Route.CHILD_PROTECTION)
+    if not (urgent and case.referrer is Referrer.PUBLIC):
+        plan.steps += list(authority.extra_steps.get(plan.route.value, ()))
     if case.consent is Consent.REFUSED and plan.route in (
         Route.EARLY_HELP,
         Route.REQUEST_FOR_SUPPORT,
@@ -342,17 +373,18 @@ def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
         Route.VULNERABLE_CHILDRENS_MEETING,
         Route.ONLINE_REFERRAL,
     ):
-        plan.consent_keys.append(
-            "refused-review" if case.level in (2, 3) else "refused-share-anyway"
-        )
+        if case.level in (2, 3):
+            plan.consent_keys.append("refused-review")
+        if case.level in (3, 4):
+            plan.consent_keys.append("refused-share-anyway")
     elif plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE) and (
         case.consent is Consent.UNSAFE_TO_SEEK
         or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
     ):
         plan.consent_keys.append(case.consent.value)
-    if case.unborn:
+    if case.unborn and not (urgent and case.referrer is Referrer.PUBLIC):
         plan.steps.append("pre-birth-protocol")
-    if case.advice and not plan.advice_line:
+    if case.advice and not plan.advice_line and not urgent:
         if case.referrer is Referrer.PUBLIC:
             plan.warnings.append(
                 Warning(
@@ -545,7 +577,9 @@ def _render(
     chosen: list[Contact] = [c for p in plan.purposes for c in authority.contacts_for(p)]
     chosen += [authority.contact(i) for i in plan.contact_ids]
     unique = {c.id: c for c in chosen}
-    ordered = sorted(unique.values(), key=lambda c: PURPOSE_RANK[c.purpose])
+    # urgent lines first (999, child protection, the public line); the rest in the
+    # order the route gives them
+    ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], _NOT_URGENT))
     contacts = tuple(_contact_template(authority, c) for c in ordered)
     urgent = tuple(
         _contact_template(authority, c)

@@ -31,6 +31,8 @@ CORE_STEPS = frozenset(
         "time-limited-secure-transmission",
         "time-limited-higher-level",
         "level3-discuss",
+        "level4-child-protection-check",
+        "consent-refused-review",
         "advice-safeguarding-lead",
         "advice-read-threshold",
         "advice-line",

@@ -159,3 +159,83 @@ def test_review_overdue_warns_on_every_guidance(registry: Registry) -> None:
         assert stale.warnings[0].code == "review-overdue"
         assert f"due for review on {due.isoformat()}" in stale.warnings[0].message
         assert stale.warnings[0].message.startswith("Check these numbers")
+
+
+# --- from the independent audit of the data against the seeds ------------------------
+
+
+def test_level_4_without_harm_checks_for_child_protection_first(registry: Registry) -> None:
+    for authority, cp in (("derbyshire", DERBYSHIRE_CP), ("derby_city", DERBY_CITY_CP)):
+        guidance = route({"level": 4, "at": AT}, authority, registry=registry)
+        assert guidance.steps[0].id == "level4-child-protection-check"
+        assert cp in guidance.steps[0].action
+        assert guidance.contacts[0].phone == cp
+        assert "level-4-not-child-protection" in [w.code for w in guidance.warnings]
+
+
+def test_consent_refused_at_level_3_stops_sharing_and_adds_both_duties(registry: Registry) -> None:
+    guidance = route(
+        {"level": 3, "early_help_assessment": "completed", "consent": "refused", "at": AT},
+        "derby_city",
+        registry=registry,
+    )
+    assert guidance.route is Route.VULNERABLE_CHILDRENS_MEETING  # the route is kept
+    ids = [s.id for s in guidance.steps]
+    assert ids.index("consent-refused-review") < ids.index("vcm-send-eha")
+    assert any("review of the concerns" in g for g in guidance.consent.guidance)
+    assert any("withheld" in g for g in guidance.consent.guidance)
+
+
+def test_time_limited_level_3_never_asks_for_an_eha(registry: Registry) -> None:
+    guidance = route(
+        {"level": 3, "setting": "time-limited", "at": AT}, "derbyshire", registry=registry
+    )
+    ids = [s.id for s in guidance.steps]
+    assert not any(i.startswith(("ehf-", "rfs-")) for i in ids)
+    assert ids[0] == "time-limited-higher-level" and ids[-1] == "time-limited-record"
+    assert "cannot complete an Early Help Assessment" in guidance.summary
+    assert {"01629 535353", "01629 532 600"} <= {c.phone for c in guidance.contacts}
+
+
+def test_public_urgent_routes_give_only_the_calls(registry: Registry) -> None:
+    guidance = route(
+        {"significant_harm": True, "referrer": "public", "advice": True, "at": AT},
+        "derby_city",
+        registry=registry,
+    )
+    assert [s.id for s in guidance.steps] == ["call-child-protection-line"]
+    assert guidance.follow_up is None
+    codes = [w.code for w in guidance.warnings]
+    assert "urgent-steps-for-professionals" in codes and "source-silent" in codes
+
+
+def test_advice_flag_is_not_added_to_child_protection(registry: Registry) -> None:
+    guidance = route(
+        {"significant_harm": True, "advice": True, "at": AT}, "derbyshire", registry=registry
+    )
+    assert "advice-line" not in [s.id for s in guidance.steps]
+    assert "01629 535353" not in [c.phone for c in guidance.contacts]
+
+
+def test_out_of_hours_lines_listed_after_the_urgent_ones(registry: Registry) -> None:
+    night = "2026-11-29T02:00"  # a Sunday, 2am
+    city = route({"significant_harm": True, "at": night}, "derby_city", registry=registry)
+    assert [c.phone for c in city.contacts][:2] == [DERBY_CITY_CP, "01332 956606"]
+    shire_advice = route({"at": night}, "derbyshire", registry=registry)
+    assert [c.phone for c in shire_advice.contacts] == ["01629 535353", "01629 532 600"]
+    assert shire_advice.contacts[0].open is False
+
+
+def test_vcm_route_says_the_document_differs(registry: Registry) -> None:
+    guidance = route(
+        {"level": 3, "early_help_assessment": "completed", "at": AT},
+        "derby_city",
+        registry=registry,
+    )
+    assert [c.id for c in guidance.contacts] == ["locality-vcm", "online-referral-system"]
+    assert "source-differs" in [w.code for w in guidance.warnings]
+
+
+def test_early_help_first_needs_written_consent_to_share_the_eha(registry: Registry) -> None:
+    guidance = route({"level": 3, "at": AT}, "derbyshire", registry=registry)
+    assert any("in writing" in g for g in guidance.consent.guidance)

@@ -60,8 +60,11 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             Route.VULNERABLE_CHILDRENS_MEETING,
             True,
             ("vcm-send-eha",),
-            ("locality-vcm",),
-            warnings=(Warning("source-silent", authority.silences["vcm-contacts"]),),
+            ("locality-vcm", "online-referral-system"),
+            warnings=(
+                Warning("source-differs", authority.silences["vcm-or-online-referral"]),
+                Warning("source-silent", authority.silences["vcm-contacts"]),
+            ),
         )
     return RouteChoice(
         Route.ONLINE_REFERRAL,
