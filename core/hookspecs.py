@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pluggy
 
+from threshold.core.forms import Form
 from threshold.core.models import Authority, Case, RouteChoice
 
 PROJECT = "threshold"
@@ -32,3 +33,10 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
     child protection) at level 3 or 4, or raised by a member of the public, for an
     authority this plugin registered. Return None for other plugins' authorities.
     The core handles 999, child protection, levels 1-2, advice and consent."""
+
+
+@hookspec
+def threshold_register_forms(register: Callable[[Form], None]) -> None:
+    """Register the referral forms of this plugin's own authorities: call
+    ``register(form)`` once for each :class:`~threshold.core.forms.Form`, loaded
+    from the plugin's data (see :func:`threshold.core.forms_data.load_forms`)."""
