@@ -36,10 +36,12 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import route
+    from threshold.cli import forms, route
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
+    cli.add_command(forms.form)
+    cli.add_command(forms.validate_referral)
 
 
 _add_commands()

@@ -73,6 +73,12 @@ def _child_protection_line(authority_id: str | None) -> str | None:
 
 def _read_case_source(source: str) -> object:
     """Read a case from a file path or ``-`` (stdin) as JSON."""
+    return read_json_source(source, "--case", '{"level": 3}')
+
+
+def read_json_source(source: str, label: str, example: str) -> object:
+    """Read JSON from a file path or ``-`` (stdin); a Failure (exit 2) names
+    ``label`` and what is expected when it cannot be read or parsed."""
     try:
         if source == "-":
             data = sys.stdin.buffer.read()
@@ -80,20 +86,20 @@ def _read_case_source(source: str) -> object:
             with open(source, "rb") as handle:
                 data = handle.read()
     except OSError as exc:
-        raise Failure(f"--case: cannot read {source}: {exc.strerror}") from None
+        raise Failure(f"{label}: cannot read {source}: {exc.strerror}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Failure("--case: expected UTF-8 encoded JSON") from None
+        raise Failure(f"{label}: expected UTF-8 encoded JSON") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise Failure(
-            f"--case: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            'expected a JSON object such as {"level": 3}'
+            f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            f"expected a JSON object such as {example}"
         ) from None
     except RecursionError:
-        raise Failure("--case: JSON nested too deeply; expected a flat JSON object") from None
+        raise Failure(f"{label}: JSON nested too deeply; expected a flat JSON object") from None
 
 
 CASE_FLAGS = (

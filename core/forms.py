@@ -417,12 +417,16 @@ def validate(form: Form, answers: Answers) -> list[FieldError]:
         if not item.is_question:
             if item.id in answers:
                 errors.append(
-                    FieldError(item.id, f"this is a {item.type.value}, not a question; expected no answer")
+                    FieldError(
+                        item.id, f"this is a {item.type.value}, not a question; expected no answer"
+                    )
                 )
             continue
         if item.id in answers and answers[item.id] is None:
             errors.append(
-                FieldError(item.id, f"got null; expected {expected_text(item)}, or leave the item out")
+                FieldError(
+                    item.id, f"got null; expected {expected_text(item)}, or leave the item out"
+                )
             )
             continue
         if item.id not in shown_ids:

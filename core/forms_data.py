@@ -174,7 +174,8 @@ def _check_condition(
 
 
 def _check_test_value(test: dict[str, Any], target: dict[str, Any]) -> str | None:
-    op, value, kind = test["op"], test.get("value"), target["type"]
+    op, kind = test["op"], target["type"]
+    value: Any = test.get("value")
     choices = [c["value"] for c in target.get("choices", [])]
     if op in ("answered", "not-answered"):
         return None
@@ -286,7 +287,9 @@ def load_form(path: Path, authority: Authority) -> Form:
     try:
         return converter.structure(resolved, Form)
     except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema catches these
-        raise DataError(str(path), [FieldError("", m) for m in cattrs.transform_error(exc)]) from None
+        raise DataError(
+            str(path), [FieldError("", m) for m in cattrs.transform_error(exc)]
+        ) from None
 
 
 def load_forms(directory: Path, authority: Authority) -> list[Form]:
