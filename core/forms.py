@@ -334,7 +334,7 @@ ATTACHMENT_EXPECTED = (
 def expected_text(item: Item) -> str:
     """What an answer to ``item`` must be, in words."""
     if item.type is ItemType.CHOICE:
-        return "one of: " + ", ".join(c.value for c in item.choices)
+        return "one of: " + ", ".join(f'"{c.value}"' for c in item.choices)
     if item.type is ItemType.YES_NO:
         return "true (yes) or false (no)"
     if item.type is ItemType.DATE:
