@@ -4,6 +4,7 @@ four formats, and checking a filled referral against its form."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -221,6 +222,6 @@ def validate_referral(authority_id: str, form_id: str, fmt: str, referral: str) 
             f"{'' if len(errors) == 1 else 's'}{hint}",
             err=True,
         )
-        raise click.exceptions.Exit(EXIT_INVALID)
+        sys.exit(EXIT_INVALID)
     if hint:
         click.echo(f"threshold: note: the referral says{hint}", err=True)
