@@ -46,6 +46,9 @@ PREFILL_TYPES = {
     "phone_referral": "yes-no",
 }
 
+#: The fields whose text may hold placeholders.
+TEXT_FIELDS = frozenset({"label", "hint", "intro", "title", "summary"})
+
 #: Placeholders a form's texts may use: the authority's contacts, by purpose.
 FORM_PLACEHOLDERS = frozenset(
     {"child_protection_line", "advice_line", "out_of_hours_line", "online_referral", "public_line"}
@@ -108,14 +111,14 @@ def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
 
 def _fill_texts(value: Any, values: dict[str, str], path: str, errors: list[FieldError]) -> Any:
     if isinstance(value, dict):
-        return {
-            key: (
-                _fill_one(sub, values, f"{path}.{key}", errors)
-                if key in ("label", "hint", "intro", "title", "summary") and isinstance(sub, str)
-                else _fill_texts(sub, values, f"{path}.{key}" if path else key, errors)
-            )
-            for key, sub in value.items()
-        }
+        filled = {}
+        for key, sub in value.items():
+            here = f"{path}.{key}" if path else key
+            if key in TEXT_FIELDS and isinstance(sub, str):
+                filled[key] = _fill_one(sub, values, here, errors)
+            else:
+                filled[key] = _fill_texts(sub, values, here, errors)
+        return filled
     if isinstance(value, list):
         return [_fill_texts(sub, values, f"{path}[{i}]", errors) for i, sub in enumerate(value)]
     return value
