@@ -118,13 +118,14 @@ def form(
             found = registry.form_for_route(authority_id, route)
             if found is None:
                 names = ", ".join(f.id for f in registry.forms(authority_id)) or "none"
-                raise Failure(
-                    f"no form: the route for this case is {route!r} ({guidance.summary}) "
-                    f"The sources give no written form for this route, so none is made up; "
-                    f"see `threshold route` for what to do. Forms of {authority_id}: {names}. "
-                    f"{NATIONAL_URGENT}",
-                    EXIT_NO_FORM,
+                click.echo(
+                    f"threshold: no form: the route for this case is {route!r} "
+                    f"({guidance.summary}) The sources give no written form for this route, so "
+                    f"none is made up; see `threshold route` for what to do. Forms of "
+                    f"{authority_id}: {names}. {NATIONAL_URGENT}",
+                    err=True,
                 )
+                sys.exit(EXIT_NO_FORM)
             chosen = found
             route_info = RouteInfo(route, ROUTE_TITLES.get(route, route), guidance.summary)
     except AuthorityError as exc:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from threshold.core.engine import DISCLAIMER
 from threshold.core.forms import Condition, Form, Item, ItemType, Mode, Op, Section, Test
 
 FHIR_TYPES = {
@@ -28,10 +29,6 @@ FHIR_TYPES = {
 }
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
-DISCLAIMER = (
-    "Decision support only: it supports, and never replaces, your professional judgement "
-    "and your safeguarding lead. If a child is in immediate danger, ring 999."
-)
 
 
 def _answer(form: Form, test: Test, value: object) -> dict[str, Any]:

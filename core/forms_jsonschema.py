@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from threshold.core.engine import DISCLAIMER
 from threshold.core.forms import (
     ATTACHMENT_FIELDS,
     Condition,
@@ -122,7 +123,7 @@ def to_json_schema(form: Form, prefill: Mapping[str, Any] | None = None) -> dict
         "$schema": SCHEMA_DIALECT,
         "$id": f"https://threshold.invalid/forms/{form.authority}/{form.id}",
         "title": form.title,
-        "description": form.summary,
+        "description": f"{form.summary}\n\n{DISCLAIMER}",
         "type": "object",
         "properties": properties,
         "required": required,

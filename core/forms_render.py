@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from threshold.core.engine import DISCLAIMER
 from threshold.core.errors import FieldError
 from threshold.core.forms import (
     Choice,
@@ -36,11 +37,6 @@ from threshold.core.forms import (
 from threshold.core.render import render
 
 FORMATS = ("json-schema", "html", "markdown", "fhir")
-
-DISCLAIMER = (
-    "This is decision support. It supports, and never replaces, your professional "
-    "judgement and your safeguarding lead. If a child is in immediate danger, ring 999."
-)
 
 
 @attrs.frozen
