@@ -390,9 +390,13 @@ def _check_attachment(value: object) -> str | None:
     return None
 
 
+_ITEM_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
 def _unknown(form: Form, key: str) -> FieldError:
     ids = [item.id for item in form.items()]
-    shown_key = key if len(key) <= 40 else key[:37] + "..."
+    # a typo is shown so it can be fixed; anything else (free text, a newline) is not echoed
+    shown_key = key if _ITEM_KEY.fullmatch(key) else "(an item id that is not shown)"
     hint = difflib.get_close_matches(key, ids, n=1)
     suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
     return FieldError(

@@ -242,3 +242,16 @@ def test_validate_never_prints_free_text_and_keeps_urgent_advice(run_cli: Run) -
     assert "Jane Doe" not in result.out + result.err and "Secret Road" not in result.out
     assert "immediate danger was reported: ring 999 now" in result.err
     assert "child-name: got 12345; expected text" in result.out.splitlines()
+
+
+def test_validate_never_echoes_an_unknown_key_that_is_not_an_id(run_cli: Run) -> None:
+    referral = {"Jane Doe\nlives at 1 Secret Road": "x", "consnet": "given"}
+    result = run_cli(
+        "validate", "--authority", "derby_city", "--form", "derby-city-vcm-submission", "-",
+        stdin=json.dumps(referral),
+    )  # fmt: skip
+    assert result.code == 1
+    assert "Secret Road" not in result.out and "Jane" not in result.out
+    lines = result.out.splitlines()
+    assert any(line.startswith("consnet: unknown item (did you mean 'consent'?)") for line in lines)
+    assert any(line.startswith("(an item id that is not shown): unknown item") for line in lines)
