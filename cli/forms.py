@@ -29,6 +29,8 @@ EXIT_INVALID = 1
 FORM_FORMATS = ("json-schema", "html", "markdown", "fhir")
 URGENT_ROUTES = ("emergency", "child-protection")
 REFERRAL_EXAMPLE = '{"consent": "given", "consent-given-by": "..."}'
+#: A referral may carry attachments (base64), so it may be larger than a case.
+MAX_REFERRAL_BYTES = 64 * 1024 * 1024
 
 
 def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
@@ -49,7 +51,7 @@ def _referral_flags(answers: object) -> dict[str, object]:
 
 
 def _read_answers(source: str, label: str) -> dict[str, Any]:
-    answers = read_json_source(source, label, REFERRAL_EXAMPLE)
+    answers = read_json_source(source, label, REFERRAL_EXAMPLE, MAX_REFERRAL_BYTES)
     if not isinstance(answers, dict):
         from threshold.core.schemas import describe_value
 

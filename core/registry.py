@@ -61,7 +61,7 @@ class Registry:
         self.plugins: dict[str, PluginInfo] = {}
         self._authorities: dict[str, Registered] = {}
         self._conflicts: dict[str, str] = {}
-        self._forms: dict[str, dict[str, Form]] = {}
+        self._forms: dict[str, dict[str, Form]] | None = None
         self._form_problems: dict[str, str] = {}
 
     # ----------------------------------------------------------- loading
@@ -168,10 +168,16 @@ class Registry:
                     f"authority id {authority_id!r} is claimed by two plugins: {names}; "
                     "neither is used until one is removed"
                 )
-        self._collect_forms()
 
-    def _collect_forms(self) -> None:
-        """Collect each plugin's forms; a plugin whose forms fail keeps routing."""
+    def _collected_forms(self) -> dict[str, dict[str, Form]]:
+        """Collect each plugin's forms the first time they are asked for (routing
+        never pays for them); a plugin whose forms fail keeps routing."""
+        if self._forms is None:
+            self._forms = {}
+            self._collect_forms(self._forms)
+        return self._forms
+
+    def _collect_forms(self, collected: dict[str, dict[str, Form]]) -> None:
         for impl in self.pm.hook.threshold_register_forms.get_hookimpls():
             info = self.plugins[self.pm.get_name(impl.plugin) or ""]
             if info.error:
@@ -193,7 +199,7 @@ class Registry:
                 self._form_problems[info.name] = problem
                 continue
             for form in found:
-                self._forms.setdefault(form.authority, {})[form.id] = form
+                collected.setdefault(form.authority, {})[form.id] = form
 
     def _check_forms(self, info: PluginInfo, forms: list[Form]) -> str | None:
         own = {r.authority.id for r in self._authorities.values() if r.plugin.name == info.name}
@@ -227,6 +233,7 @@ class Registry:
     def problems(self) -> list[tuple[str, str]]:
         """Return (plugin or authority id, reason) for every broken plugin and conflict."""
         broken = [(name, info.error) for name, info in sorted(self.plugins.items()) if info.error]
+        self._collected_forms()
         forms = [(f"{name} (forms)", error) for name, error in sorted(self._form_problems.items())]
         return [*broken, *forms, *sorted(self._conflicts.items())]
 
@@ -257,13 +264,14 @@ class Registry:
                 forms failed to load (routing still works).
         """
         registered = self.get(authority_id)
+        collected = self._collected_forms()
         problem = self._form_problems.get(registered.plugin.name)
         if problem:
             raise AuthorityError(
                 authority_id,
                 f"the forms of plugin {registered.plugin.name!r} are broken: {problem}",
             )
-        forms = self._forms.get(authority_id, {})
+        forms = collected.get(authority_id, {})
         return [forms[form_id] for form_id in sorted(forms)]
 
     def form(self, authority_id: str, form_id: str) -> Form:

@@ -210,6 +210,7 @@ def test_validate_json_output(run_cli: Run) -> None:
         ("{not json", "referral: not valid JSON (line 1, column 2"),
         ("[1, 2]", "referral: got a list; expected a JSON object of answers by item id"),
         (b"\xff\xfe", "referral: expected UTF-8 encoded JSON"),
+        ('{"level": NaN}', "referral: not valid JSON (NaN is not a JSON value)"),
     ],
 )
 def test_validate_unusable_input_is_exit_2(run_cli: Run, stdin: str | bytes, message: str) -> None:

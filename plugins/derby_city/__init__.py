@@ -15,7 +15,6 @@ from pathlib import Path
 
 from threshold.core.data import load_authority
 from threshold.core.forms import Form
-from threshold.core.forms_data import load_forms
 from threshold.core.hookspecs import hookimpl
 from threshold.core.models import (
     Authority,
@@ -48,6 +47,8 @@ def threshold_register_authorities(register: Callable[[Authority], None]) -> Non
 @cache
 def forms() -> tuple[Form, ...]:
     """Return Derby City's referral forms (``forms/*.toml``), loaded and validated once."""
+    from threshold.core.forms_data import load_forms
+
     return tuple(load_forms(FORMS, authority()))
 
 
