@@ -261,17 +261,23 @@ def test_a_plugin_may_not_register_forms_for_another_authority() -> None:
 def test_broken_forms_never_stop_routing(monkeypatch: pytest.MonkeyPatch) -> None:
     from threshold.core.api import route
 
+    calls = []
+
     def broken() -> tuple[Form, ...]:
+        calls.append(1)
         raise DataError("forms/x.toml", [FieldError("id", "bad")])
 
     monkeypatch.setattr(derby_city, "forms", broken)
     registry = Registry.load()
-    assert ("derby_city (forms)", "DataError: forms/x.toml: id: bad") in registry.problems()
     guidance = route({"significant_harm": True}, "derby_city", registry=registry)
     assert guidance.route.value == "child-protection"
+    assert calls == []  # routing never loads forms
+    assert ("derby_city (forms)", "DataError: forms/x.toml: id: bad") in registry.problems()
     with pytest.raises(AuthorityError, match="the forms of plugin 'derby_city' are broken"):
         registry.forms("derby_city")
     assert registry.forms("derbyshire")
+    assert route({"level": 3}, "derby_city", registry=registry).route.value == "online-referral"
+    assert calls == [1]
 
 
 def test_unknown_form_lists_the_forms(registry: Registry) -> None:
