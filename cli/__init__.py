@@ -36,10 +36,12 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import authoring, route, scenarios
+    from threshold.cli import authoring, forms, route, scenarios
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
+    cli.add_command(forms.form)
+    cli.add_command(forms.validate_referral)
     cli.add_command(scenarios.test_command)
     cli.add_command(authoring.new_authority)
     cli.add_command(authoring.check)

@@ -76,34 +76,44 @@ MAX_CASE_BYTES = 1024 * 1024
 
 
 def _read_case_source(source: str) -> object:
-    """Read a case from a file path or ``-`` (stdin) as JSON, at most 1 MiB."""
+    """Read a case from a file path or ``-`` (stdin) as JSON."""
+    return read_json_source(source, "--case", '{"level": 3}')
+
+
+def read_json_source(
+    source: str, label: str, example: str, max_bytes: int = MAX_CASE_BYTES
+) -> object:
+    """Read JSON from a file path or ``-`` (stdin), at most ``max_bytes``; a Failure
+    (exit 2) names ``label`` and what is expected when it cannot be read or parsed.
+    NaN and Infinity are refused: they are not JSON."""
     try:
         if source == "-":
-            data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
+            data = sys.stdin.buffer.read(max_bytes + 1)
         else:
             with open(source, "rb") as handle:
-                data = handle.read(MAX_CASE_BYTES + 1)
+                data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise Failure(f"--case: cannot read {source}: {exc.strerror}") from None
-    if len(data) > MAX_CASE_BYTES:
+        raise Failure(f"{label}: cannot read {source}: {exc.strerror}") from None
+    if len(data) > max_bytes:
         raise Failure(
-            '--case: larger than 1 MiB; expected a small JSON object such as {"level": 3}'
+            f"{label}: larger than {max_bytes // (1024 * 1024)} MiB; expected a JSON object "
+            f"such as {example}"
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Failure("--case: expected UTF-8 encoded JSON") from None
+        raise Failure(f"{label}: expected UTF-8 encoded JSON") from None
     try:
         return json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        if not isinstance(exc, json.JSONDecodeError):
-            raise Failure(f"--case: not valid JSON ({exc}); expected a JSON object") from None
+    except json.JSONDecodeError as exc:
         raise Failure(
-            f"--case: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            'expected a JSON object such as {"level": 3}'
+            f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            f"expected a JSON object such as {example}"
         ) from None
+    except ValueError as exc:
+        raise Failure(f"{label}: not valid JSON ({exc}); expected a JSON object") from None
     except RecursionError:
-        raise Failure("--case: JSON nested too deeply; expected a flat JSON object") from None
+        raise Failure(f"{label}: JSON nested too deeply; expected a flat JSON object") from None
 
 
 def _reject_constant(name: str) -> object:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import cattrs
 
 from threshold.core.errors import CaseError, FieldError
+from threshold.core.forms import Condition, Mode, Op, Test
 from threshold.core.hours import parse_local
 from threshold.core.models import Case
 from threshold.core.schemas import quick_valid, validate
@@ -26,6 +27,36 @@ converter.register_unstructure_hook_func(
     lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda value: value.value
 )
 converter.register_structure_hook(dt.datetime, lambda value, _: parse_local(value))
+
+
+def _structure_condition(data: Mapping[str, Any], _: object) -> Condition:
+    """A form condition from its data shape ``{"all" | "any": [tests]}``."""
+    (mode, tests), *_rest = data.items()
+    return Condition(
+        Mode(mode),
+        tuple(
+            Test(
+                test["item"],
+                Op(test["op"]),
+                tuple(test["value"]) if isinstance(test.get("value"), list) else test.get("value"),
+            )
+            for test in tests
+        ),
+    )
+
+
+def _unstructure_condition(condition: Condition) -> dict[str, Any]:
+    tests = []
+    for test in condition.tests:
+        out: dict[str, Any] = {"item": test.item, "op": test.op.value}
+        if test.value is not None:
+            out["value"] = list(test.value) if isinstance(test.value, tuple) else test.value
+        tests.append(out)
+    return {condition.mode.value: tests}
+
+
+converter.register_structure_hook(Condition, _structure_condition)
+converter.register_unstructure_hook(Condition, _unstructure_condition)
 
 
 def to_dict(instance: object) -> Any:

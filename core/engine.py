@@ -105,13 +105,20 @@ class _Fill(dict[str, str]):
         return "{" + key + "}"
 
 
-def _fill_values(authority: Authority, case: Case, extra: dict[str, str]) -> _Fill:
-    values = _Fill()
+def contact_placeholders(authority: Authority) -> dict[str, str]:
+    """The contact placeholders ({child_protection_line}, ...) filled with the
+    authority's own contacts of that purpose, as they read in a sentence."""
+    values = {}
     for name, purpose in _PLACEHOLDER_PURPOSE.items():
         found = authority.contacts_for(purpose)
         values[name] = (
             " or ".join(contact_label(c) for c in found) if found else "(not stated in the sources)"
         )
+    return values
+
+
+def _fill_values(authority: Authority, case: Case, extra: dict[str, str]) -> _Fill:
+    values = _Fill(contact_placeholders(authority))
     values["level"] = str(case.level) if case.level is not None else "not given"
     values.update(extra)
     return values

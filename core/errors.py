@@ -48,3 +48,12 @@ class AuthorityError(ThresholdError):
     def __init__(self, authority_id: str, message: str) -> None:
         self.authority_id = authority_id
         super().__init__(message)
+
+
+class FormError(ThresholdError):
+    """A form is unknown, or the route has no written form. The message says which,
+    and what to do instead."""
+
+    def __init__(self, authority_id: str, message: str) -> None:
+        self.authority_id = authority_id
+        super().__init__(message)

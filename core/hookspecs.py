@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pluggy
 
+from threshold.core.forms import Form
 from threshold.core.models import Authority, Case, RouteChoice
 
 PROJECT = "threshold"
@@ -33,3 +34,10 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
     authority this plugin registered. Return None for other plugins' authorities.
     The core handles 999, child protection, levels 1-2, advice and consent. The
     answer must depend only on the arguments (the core reuses it per distinct case)."""
+
+
+@hookspec
+def threshold_register_forms(register: Callable[[Form], None]) -> None:
+    """Register the referral forms of this plugin's own authorities: call
+    ``register(form)`` once for each :class:`~threshold.core.forms.Form`, loaded
+    from the plugin's data (see :func:`threshold.core.forms_data.load_forms`)."""

@@ -19,7 +19,8 @@ import attrs
 import pluggy
 
 from threshold.core import hookspecs
-from threshold.core.errors import AuthorityError
+from threshold.core.errors import AuthorityError, FormError
+from threshold.core.forms import Form
 from threshold.core.models import Authority, Case, RouteChoice
 
 ENTRY_POINT_GROUP = "threshold"
@@ -60,6 +61,8 @@ class Registry:
         self.plugins: dict[str, PluginInfo] = {}
         self._authorities: dict[str, Registered] = {}
         self._conflicts: dict[str, str] = {}
+        self._forms: dict[str, dict[str, Form]] | None = None
+        self._form_problems: dict[str, str] = {}
 
     # ----------------------------------------------------------- loading
     @classmethod
@@ -166,6 +169,58 @@ class Registry:
                     "neither is used until one is removed"
                 )
 
+    def _collected_forms(self) -> dict[str, dict[str, Form]]:
+        """Collect each plugin's forms the first time they are asked for (routing
+        never pays for them); a plugin whose forms fail keeps routing."""
+        if self._forms is None:
+            self._forms = {}
+            self._collect_forms(self._forms)
+        return self._forms
+
+    def _collect_forms(self, collected: dict[str, dict[str, Form]]) -> None:
+        for impl in self.pm.hook.threshold_register_forms.get_hookimpls():
+            info = self.plugins[self.pm.get_name(impl.plugin) or ""]
+            if info.error:
+                continue
+            found: list[Form] = []
+
+            def register(form: Form, found: list[Form] = found) -> None:
+                if not isinstance(form, Form):
+                    raise TypeError(f"register() expects a Form, got {type(form).__name__}")
+                found.append(form)
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self._form_problems[info.name] = _describe(exc)
+                continue
+            problem = self._check_forms(info, found)
+            if problem:
+                self._form_problems[info.name] = problem
+                continue
+            for form in found:
+                collected.setdefault(form.authority, {})[form.id] = form
+
+    def _check_forms(self, info: PluginInfo, forms: list[Form]) -> str | None:
+        own = {r.authority.id for r in self._authorities.values() if r.plugin.name == info.name}
+        ids: set[tuple[str, str]] = set()
+        routes: dict[tuple[str, str], str] = {}
+        for form in forms:
+            if form.authority not in own:
+                return (
+                    f"form {form.id!r} is for authority {form.authority!r}, "
+                    "which this plugin does not supply"
+                )
+            if (form.authority, form.id) in ids:
+                return f"two forms are named {form.id!r}"
+            ids.add((form.authority, form.id))
+            for route in form.routes:
+                other = routes.get((form.authority, route))
+                if other is not None:
+                    return f"forms {other!r} and {form.id!r} both claim route {route!r}"
+                routes[(form.authority, route)] = form.id
+        return None
+
     # ----------------------------------------------------------- queries
     def authority_ids(self) -> list[str]:
         """Return the ids of the usable authorities, sorted."""
@@ -178,7 +233,9 @@ class Registry:
     def problems(self) -> list[tuple[str, str]]:
         """Return (plugin or authority id, reason) for every broken plugin and conflict."""
         broken = [(name, info.error) for name, info in sorted(self.plugins.items()) if info.error]
-        return [*broken, *sorted(self._conflicts.items())]
+        self._collected_forms()
+        forms = [(f"{name} (forms)", error) for name, error in sorted(self._form_problems.items())]
+        return [*broken, *forms, *sorted(self._conflicts.items())]
 
     def get(self, authority_id: str) -> Registered:
         """Return the authority ``authority_id``.
@@ -198,6 +255,48 @@ class Registry:
         raise AuthorityError(
             authority_id, f"unknown authority {authority_id!r}; expected one of: {known}"
         )
+
+    def forms(self, authority_id: str) -> list[Form]:
+        """Return the referral forms of an authority, sorted by id.
+
+        Raises:
+            AuthorityError: the authority is unknown or broken, or its plugin's
+                forms failed to load (routing still works).
+        """
+        registered = self.get(authority_id)
+        collected = self._collected_forms()
+        problem = self._form_problems.get(registered.plugin.name)
+        if problem:
+            raise AuthorityError(
+                authority_id,
+                f"the forms of plugin {registered.plugin.name!r} are broken: {problem}",
+            )
+        forms = collected.get(authority_id, {})
+        return [forms[form_id] for form_id in sorted(forms)]
+
+    def form(self, authority_id: str, form_id: str) -> Form:
+        """Return the form ``form_id`` of an authority.
+
+        Raises:
+            AuthorityError: as :meth:`forms`.
+            FormError: no such form; the message lists the authority's forms.
+        """
+        forms = {form.id: form for form in self.forms(authority_id)}
+        if form_id in forms:
+            return forms[form_id]
+        shown = form_id if len(form_id) <= 60 else form_id[:57] + "..."
+        raise FormError(
+            authority_id,
+            f"unknown form {shown!r} for {authority_id}; expected one of: "
+            + (", ".join(forms) or "none (this authority has no forms)"),
+        )
+
+    def form_for_route(self, authority_id: str, route: str) -> Form | None:
+        """Return the authority's written form for ``route``, or None when it has none."""
+        for form in self.forms(authority_id):
+            if route in form.routes:
+                return form
+        return None
 
     def referral_route(self, registered: Registered, case: Case) -> RouteChoice:
         """Ask the plugin that registered the authority (and only it) for the

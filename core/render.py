@@ -17,13 +17,29 @@ from threshold.core.models import Guidance
 
 FORMATS = ("text", "markdown", "html", "json")
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-=]|\d+(?=[.)]))")
 
 
 def markdown_escape(value: object) -> str:
-    """Escape text so Markdown shows it literally (no links, HTML or emphasis)."""
+    """Escape text so Markdown shows it literally (no links, HTML, entities or emphasis)."""
     text = str(value).replace("\r", " ").replace("\n", " ")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_line(value: object) -> str:
+    """Escape one line of free text for the start of a Markdown line: as
+    :func:`markdown_escape`, and a leading list, heading-underline or numbered
+    marker is escaped too, so the line stays one paragraph of text."""
+    text = markdown_escape(value)
+    match = _MARKDOWN_LINE_START.match(text)
+    if match is None:
+        return text
+    marker = match.group(2)
+    if marker.isdigit():
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return text[: match.start(2)] + "\\" + text[match.start(2) :]
 
 
 def _open_text(is_open: bool | None) -> str:
@@ -74,6 +90,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_escape
+    env.filters["md_line"] = markdown_line
     env.filters["open_text"] = _open_text
     env.filters["when"] = human_time
     env.filters["route_title"] = lambda route: ROUTE_TITLES.get(route, route)

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from threshold.core.data import load_authority
+from threshold.core.forms import Form
 from threshold.core.hookspecs import hookimpl
 from threshold.core.models import (
     Authority,
@@ -28,6 +29,7 @@ from threshold.plugins.ddscp import PARTNERSHIP_DATA
 
 AUTHORITY_ID = "derby_city"
 DATA = Path(__file__).with_name("authority.toml")
+FORMS = Path(__file__).with_name("forms")
 
 
 @cache
@@ -40,6 +42,21 @@ def authority() -> Authority:
 def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
     """Register Derby City."""
     register(authority())
+
+
+@cache
+def forms() -> tuple[Form, ...]:
+    """Return Derby City's referral forms (``forms/*.toml``), loaded and validated once."""
+    from threshold.core.forms_data import load_forms
+
+    return tuple(load_forms(FORMS, authority()))
+
+
+@hookimpl
+def threshold_register_forms(register: Callable[[Form], None]) -> None:
+    """Register Derby City's referral forms."""
+    for form in forms():
+        register(form)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from threshold.core.data import load_authority
+from threshold.core.forms import Form
 from threshold.core.hookspecs import hookimpl
 from threshold.core.models import (
     Authority,
@@ -27,6 +28,7 @@ from threshold.plugins.ddscp import PARTNERSHIP_DATA
 
 AUTHORITY_ID = "derbyshire"
 DATA = Path(__file__).with_name("authority.toml")
+FORMS = Path(__file__).with_name("forms")
 REQUEST_FORM = "starting-point-request-for-support"
 
 
@@ -40,6 +42,21 @@ def authority() -> Authority:
 def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
     """Register Derbyshire."""
     register(authority())
+
+
+@cache
+def forms() -> tuple[Form, ...]:
+    """Return Derbyshire's referral forms (``forms/*.toml``), loaded and validated once."""
+    from threshold.core.forms_data import load_forms
+
+    return tuple(load_forms(FORMS, authority()))
+
+
+@hookimpl
+def threshold_register_forms(register: Callable[[Form], None]) -> None:
+    """Register Derbyshire's referral forms."""
+    for form in forms():
+        register(form)
 
 
 @hookimpl
