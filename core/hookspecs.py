@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pluggy
 
+from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Case, RouteChoice
 
 PROJECT = "threshold"
@@ -32,3 +33,8 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
     child protection) at level 3 or 4, or raised by a member of the public, for an
     authority this plugin registered. Return None for other plugins' authorities.
     The core handles 999, child protection, levels 1-2, advice and consent."""
+
+
+@hookspec
+def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
+    """Register threshold indicators: ``register(indicator_set)`` for its document's id."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from threshold.core.data import load_authority
 from threshold.core.hookspecs import hookimpl
+from threshold.core.indicators import IndicatorSet
 from threshold.core.models import (
     Authority,
     Case,
@@ -24,7 +25,7 @@ from threshold.core.models import (
     RouteChoice,
     Warning,
 )
-from threshold.plugins.ddscp import PARTNERSHIP_DATA
+from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
 
 AUTHORITY_ID = "derby_city"
 DATA = Path(__file__).with_name("authority.toml")
@@ -40,6 +41,12 @@ def authority() -> Authority:
 def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
     """Register Derby City."""
     register(authority())
+
+
+@hookimpl
+def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
+    """Register the threshold indicators of Derby City's policy document (shared, DDSCP)."""
+    register(indicators())
 
 
 @hookimpl
