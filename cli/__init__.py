@@ -36,11 +36,12 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import check, route
+    from threshold.cli import check, compare, route
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
     cli.add_command(check.check)
+    cli.add_command(compare.compare)
 
 
 _add_commands()

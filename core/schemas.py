@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from threshold.core.errors import FieldError
 
-SCHEMA_NAMES = ("case", "guidance", "authority", "indicators")
+SCHEMA_NAMES = ("case", "guidance", "authority", "indicators", "compare")
 
 
 @cache
