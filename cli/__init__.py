@@ -36,12 +36,14 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import check, compare, route
+    from threshold.cli import check, compare, indicators, route
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
     cli.add_command(check.check)
     cli.add_command(compare.compare)
+    cli.add_command(indicators.indicators)
+    cli.add_command(indicators.assess)
 
 
 _add_commands()

@@ -203,6 +203,8 @@ def _check(data: dict[str, Any]) -> list[FieldError]:
         errors.append(
             FieldError("levels", f"expected levels 1, 2, 3 and 4 once each; got {numbers}")
         )
+    if not data["indicators"]:
+        errors.append(FieldError("indicators", "expected at least one indicator"))
     seen: set[str] = set()
     for index, item in enumerate(data["indicators"]):
         path = f"indicators[{index}]"
@@ -297,17 +299,18 @@ def select(
     domain: Domain | None = None,
     search: str | None = None,
 ) -> tuple[Indicator, ...]:
-    """The indicators at ``level``, in ``domain``, whose words (or id) contain every
-    word of ``search`` (case and punctuation ignored), in the document's order."""
-    terms = normalise(search).split() if search else []
+    """The indicators at ``level``, in ``domain``, in which every word of ``search``
+    begins a word (or the id), case and punctuation ignored, in the document's order."""
+    terms = [t.strip("'") for t in normalise(search).split()] if search else []
     found = []
     for indicator in indicators.indicators:
         if level is not None and indicator.level != level:
             continue
         if domain is not None and indicator.domain != domain.id:
             continue
-        haystack = f"{normalise(indicator.text)} {indicator.id.lower()}"
-        if all(term in haystack for term in terms):
+        words = [w.strip("'") for w in normalise(indicator.text).split()]
+        words.append(indicator.id.lower())
+        if all(any(word.startswith(term) for word in words) for term in terms):
             found.append(indicator)
     return tuple(found)
 

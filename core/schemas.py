@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from threshold.core.errors import FieldError
 
-SCHEMA_NAMES = ("case", "guidance", "authority", "indicators", "compare")
+SCHEMA_NAMES = ("case", "guidance", "authority", "indicators", "compare", "assess")
 
 
 @cache
