@@ -36,15 +36,18 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import authoring, forms, route, scenarios
+    from threshold.cli import authoring, check, compare, forms, indicators, route, scenarios
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
     cli.add_command(forms.form)
     cli.add_command(forms.validate_referral)
+    cli.add_command(compare.compare)
+    cli.add_command(indicators.indicators)
+    cli.add_command(indicators.assess)
     cli.add_command(scenarios.test_command)
     cli.add_command(authoring.new_authority)
-    cli.add_command(authoring.check)
+    cli.add_command(check.check)
 
 
 _add_commands()
@@ -58,7 +61,7 @@ def _fail(message: str, code: int) -> NoReturn:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: errors become one line on stderr with a non-zero exit status."""
     try:
-        cli.main(args=argv, prog_name="threshold", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="threshold", standalone_mode=False)
     except Failure as exc:
         _fail(exc.format_message(), exc.code)
     except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
@@ -82,3 +85,5 @@ def main(argv: list[str] | None = None) -> None:
             "Set THRESHOLD_DEBUG=1 to see the details.",
             EXIT_BROKEN_PLUGIN,
         )
+    if isinstance(code, int) and code:  # a command's own exit status (ctx.exit(n))
+        sys.exit(code)

@@ -180,10 +180,8 @@ def check_authority(
 
 def _check_rules(registry: Registry, authority_id: str) -> list[Finding]:
     """The rule completeness and safety checks over the scenario matrix."""
-    try:
-        from threshold.core.checks import check_rules  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # pragma: no cover - the checks module arrives with issue 4
-        return []
+    from threshold.core.checks import check_rules
+
     return [_error(f"{authority_id}: rules", str(v)) for v in check_rules(registry, authority_id)]
 
 

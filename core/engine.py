@@ -8,9 +8,10 @@ come from the authority's data, each with its citation.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -504,6 +505,19 @@ class _Static:
 
 _STATIC_LIMIT = 100_000
 _STATIC: dict[tuple[object, ...], tuple[weakref.ref[Authority], _Static]] = {}
+_REUSE = [True]
+
+
+@contextlib.contextmanager
+def without_reuse() -> Iterator[None]:
+    """Compute every guidance afresh inside this block (asking the authority's rule
+    each time): the completeness checks use it to catch a rule that is not a pure
+    function of the case."""
+    _REUSE.append(False)
+    try:
+        yield
+    finally:
+        _REUSE.pop()
 
 
 def _case_key(case: Case) -> tuple[object, ...]:
@@ -526,7 +540,8 @@ def _static_guidance(
     case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
 ) -> _Static:
     key = (id(authority), plugin, plugin_version, *_case_key(case))
-    hit = _STATIC.get(key)
+    reuse = _REUSE[-1]
+    hit = _STATIC.get(key) if reuse else None
     if hit is not None and hit[0]() is authority:
         return hit[1]
     plan = _plan(case, authority, rule)
@@ -536,9 +551,10 @@ def _static_guidance(
         raise AuthorityError(
             authority.id, f"the {authority.id} data has no {exc.args[0]!r}, which this route needs"
         ) from None
-    if len(_STATIC) >= _STATIC_LIMIT:
-        _STATIC.clear()
-    _STATIC[key] = (weakref.ref(authority), static)
+    if reuse:
+        if len(_STATIC) >= _STATIC_LIMIT:
+            _STATIC.clear()
+        _STATIC[key] = (weakref.ref(authority), static)
     return static
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pluggy
 
 from threshold.core.forms import Form
+from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Case, RouteChoice
 
 PROJECT = "threshold"
@@ -41,3 +42,8 @@ def threshold_register_forms(register: Callable[[Form], None]) -> None:
     """Register the referral forms of this plugin's own authorities: call
     ``register(form)`` once for each :class:`~threshold.core.forms.Form`, loaded
     from the plugin's data (see :func:`threshold.core.forms_data.load_forms`)."""
+
+
+@hookspec
+def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
+    """Register threshold indicators: ``register(indicator_set)`` for its document's id."""

@@ -21,6 +21,7 @@ import pluggy
 from threshold.core import hookspecs
 from threshold.core.errors import AuthorityError, FormError
 from threshold.core.forms import Form
+from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Case, RouteChoice
 
 ENTRY_POINT_GROUP = "threshold"
@@ -63,6 +64,10 @@ class Registry:
         self._conflicts: dict[str, str] = {}
         self._forms: dict[str, dict[str, Form]] | None = None
         self._form_problems: dict[str, str] = {}
+        self._indicators: dict[str, IndicatorSet] = {}
+        #: Problems with indicator registrations, by plugin or document: they never
+        #: make an authority unusable (routing does not depend on them).
+        self._indicator_problems: dict[str, str] = {}
 
     # ----------------------------------------------------------- loading
     @classmethod
@@ -91,6 +96,7 @@ class Registry:
             if allowed is None or name in allowed:
                 registry._add(PluginInfo(name), module)
         registry._collect()
+        registry._collect_indicators()
         return registry
 
     def _add_entry_point(self, entry_point: EntryPoint) -> None:
@@ -221,6 +227,38 @@ class Registry:
                 routes[(form.authority, route)] = form.id
         return None
 
+    def _collect_indicators(self) -> None:
+        claims: dict[str, list[tuple[IndicatorSet, str]]] = {}
+        for impl in self.pm.hook.threshold_register_indicators.get_hookimpls():
+            name = self.pm.get_name(impl.plugin) or ""
+            found: list[IndicatorSet] = []
+
+            def register(indicators: IndicatorSet, found: list[IndicatorSet] = found) -> None:
+                if not isinstance(indicators, IndicatorSet):
+                    raise TypeError(
+                        f"register() expects an IndicatorSet, got {type(indicators).__name__}"
+                    )
+                found.append(indicators)
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self._indicator_problems[f"{name} (indicators)"] = _describe(exc)
+                continue
+            for indicators in found:
+                claims.setdefault(indicators.document.id, []).append((indicators, name))
+        for document_id, claimants in claims.items():
+            first = claimants[0][0]
+            # The same set registered by several plugins (a shared document) is one set.
+            if all(indicators == first for indicators, _ in claimants):
+                self._indicators[document_id] = first
+            else:
+                names = " and ".join(sorted({name for _, name in claimants}))
+                self._indicator_problems[f"indicators for {document_id}"] = (
+                    f"plugins {names} register different threshold indicators for document "
+                    f"{document_id!r}; none is used until they agree"
+                )
+
     # ----------------------------------------------------------- queries
     def authority_ids(self) -> list[str]:
         """Return the ids of the usable authorities, sorted."""
@@ -235,7 +273,35 @@ class Registry:
         broken = [(name, info.error) for name, info in sorted(self.plugins.items()) if info.error]
         self._collected_forms()
         forms = [(f"{name} (forms)", error) for name, error in sorted(self._form_problems.items())]
-        return [*broken, *forms, *sorted(self._conflicts.items())]
+        return [
+            *broken,
+            *forms,
+            *sorted(self._conflicts.items()),
+            *sorted(self._indicator_problems.items()),
+        ]
+
+    def indicator_sets(self) -> list[IndicatorSet]:
+        """Return every usable indicator set, sorted by document id."""
+        return [self._indicators[key] for key in sorted(self._indicators)]
+
+    def indicators_for(self, authority_id: str) -> IndicatorSet:
+        """Return the threshold indicators of the authority's policy document.
+
+        Raises:
+            AuthorityError: the authority is unusable (see :meth:`get`), or no
+                usable indicator set is registered for its policy document.
+        """
+        authority = self.get(authority_id).authority
+        found = self._indicators.get(authority.policy_document)
+        if found is None:
+            problem = self._indicator_problems.get(f"indicators for {authority.policy_document}")
+            raise AuthorityError(
+                authority_id,
+                problem
+                or f"no threshold indicators are registered for {authority_id}'s policy "
+                f"document {authority.policy_document!r}",
+            )
+        return found
 
     def get(self, authority_id: str) -> Registered:
         """Return the authority ``authority_id``.

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # jsonschema costs ~20 ms to import: only when input is inval
     import jsonschema
     from jsonschema import Draft202012Validator
 
-SCHEMA_NAMES = ("case", "guidance", "authority", "form")
+SCHEMA_NAMES = ("case", "guidance", "authority", "form", "indicators", "compare", "assess")
 
 
 @cache

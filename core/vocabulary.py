@@ -63,6 +63,7 @@ CORE_SUMMARIES = frozenset(
         "child-protection",
         "early-help",
         "early-help-time-limited",
+        "referral-time-limited",
         "universal",
         "advice",
     }

@@ -1,14 +1,24 @@
 """Shared data of the Derby and Derbyshire Safeguarding Children Partnership (DDSCP)
 threshold document, used by both the Derbyshire and the Derby City plugins.
 
-This package registers no hooks itself: it is data the two authority plugins load.
+This package registers no hooks itself: it is data the two authority plugins load
+(and register: both register the one shared indicator set of the document).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+
+from threshold.core.indicators import IndicatorSet, load_indicators
 
 #: Levels, partnership-wide steps, consent texts and the 999 contact.
 PARTNERSHIP_DATA = Path(__file__).with_name("partnership.toml")
 #: Appendix 2 threshold indicators.
 INDICATORS_DATA = Path(__file__).with_name("indicators.json")
+
+
+@cache
+def indicators() -> IndicatorSet:
+    """Return the Appendix 2 threshold indicators, loaded and validated once."""
+    return load_indicators(INDICATORS_DATA)

@@ -16,6 +16,7 @@ from pathlib import Path
 from threshold.core.data import load_authority
 from threshold.core.forms import Form
 from threshold.core.hookspecs import hookimpl
+from threshold.core.indicators import IndicatorSet
 from threshold.core.models import (
     Authority,
     Case,
@@ -25,7 +26,7 @@ from threshold.core.models import (
     RouteChoice,
     Warning,
 )
-from threshold.plugins.ddscp import PARTNERSHIP_DATA
+from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
 
 AUTHORITY_ID = "derby_city"
 DATA = Path(__file__).with_name("authority.toml")
@@ -57,6 +58,12 @@ def threshold_register_forms(register: Callable[[Form], None]) -> None:
     """Register Derby City's referral forms."""
     for form in forms():
         register(form)
+
+
+@hookimpl
+def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
+    """Register the threshold indicators of Derby City's policy document (shared, DDSCP)."""
+    register(indicators())
 
 
 @hookimpl
