@@ -7,15 +7,17 @@ contract and errors name fields), then structured into attrs classes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
-from threshold.core.errors import CaseError, FieldError
+from threshold.core.errors import CaseError, FieldError, InvalidJSONError
 from threshold.core.hours import parse_local
-from threshold.core.models import Case
+from threshold.core.models import Case, Guidance
 from threshold.core.schemas import validate
 
 T = TypeVar("T")
@@ -26,6 +28,11 @@ converter.register_unstructure_hook_func(
     lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda value: value.value
 )
 converter.register_structure_hook(dt.datetime, lambda value, _: parse_local(value))
+# A guidance carries its decision record only when one was asked for.
+converter.register_unstructure_hook(
+    Guidance,
+    make_dict_unstructure_fn(Guidance, converter, record=override(omit_if_default=True)),
+)
 
 
 def to_dict(instance: object) -> Any:
@@ -66,6 +73,39 @@ def parse_case(data: object) -> Case:
         except ValueError as exc:
             raise CaseError([FieldError("at", str(exc))]) from None
     return case
+
+
+def decode_json(data: bytes, *, field: str = "", one_line: bool = False) -> object:
+    """Parse JSON text (UTF-8, a byte-order mark allowed) from untrusted input.
+
+    ``field`` names the input in the error ("--case", "body"); with ``one_line``
+    (a batch line) the error gives the column only.
+
+    Raises:
+        InvalidJSONError: not UTF-8, not JSON, or nested too deeply; the message
+            says what is expected and never echoes the input.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidJSONError([FieldError(field, "expected UTF-8 encoded JSON")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidJSONError(
+            [
+                FieldError(
+                    field,
+                    f"not valid JSON ({where}: {exc.msg}); "
+                    'expected a JSON object such as {"level": 3}',
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InvalidJSONError(
+            [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
+        ) from None
 
 
 def _with_at(case: Case, at: dt.datetime) -> Case:

@@ -350,6 +350,13 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
     return plan
 
 
+def decide_route(case: Case, authority: Authority, rule: ReferralRule) -> Route:
+    """Return only the route ``case`` takes in ``authority`` (no output is built):
+    the same precedence as :func:`build_guidance`, for finding which case fields
+    decided a route."""
+    return _plan(case, authority, rule).route
+
+
 def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
     plan.steps += list(authority.extra_steps.get(plan.route.value, ()))
     if case.consent is Consent.REFUSED and plan.route in (

@@ -33,6 +33,10 @@ class CaseError(ThresholdError, ValueError):
         super().__init__("; ".join(str(e) for e in self.errors))
 
 
+class InvalidJSONError(CaseError):
+    """The input is not JSON (or not UTF-8): a CaseError whose field is the input itself."""
+
+
 class DataError(ThresholdError):
     """An authority's data file is not valid: names the file, field and expectation."""
 
@@ -48,3 +52,7 @@ class AuthorityError(ThresholdError):
     def __init__(self, authority_id: str, message: str) -> None:
         self.authority_id = authority_id
         super().__init__(message)
+
+
+class UnknownAuthorityError(AuthorityError):
+    """No installed plugin registers this authority id (as opposed to a broken plugin)."""
