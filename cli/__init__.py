@@ -36,10 +36,12 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import route
+    from threshold.cli import route, schema, serve
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
+    cli.add_command(schema.schema)
+    cli.add_command(serve.serve)
 
 
 _add_commands()

@@ -22,7 +22,7 @@ EXIT_LINES_FAILED = 1
 
 def _open_input(source: str, stack: ExitStack) -> IO[bytes]:
     if source == "-":
-        return click.get_binary_stream("stdin")
+        return sys.stdin.buffer
     try:
         return stack.enter_context(open(source, "rb"))
     except OSError as exc:
@@ -31,7 +31,7 @@ def _open_input(source: str, stack: ExitStack) -> IO[bytes]:
 
 def _open_output(output: str | None, source: str, stack: ExitStack) -> IO[bytes]:
     if output is None or output == "-":
-        return click.get_binary_stream("stdout")
+        return sys.stdout.buffer
     if source != "-" and os.path.exists(output) and os.path.samefile(source, output):
         raise Failure("--output: is the --batch file; expected a different file")
     try:

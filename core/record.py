@@ -78,7 +78,8 @@ def _alternatives() -> tuple[tuple[str, tuple[object, ...]], ...]:
                 raw.insert(0, None)
         else:
             continue  # a free value such as the time: it does not choose a route
-        found.append((name, tuple(converter.structure(v, types[name].type) for v in raw)))
+        kind: Any = types[name].type
+        found.append((name, tuple(converter.structure(v, kind) for v in raw)))
     return tuple(found)
 
 
@@ -93,8 +94,9 @@ def deciding_fields(case: Case, authority: Authority, rule: ReferralRule) -> tup
         for value in values:
             if value == getattr(case, name):
                 continue
+            change: dict[str, Any] = {name: value}
             try:
-                yield decide_route(attrs.evolve(case, **{name: value}), authority, rule) != route
+                yield decide_route(attrs.evolve(case, **change), authority, rule) != route
             except Exception:
                 yield True
 
