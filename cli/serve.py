@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from threshold.cli.common import Failure
@@ -54,4 +56,6 @@ def serve(host: str, port: int, max_body_bytes: int) -> None:
         "only: if a child is in immediate danger, ring 999.",
         err=True,
     )
-    server(create_app(max_body_bytes=max_body_bytes)).run(sockets=[sock])
+    # Ctrl+C is how the service is stopped: not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        server(create_app(max_body_bytes=max_body_bytes)).run(sockets=[sock])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 import cattrs
@@ -27,6 +27,9 @@ converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat()
 converter.register_unstructure_hook_func(
     lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda value: value.value
 )
+# StrEnum members are also str, which cattrs passes through unchanged: make them plain
+# strings, so to_dict() gives JSON values and not enum members.
+converter.register_unstructure_hook(StrEnum, lambda value: value.value)
 converter.register_structure_hook(dt.datetime, lambda value, _: parse_local(value))
 # A guidance carries its decision record only when one was asked for.
 converter.register_unstructure_hook(

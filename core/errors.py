@@ -22,7 +22,14 @@ class FieldError:
 
 
 class ThresholdError(Exception):
-    """Base class of every error threshold raises on purpose."""
+    """Base class of every error threshold raises on purpose.
+
+    ``urgent`` is the urgent advice that goes with the error ("immediate danger
+    was reported: ring 999 now"), set by :func:`threshold.route` when the input
+    raised an urgent flag or the authority could not be used; otherwise None.
+    """
+
+    urgent: str | None = None
 
 
 class CaseError(ThresholdError, ValueError):

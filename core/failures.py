@@ -84,12 +84,12 @@ def error_info(
     """
     if isinstance(exc, CaseError):
         advice = urgent_advice(raw, authority_id, registry)
-        suffix = f" — {advice}." if advice else ""
+        urgent = f"{advice}." if advice else None
         return ErrorInfo(
             code="invalid-json" if isinstance(exc, InvalidJSONError) else "invalid-case",
-            message=_one_line(f"{exc}{suffix}"),
+            message=_one_line(f"{exc} — {urgent}" if urgent else str(exc)),
             errors=tuple(ErrorDetail(e.path, e.message) for e in exc.errors),
-            urgent=advice,
+            urgent=urgent,
         )
     if isinstance(exc, AuthorityError):
         advice = urgent_advice(raw, None, registry)

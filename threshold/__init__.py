@@ -126,10 +126,23 @@ def route(case: Case | Mapping[str, object], authority: str, *, record: bool = F
         CaseError: the case is not valid; ``errors`` names each field.
         UnknownAuthorityError: no installed plugin has this authority (an AuthorityError).
         AuthorityError: the authority's plugin is broken.
+
+        Each error's ``urgent`` still says who to ring when the case raised an
+        urgent flag (and says 999 when the authority could not be used).
     """
     from threshold.core.api import route as route_case
+    from threshold.core.errors import ThresholdError
 
-    return route_case(case, authority, record=record)
+    try:
+        return route_case(case, authority, record=record)
+    except ThresholdError as exc:
+        from threshold.core.convert import case_to_dict
+        from threshold.core.failures import error_info
+        from threshold.core.models import Case
+
+        raw = case_to_dict(case) if isinstance(case, Case) else case
+        exc.urgent = error_info(exc, raw, authority).urgent
+        raise
 
 
 def authorities() -> AuthorityList:
