@@ -1,9 +1,14 @@
 """The HTTP service described as data, and its OpenAPI 3.1 document.
 
 The request and response bodies are the published JSON Schemas themselves
-(``schemas/``), embedded whole under ``components/schemas``: OpenAPI 3.1 uses
-JSON Schema draft 2020-12, so there is one contract, not two. Nothing here needs
-the web framework.
+(``schemas/``), bundled under ``components/schemas``: OpenAPI 3.1 uses JSON
+Schema draft 2020-12, so there is one contract, not two. Bundling changes only
+what OpenAPI tools need: each ``$ref`` is rewritten to point inside the document
+(``#/$defs/contact`` in the guidance schema becomes
+``#/components/schemas/guidance/$defs/contact``, a reference to another schema's
+``$id`` becomes a reference to its component), and ``$id`` is kept as ``x-id``
+(most tools resolve references against the document, not an embedded ``$id``).
+Nothing here needs the web framework.
 """
 
 from __future__ import annotations
@@ -111,9 +116,39 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     return operation
 
 
+def _bundled(name: str, document: dict[str, Any], components: dict[str, str]) -> dict[str, Any]:
+    """Return schema ``name`` with its references pointing inside the OpenAPI document;
+    ``components`` maps each schema's ``$id`` to its component name."""
+
+    def rewrite(ref: str) -> str:
+        target, _, fragment = ref.partition("#")
+        return f"#/components/schemas/{components[target] if target else name}{fragment}"
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: rewrite(value) if key == "$ref" and isinstance(value, str) else walk(value)
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(value) for value in node]
+        return node
+
+    bundled: dict[str, Any] = walk(document)
+    bundled.pop("$schema", None)
+    bundled["x-id"] = bundled.pop("$id")
+    return bundled
+
+
+def component_schemas() -> dict[str, dict[str, Any]]:
+    """Return every published schema, bundled for ``components/schemas``, by name."""
+    components = {schema(name)["$id"]: name for name in SCHEMA_NAMES}
+    return {name: _bundled(name, schema(name), components) for name in SCHEMA_NAMES}
+
+
 def openapi_document(endpoints: Iterable[Endpoint], *, version: str) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for ``endpoints``, with every published
-    schema embedded unchanged under ``components/schemas`` by its name."""
+    schema bundled under ``components/schemas`` by its name."""
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
         paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint)
@@ -131,5 +166,5 @@ def openapi_document(endpoints: Iterable[Endpoint], *, version: str) -> dict[str
             ),
         },
         "paths": paths,
-        "components": {"schemas": {name: schema(name) for name in SCHEMA_NAMES}},
+        "components": {"schemas": component_schemas()},
     }

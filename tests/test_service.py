@@ -176,31 +176,102 @@ def test_schemas_endpoint(live_server: str) -> None:
     assert missing.status == 404 and missing.json()["error"]["code"] == "not-found"
 
 
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _unbundled(name: str, component: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    """Undo the bundling: references back to the schemas' own, $id and $schema back."""
+
+    def unref(ref: str) -> str:
+        target, _, fragment = ref.removeprefix("#/components/schemas/").partition("/")
+        fragment = "/" + fragment if fragment else ""
+        return (
+            "#" + fragment if target == name else ids[target] + ("#" + fragment if fragment else "")
+        )
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: unref(v) if k == "$ref" else walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    original = walk(component)
+    original["$id"] = original.pop("x-id")
+    original["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return original
+
+
 def test_openapi_is_built_from_the_schemas(live_server: str) -> None:
     import threshold
     from threshold.core.service import ENDPOINTS
 
     document = http("GET", live_server + "/openapi.json").json()
     assert document["openapi"] == "3.1.0"
-    assert document["components"]["schemas"] == {
-        name: threshold.schema(name) for name in threshold.schema_names()
-    }
     assert {(p, m) for p, ops in document["paths"].items() for m in ops} == {
         (e.path, e.method.lower()) for e in ENDPOINTS
     }
+    components = document["components"]["schemas"]
+    assert sorted(components) == list(threshold.schema_names())
+    ids = {name: threshold.schema(name)["$id"] for name in components}
+    for name, component in components.items():
+        assert _unbundled(name, component, ids) == threshold.schema(name), name
 
-    def refs(node: Any) -> Iterator[str]:
-        if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/components/"):
-                yield node["$ref"]
-            for value in node.values():
-                yield from refs(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from refs(value)
 
-    found = set(refs(document["paths"]))
-    assert found and all(r.split("/")[-1] in document["components"]["schemas"] for r in found)
+def test_openapi_references_resolve_inside_the_document(live_server: str) -> None:
+    """Every $ref points inside the document, so OpenAPI tools can follow it, and
+    the bundled schemas validate real output as the published ones do."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    import threshold
+
+    document = http("GET", live_server + "/openapi.json").json()
+    refs = set(_refs(document))
+    assert refs
+    for ref in refs:
+        assert ref.startswith("#/"), ref
+        node: Any = document
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        assert isinstance(node, dict), ref
+
+    registry = Registry().with_resource(
+        "urn:threshold:openapi", Resource.from_contents(document, DRAFT202012)
+    )
+    validator = Draft202012Validator(
+        {"$ref": "urn:threshold:openapi#/components/schemas/guidance"}, registry=registry
+    )
+    guidance = threshold.route({"level": 3, "at": AT}, "derby_city", record=True).to_dict()
+    assert validator.is_valid(guidance)
+    guidance["record"]["case"]["level"] = 9
+    assert not validator.is_valid(guidance)
+
+
+def test_more_routes_can_share_the_app() -> None:
+    """Room for the web pages (issue 8): extra routes on the same app and guard."""
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    from threshold.core.service import create_app
+
+    async def page(request: Request) -> HTMLResponse:
+        return HTMLResponse("<p>hello</p>")
+
+    with running(create_app(routes=[Route("/page", page)], max_body_bytes=64)) as url:
+        assert http("GET", url + "/page").body == b"<p>hello</p>"
+        assert http("GET", url + "/health").status == 200
+        assert http("POST", url + "/page", b"x" * 100).status == 413
 
 
 # ----------------------------------------------------------------------------- limits
