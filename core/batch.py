@@ -142,7 +142,9 @@ def parse_line(data: object, default_authority: str | None) -> tuple[str, Case]:
     return authority, case
 
 
-def _authority_of(data: object, default: str | None) -> str | None:
+def authority_of(data: object, default: str | None) -> str | None:
+    """The authority a (possibly invalid) line names, else ``default``: for the
+    urgent advice that goes with an error."""
     if isinstance(data, Mapping):
         given = data.get("authority")
         if isinstance(given, str) and _AUTHORITY_ID.match(given):
@@ -178,7 +180,7 @@ def route_line(
     except Exception as exc:
         if debugging() and not isinstance(exc, ThresholdError):
             raise
-        info = error_info(exc, data, _authority_of(data, default_authority), registry)
+        info = error_info(exc, data, authority_of(data, default_authority), registry)
         if line.too_long:
             info = attrs.evolve(info, code="line-too-long")
         return LineResult(line.number, error=info)

@@ -311,7 +311,7 @@ class _Api:
     async def route(self, request: Request) -> Response:
         """POST /route: one case (with its authority, or ?authority=)."""
         from threshold.core.api import route
-        from threshold.core.batch import parse_line
+        from threshold.core.batch import authority_of, parse_line
         from threshold.core.convert import decode_json
 
         try:
@@ -331,8 +331,7 @@ class _Api:
 
             if debugging() and not isinstance(exc, ThresholdError):
                 raise
-            given = data.get("authority") if isinstance(data, dict) else None
-            who = given if isinstance(given, str) else default
+            who = authority_of(data, default)
             return error_response(error_info(exc, data, who, self.registry))
         return JSONResponse(guidance.to_dict())
 
