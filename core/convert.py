@@ -93,7 +93,7 @@ def decode_json(data: bytes, *, field: str = "", one_line: bool = False) -> obje
     except UnicodeDecodeError:
         raise InvalidJSONError([FieldError(field, "expected UTF-8 encoded JSON")]) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
         raise InvalidJSONError(
@@ -105,10 +105,22 @@ def decode_json(data: bytes, *, field: str = "", one_line: bool = False) -> obje
                 )
             ]
         ) from None
+    except _NotJSON as exc:
+        raise InvalidJSONError(
+            [FieldError(field, f"not valid JSON ({exc}); expected a JSON object")]
+        ) from None
     except RecursionError:
         raise InvalidJSONError(
             [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
         ) from None
+
+
+class _NotJSON(ValueError):
+    """NaN or Infinity: Python's json reads them, but they are not JSON."""
+
+
+def _reject_constant(name: str) -> object:
+    raise _NotJSON(f"{name} is not a JSON value")
 
 
 def _with_at(case: Case, at: dt.datetime) -> Case:

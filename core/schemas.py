@@ -61,12 +61,16 @@ def validator(name: str) -> Draft202012Validator:
 def format_validator(name: str) -> Draft202012Validator:
     """Return a validator for schema ``name`` that also checks ``format`` (date-time,
     date): for checking threshold's own outputs against the published contract."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(name), registry=_resources(), format_checker=_formats())
 
 
 @cache
 def _formats() -> jsonschema.FormatChecker:
-    checker = jsonschema.FormatChecker()
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
 
     @checker.checks("date-time", raises=ValueError)
     def date_time(value: object) -> bool:

@@ -354,3 +354,10 @@ def test_100000_lines_in_bounded_memory(tmp_path: Path) -> None:
     print(f"peak RSS: {small_peak} KiB for 2,000 lines, {big_peak} KiB for 100,000 lines")
     assert big_peak - small_peak < 16 * 1024, (small_peak, big_peak)
     assert big_peak < 256 * 1024
+
+
+def test_nan_is_not_json(run_cli: Run) -> None:
+    result = run_cli("route", "--authority", "derbyshire", "--batch", "-", stdin='{"level": NaN}\n')
+    error = results(result.out)[0]["error"]
+    assert error["code"] == "invalid-json"
+    assert error["message"] == "not valid JSON (NaN is not a JSON value); expected a JSON object"
