@@ -36,7 +36,17 @@ def cli() -> None:
 
 
 def _add_commands() -> None:
-    from threshold.cli import authoring, check, compare, forms, indicators, route, scenarios
+    from threshold.cli import (
+        authoring,
+        check,
+        compare,
+        forms,
+        indicators,
+        route,
+        scenarios,
+        schema,
+        serve,
+    )
 
     cli.add_command(route.route)
     cli.add_command(route.authorities)
@@ -48,6 +58,8 @@ def _add_commands() -> None:
     cli.add_command(scenarios.test_command)
     cli.add_command(authoring.new_authority)
     cli.add_command(check.check)
+    cli.add_command(schema.schema)
+    cli.add_command(serve.serve)
 
 
 _add_commands()

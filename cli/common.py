@@ -8,19 +8,17 @@ to ring.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from threshold.core.errors import ThresholdError
+from threshold.core.errors import CaseError
+from threshold.core.urgent import NATIONAL_URGENT as NATIONAL_URGENT
 
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PLUGIN = 3
-
-NATIONAL_URGENT = "If a child is in immediate danger, ring 999."
 
 
 class Failure(click.ClickException):
@@ -37,38 +35,10 @@ def _one_line(text: str) -> str:
 
 def _urgent_hint(raw: object, authority_id: str | None) -> str:
     """The urgent advice to add to an error when the input raised an urgent flag."""
-    from threshold.core.convert import urgent_flags
+    from threshold.core.urgent import urgent_advice
 
-    danger, child_protection = urgent_flags(raw)
-    hints = []
-    if danger:
-        hints.append("immediate danger was reported: ring 999 now")
-    if child_protection:
-        line = _child_protection_line(authority_id)
-        hints.append(
-            "significant harm was reported: "
-            + (
-                f"ring {line} now"
-                if line
-                else "ring your local authority's child protection line now"
-            )
-        )
-    return (" — " + "; ".join(hints) + ".") if hints else ""
-
-
-def _child_protection_line(authority_id: str | None) -> str | None:
-    if authority_id is None:
-        return None
-    try:
-        from threshold.core.engine import contact_label
-        from threshold.core.models import Purpose
-        from threshold.core.registry import default_registry
-
-        authority = default_registry().get(authority_id).authority
-    except ThresholdError:
-        return None
-    lines = authority.contacts_for(Purpose.CHILD_PROTECTION)
-    return " or ".join(contact_label(c) for c in lines) or None
+    advice = urgent_advice(raw, authority_id)
+    return f" — {advice}." if advice else ""
 
 
 #: A case is a small JSON object; anything larger is refused before it is parsed.
@@ -99,25 +69,12 @@ def read_json_source(
             f"{label}: larger than {max_bytes // (1024 * 1024)} MiB; expected a JSON object "
             f"such as {example}"
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Failure(f"{label}: expected UTF-8 encoded JSON") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise Failure(
-            f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            f"expected a JSON object such as {example}"
-        ) from None
-    except ValueError as exc:
-        raise Failure(f"{label}: not valid JSON ({exc}); expected a JSON object") from None
-    except RecursionError:
-        raise Failure(f"{label}: JSON nested too deeply; expected a flat JSON object") from None
+    from threshold.core.convert import decode_json
 
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a JSON value")
+    try:
+        return decode_json(data, field=label, example=example)
+    except CaseError as exc:
+        raise Failure(str(exc)) from None
 
 
 CASE_FLAGS = (

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
+    CASE_FLAGS,
     EXIT_BAD_INPUT,
     EXIT_BROKEN_PLUGIN,
     NATIONAL_URGENT,
@@ -16,39 +17,106 @@ from threshold.cli.common import (
     case_options,
     gather_case,
 )
-from threshold.core.errors import AuthorityError, CaseError
+from threshold.core.errors import AuthorityError, CaseError, UnknownAuthorityError
 
 
 @click.command()
 @click.option(
-    "--authority", "authority_id", required=True, help="Authority id (see `threshold authorities`)."
+    "--authority",
+    "authority_id",
+    default=None,
+    help="Authority id (see `threshold authorities`); with --batch, the default for "
+    "lines that do not give their own.",
 )
 @click.option(
     "--case", "case_source", default=None, help="Case JSON file, or - for standard input."
 )
 @click.option(
+    "--batch",
+    "batch_source",
+    default=None,
+    help="JSON Lines file (or - for standard input): one case per line, each may carry "
+    "its own authority. Prints one JSON result per line, in order.",
+)
+@click.option(
+    "--output", default=None, help="With --batch: write the results here instead of stdout."
+)
+@click.option(
+    "--record",
+    is_flag=True,
+    default=False,
+    help="Add a decision record (id, time, versions, route, steps, deciding fields).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "markdown", "html", "json"]),
-    default="text",
-    show_default=True,
+    default=None,
+    help="Output format [default: text; with --batch, JSON Lines only].",
 )
 @case_options
-def route(authority_id: str, case_source: str | None, fmt: str, **flags: Any) -> None:
+def route(
+    authority_id: str | None,
+    case_source: str | None,
+    batch_source: str | None,
+    output: str | None,
+    record: bool,
+    fmt: str | None,
+    **flags: Any,
+) -> None:
     """Route a concern: the steps in order, who to contact now, consent and records."""
+    if batch_source is not None:
+        _batch(authority_id, case_source, batch_source, output, record, fmt, flags)
+        return
+    if output is not None:
+        raise Failure("--output: only with --batch; expected --batch FILE")
+    if authority_id is None:
+        raise Failure(
+            "--authority: missing; expected an authority id (see `threshold authorities`)"
+        )
     from threshold.core.api import route as route_case
     from threshold.core.render import render_guidance
 
     raw = gather_case(case_source, flags)
     try:
-        guidance = route_case(raw, authority_id)  # type: ignore[arg-type]
+        guidance = route_case(raw, authority_id, record=record)  # type: ignore[arg-type]
     except CaseError as exc:
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
-        hint = _urgent_hint(raw, None) or f" — {NATIONAL_URGENT}"
-        code = EXIT_BAD_INPUT if str(exc).startswith("unknown authority") else EXIT_BROKEN_PLUGIN
-        raise Failure(f"--authority: {exc}{hint}", code) from None
-    click.echo(render_guidance(guidance, fmt), nl=False)
+        raise _authority_failure(exc, raw) from None
+    click.echo(render_guidance(guidance, fmt or "text"), nl=False)
+
+
+def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
+    hint = _urgent_hint(raw, None) or f" — {NATIONAL_URGENT}"
+    code = EXIT_BROKEN_PLUGIN if not isinstance(exc, UnknownAuthorityError) else EXIT_BAD_INPUT
+    return Failure(f"--authority: {exc}{hint}", code)
+
+
+def _batch(
+    authority_id: str | None,
+    case_source: str | None,
+    batch_source: str,
+    output: str | None,
+    record: bool,
+    fmt: str | None,
+    flags: dict[str, Any],
+) -> None:
+    given = [k for k, v in flags.items() if k in CASE_FLAGS and v is not None]
+    if case_source is not None or given:
+        raise Failure("--batch: the cases come from the file; expected no --case or field options")
+    if fmt not in (None, "json"):
+        raise Failure(f"--format: got {fmt}; --batch writes JSON Lines, expected json or nothing")
+    if authority_id is not None:
+        from threshold.core.registry import default_registry
+
+        try:
+            default_registry().get(authority_id)
+        except AuthorityError as exc:
+            raise _authority_failure(exc, None) from None
+    from threshold.cli.batch import run_batch
+
+    run_batch(batch_source, output, authority_id, record)
 
 
 @click.command()
@@ -57,34 +125,14 @@ def route(authority_id: str, case_source: str | None, fmt: str, **flags: Any) ->
 )
 def authorities(fmt: str) -> None:
     """List the installed authorities, their plugins and data dates, and any broken plugin."""
+    from threshold.core.convert import to_dict
+    from threshold.core.installed import list_authorities
     from threshold.core.registry import default_registry
 
-    registry = default_registry()
-    rows = []
-    for registered in registry.registered():
-        authority, plugin = registered.authority, registered.plugin
-        policy = authority.document(authority.policy_document)
-        rows.append(
-            {
-                "id": authority.id,
-                "name": authority.name,
-                "status": "ok",
-                "plugin": plugin.name,
-                "distribution": plugin.distribution,
-                "version": plugin.version,
-                "policy_document": policy.title,
-                "policy_document_date": policy.date,
-                "data_reviewed": authority.reviewed,
-                "data_review_due": authority.review_due,
-            }
-        )
-    problems = [
-        {"plugin": name, "status": "broken", "error": error} for name, error in registry.problems()
-    ]
+    listed = to_dict(list_authorities(default_registry()))
+    rows, problems = listed["authorities"], listed["broken"]
     if fmt == "json":
-        click.echo(
-            json.dumps({"authorities": rows, "broken": problems}, indent=2, ensure_ascii=False)
-        )
+        click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
         return
     for row in rows:
         click.echo(f"{row['id']}: {row['name']}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import attrs
+
 from threshold.core.convert import parse_case
 from threshold.core.engine import build_guidance
-from threshold.core.models import Case, Guidance
+from threshold.core.models import Case, Guidance, RouteChoice
 from threshold.core.registry import Registry, default_registry
 
 
@@ -17,9 +19,11 @@ def route(
     *,
     registry: Registry | None = None,
     today: dt.date | None = None,
+    record: bool = False,
 ) -> Guidance:
     """Return the guidance for ``case`` (a Case, or a dict as in
-    ``schemas/case.schema.json``) in the authority with id ``authority``.
+    ``schemas/case.schema.json``) in the authority with id ``authority``; with
+    ``record``, it carries its decision record (:mod:`threshold.core.record`).
 
     Raises:
         CaseError: the case is not valid (each field named).
@@ -28,11 +32,20 @@ def route(
     registry = registry or default_registry()
     parsed = case if isinstance(case, Case) else parse_case(case)
     registered = registry.get(authority)
-    return build_guidance(
+
+    def rule(c: Case) -> RouteChoice:
+        return registry.referral_route(registered, c)
+
+    guidance = build_guidance(
         parsed,
         registered.authority,
-        lambda c: registry.referral_route(registered, c),
+        rule,
         plugin=registered.plugin.distribution or registered.plugin.name,
         plugin_version=registered.plugin.version or "unknown",
         today=today,
     )
+    if not record:
+        return guidance
+    from threshold.core.record import make_record
+
+    return attrs.evolve(guidance, record=make_record(parsed, guidance, registered.authority, rule))

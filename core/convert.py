@@ -7,16 +7,18 @@ contract and errors name fields), then structured into attrs classes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
-from threshold.core.errors import CaseError, FieldError
+from threshold.core.errors import CaseError, FieldError, InvalidJSONError
 from threshold.core.forms import Condition, Mode, Op, Test
 from threshold.core.hours import parse_local
-from threshold.core.models import Case
+from threshold.core.models import Case, Guidance
 from threshold.core.schemas import quick_valid, validate
 
 T = TypeVar("T")
@@ -26,7 +28,15 @@ converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat()
 converter.register_unstructure_hook_func(
     lambda cls: isinstance(cls, type) and issubclass(cls, Enum), lambda value: value.value
 )
+# StrEnum members are also str, which cattrs passes through unchanged: make them plain
+# strings, so to_dict() gives JSON values and not enum members.
+converter.register_unstructure_hook(StrEnum, lambda value: value.value)
 converter.register_structure_hook(dt.datetime, lambda value, _: parse_local(value))
+# A guidance carries its decision record only when one was asked for.
+converter.register_unstructure_hook(
+    Guidance,
+    make_dict_unstructure_fn(Guidance, converter, record=override(omit_if_default=True)),
+)
 
 
 def _structure_condition(data: Mapping[str, Any], _: object) -> Condition:
@@ -98,6 +108,53 @@ def parse_case(data: object) -> Case:
         except ValueError as exc:
             raise CaseError([FieldError("at", str(exc))]) from None
     return case
+
+
+def decode_json(
+    data: bytes, *, field: str = "", one_line: bool = False, example: str = '{"level": 3}'
+) -> object:
+    """Parse JSON text (UTF-8, a byte-order mark allowed) from untrusted input.
+
+    ``field`` names the input in the error ("--case", "body"); with ``one_line``
+    (a batch line) the error gives the column only.
+
+    Raises:
+        InvalidJSONError: not UTF-8, not JSON, or nested too deeply; the message
+            says what is expected and never echoes the input.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidJSONError([FieldError(field, "expected UTF-8 encoded JSON")]) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidJSONError(
+            [
+                FieldError(
+                    field,
+                    f"not valid JSON ({where}: {exc.msg}); "
+                    f"expected a JSON object such as {example}",
+                )
+            ]
+        ) from None
+    except ValueError as exc:  # NaN, Infinity, an integer of too many digits
+        raise InvalidJSONError(
+            [FieldError(field, f"not valid JSON ({exc}); expected a JSON object")]
+        ) from None
+    except RecursionError:
+        raise InvalidJSONError(
+            [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
+        ) from None
+
+
+class _NotJSON(ValueError):
+    """NaN or Infinity: Python's json reads them, but they are not JSON."""
+
+
+def _reject_constant(name: str) -> object:
+    raise _NotJSON(f"{name} is not a JSON value")
 
 
 def _with_at(case: Case, at: dt.datetime) -> Case:

@@ -370,6 +370,13 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
     return plan
 
 
+def decide_route(case: Case, authority: Authority, rule: ReferralRule) -> Route:
+    """Return only the route ``case`` takes in ``authority`` (no output is built):
+    the same precedence as :func:`build_guidance`, for finding which case fields
+    decided a route."""
+    return _plan(case, authority, rule).route
+
+
 def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
     urgent = plan.route in (Route.EMERGENCY, Route.CHILD_PROTECTION)
     if not (urgent and case.referrer is Referrer.PUBLIC):

@@ -22,7 +22,14 @@ class FieldError:
 
 
 class ThresholdError(Exception):
-    """Base class of every error threshold raises on purpose."""
+    """Base class of every error threshold raises on purpose.
+
+    ``urgent`` is the urgent advice that goes with the error ("immediate danger
+    was reported: ring 999 now"), set by :func:`threshold.route` when the input
+    raised an urgent flag or the authority could not be used; otherwise None.
+    """
+
+    urgent: str | None = None
 
 
 class CaseError(ThresholdError, ValueError):
@@ -31,6 +38,10 @@ class CaseError(ThresholdError, ValueError):
     def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
         self.errors = tuple(errors)
         super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class InvalidJSONError(CaseError):
+    """The input is not JSON (or not UTF-8): a CaseError whose field is the input itself."""
 
 
 class DataError(ThresholdError):
@@ -57,3 +68,7 @@ class FormError(ThresholdError):
     def __init__(self, authority_id: str, message: str) -> None:
         self.authority_id = authority_id
         super().__init__(message)
+
+
+class UnknownAuthorityError(AuthorityError):
+    """No installed plugin registers this authority id (as opposed to a broken plugin)."""

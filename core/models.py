@@ -431,10 +431,75 @@ class Warning:
 
 
 @attrs.frozen
+class RecordStep:
+    """One step as a decision record lists it.
+
+    Attributes:
+        order: Its place in the guidance, from 1.
+        id: The step id in the authority's data.
+        action: What to do, as the guidance says it.
+    """
+
+    order: int
+    id: str
+    action: str
+
+
+@attrs.frozen
+class DecisionRecord:
+    """A record of one decision, for the practitioner's case records. No personal data.
+
+    Attributes mirror ``schemas/record.schema.json``:
+
+    Attributes:
+        format: ``threshold.record/1``.
+        id: The decision id: the first 32 hex digits of the SHA-256 of the canonical
+            JSON of every other field (see :func:`threshold.core.record.decision_id`).
+        at: The time the guidance is for (ISO 8601 with offset).
+        recorded_at: When the record was made (UTC, ISO 8601, microseconds).
+        engine: The threshold package and version ("threshold 0.1.0").
+        authority: The authority.
+        source: Plugin and version, policy document and date, data review dates.
+        route: The route advised.
+        level: The level of need given, or None.
+        eha_required: Whether the route needs a completed Early Help Assessment.
+        steps: The steps advised, in order.
+        contacts: Ids of the contacts advised, most urgent first.
+        case: The case as routed (defaults filled in, ``at`` set).
+        deciding_fields: The case fields for which any other allowed value would
+            have given a different route.
+    """
+
+    format: str
+    id: str
+    at: str
+    recorded_at: str
+    engine: str
+    authority: AuthorityRef
+    source: SourceInfo
+    route: Route
+    level: int | None
+    eha_required: bool
+    steps: tuple[RecordStep, ...]
+    contacts: tuple[str, ...]
+    case: Case
+    deciding_fields: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the record as JSON-ready data matching ``schemas/record.schema.json``."""
+        from threshold.core.convert import to_dict
+
+        data: dict[str, object] = to_dict(self)
+        return data
+
+
+@attrs.frozen
 class Guidance:
     """The engine's answer for one case: route, contacts, steps, consent, citations.
 
     ``format`` versions the JSON shape (``schemas/guidance.schema.json``).
+    ``record`` is the decision record, only when one was asked for (it is left out
+    of the JSON when None).
     """
 
     format: str
@@ -455,6 +520,14 @@ class Guidance:
     citations: tuple[CitationOut, ...]
     warnings: tuple[Warning, ...]
     disclaimer: str
+    record: DecisionRecord | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the guidance as JSON-ready data matching ``schemas/guidance.schema.json``."""
+        from threshold.core.convert import to_dict
+
+        data: dict[str, object] = to_dict(self)
+        return data
 
 
 @attrs.frozen

@@ -19,7 +19,7 @@ import attrs
 import pluggy
 
 from threshold.core import hookspecs
-from threshold.core.errors import AuthorityError, FormError
+from threshold.core.errors import AuthorityError, FormError, UnknownAuthorityError
 from threshold.core.forms import Form
 from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Case, RouteChoice
@@ -318,7 +318,7 @@ class Registry:
         if broken is not None and broken.error:
             raise AuthorityError(authority_id, f"plugin {authority_id!r} is broken: {broken.error}")
         known = ", ".join(self.authority_ids()) or "none installed"
-        raise AuthorityError(
+        raise UnknownAuthorityError(
             authority_id, f"unknown authority {authority_id!r}; expected one of: {known}"
         )
 

@@ -9,21 +9,48 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from threshold.core.errors import FieldError
+from threshold.core.errors import FieldError, ThresholdError
 
 if TYPE_CHECKING:  # jsonschema costs ~20 ms to import: only when input is invalid
     import jsonschema
     from jsonschema import Draft202012Validator
 
-SCHEMA_NAMES = ("case", "guidance", "authority", "form", "indicators", "compare", "assess")
+_SUFFIX = ".schema.json"
+
+
+def _published() -> tuple[str, ...]:
+    files = resources.files("threshold.schemas").iterdir()
+    return tuple(sorted(f.name[: -len(_SUFFIX)] for f in files if f.name.endswith(_SUFFIX)))
+
+
+#: Every published schema, by name: each ``schemas/<name>.schema.json`` in the package.
+SCHEMA_NAMES = _published()
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """Return the JSON Schema ``schemas/<name>.schema.json`` as a dict."""
-    text = resources.files("threshold.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    """Return the JSON Schema ``schemas/<name>.schema.json`` as a dict (shared: do not
+    modify it; :func:`threshold.schema` returns a copy).
+
+    Raises:
+        ThresholdError: no published schema has this name.
+    """
+    if name not in SCHEMA_NAMES:
+        raise ThresholdError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
+    text = resources.files("threshold.schemas").joinpath(name + _SUFFIX).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+@cache
+def _resources() -> Any:
+    """The published schemas as a ``referencing`` registry, so one schema can
+    ``$ref`` another by its ``$id``."""
+    from referencing import Registry, Resource
+
+    return Registry().with_resources(
+        (schema(name)["$id"], Resource.from_contents(schema(name))) for name in SCHEMA_NAMES
+    )
 
 
 @cache
@@ -31,7 +58,36 @@ def validator(name: str) -> Draft202012Validator:
     """Return a draft 2020-12 validator for schema ``name`` (formats are checked in code)."""
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema(name))
+    return Draft202012Validator(schema(name), registry=_resources())
+
+
+@cache
+def format_validator(name: str) -> Draft202012Validator:
+    """Return a validator for schema ``name`` that also checks ``format`` (date-time,
+    date): for checking threshold's own outputs against the published contract."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name), registry=_resources(), format_checker=_formats())
+
+
+@cache
+def _formats() -> jsonschema.FormatChecker:
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+
+    @checker.checks("date-time", raises=ValueError)
+    def date_time(value: object) -> bool:
+        # RFC 3339: a date, "T", a time and an offset (jsonschema checks it only when
+        # an optional package is installed, so threshold checks it itself).
+        if not isinstance(value, str):
+            return True
+        import datetime as dt
+
+        parsed = dt.datetime.fromisoformat(value)
+        return value[10:11] in ("T", "t") and parsed.tzinfo is not None
+
+    return checker
 
 
 def path_text(parts: Iterable[str | int]) -> str:
@@ -138,6 +194,7 @@ _QUICK_KEYWORDS = frozenset(
     {
         "$schema",
         "$id",
+        "x-version",
         "title",
         "description",
         "x-expected",

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,76 @@ def axe_serious_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+# ----------------------------------------------------------------------------- HTTP
+@attrs.frozen
+class HttpResult:
+    """What an HTTP request got back."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def http(
+    method: str,
+    url: str,
+    body: bytes | Iterator[bytes] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResult:
+    """Send one request with urllib (an iterator body goes chunked) and return the
+    answer, error statuses included."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return HttpResult(
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        return HttpResult(
+            error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+        )
+
+
+@contextmanager
+def running(app: Any) -> Iterator[str]:
+    """Serve ``app`` with uvicorn (as `threshold serve` does) in a thread, on a free
+    loopback port; yield its base URL ("http://127.0.0.1:PORT")."""
+    import threading
+    import time
+
+    from threshold.core.service import listen, server
+
+    sock = listen("127.0.0.1", 0)
+    uvicorn_server = server(app)
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uvicorn_server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The real HTTP service (create_app() with the installed plugins) on loopback."""
+    from threshold.core.service import create_app
+
+    with running(create_app()) as url:
+        yield url

@@ -1,0 +1,97 @@
+"""`threshold route --batch`: JSON Lines in, one result per line out, in order.
+
+Holds one line at a time. A bad line gets an error record and the rest go on;
+the exit status is 1 if any line failed (the count goes to stderr, never the
+lines). A progress bar goes to stderr only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import IO, Any
+
+import click
+
+from threshold.cli.common import Failure
+
+EXIT_LINES_FAILED = 1
+
+
+def _open_input(source: str, stack: ExitStack) -> IO[bytes]:
+    if source == "-":
+        return sys.stdin.buffer
+    try:
+        return stack.enter_context(open(source, "rb"))
+    except OSError as exc:
+        raise Failure(f"--batch: cannot read {source}: {exc.strerror}") from None
+
+
+def _open_output(output: str | None, source: str, stack: ExitStack) -> IO[bytes]:
+    if output is None or output == "-":
+        return sys.stdout.buffer
+    if source != "-" and os.path.exists(output) and os.path.samefile(source, output):
+        raise Failure("--output: is the --batch file; expected a different file")
+    try:
+        return stack.enter_context(open(output, "wb"))
+    except OSError as exc:
+        raise Failure(f"--output: cannot write {output}: {exc.strerror}") from None
+
+
+@contextmanager
+def _progress(source: str, handle: IO[bytes]) -> Iterator[Any]:
+    """Yield a callback for each line read: a progress bar on a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    size = None
+    if source != "-":
+        try:
+            size = os.fstat(handle.fileno()).st_size
+        except (OSError, ValueError):
+            size = None
+    if size:
+        with click.progressbar(length=size, label="threshold: routing", file=sys.stderr) as bar:
+            yield lambda line: bar.update(line.size)
+        return
+    count = [0]
+
+    def tick(line: Any) -> None:
+        count[0] += 1
+        if count[0] % 1000 == 0:
+            click.echo(f"\rthreshold: {count[0]} lines", nl=False, err=True)
+
+    yield tick
+    click.echo(f"\rthreshold: {count[0]} lines", err=True)
+
+
+def run_batch(source: str, output: str | None, authority_id: str | None, record: bool) -> None:
+    """Route every line of ``source`` (a path, or - for stdin) to ``output``.
+
+    Raises:
+        Failure: exit 2 for unusable input (no file, same file in and out), exit 1
+            when some lines failed.
+    """
+    from threshold.core.batch import route_stream
+    from threshold.core.registry import default_registry
+
+    registry = default_registry()
+    total = failed = 0
+    with ExitStack() as stack:
+        handle = _open_input(source, stack)
+        out = _open_output(output, source, stack)
+        with _progress(source, handle) as on_line:
+            for result in route_stream(
+                handle, authority_id, record=record, registry=registry, on_line=on_line
+            ):
+                total += 1
+                failed += result.error is not None
+                out.write(result.to_json_line())
+                out.flush()
+    if failed:
+        raise Failure(
+            f"{failed} of {total} lines failed; each has an error record in the output",
+            EXIT_LINES_FAILED,
+        )

@@ -1,0 +1,28 @@
+"""`threshold schema NAME`: print one of the published JSON Schemas."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from threshold.cli.common import Failure
+
+
+@click.command()
+@click.argument("name", required=False)
+def schema(name: str | None) -> None:
+    """Print the published JSON Schema NAME (draft 2020-12); without NAME, list them."""
+    from threshold.core.errors import ThresholdError
+    from threshold.core.schemas import SCHEMA_NAMES
+    from threshold.core.schemas import schema as load
+
+    if name is None:
+        for known in SCHEMA_NAMES:
+            click.echo(f"{known}\t{load(known)['$id']}\t{load(known)['x-version']}")
+        return
+    try:
+        document = load(name)
+    except ThresholdError as exc:
+        raise Failure(f"NAME: {exc}") from None
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))

@@ -1,0 +1,61 @@
+"""`threshold serve`: the JSON API over HTTP (needs ``pip install 'threshold[serve]'``)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import click
+
+from threshold.cli.common import Failure
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port, printed on start).",
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    help="Refuse request bodies larger than this (413).",
+)
+def serve(host: str, port: int, max_body_bytes: int) -> None:
+    """Serve threshold's JSON API: /authorities, /route, /route/batch, /schemas/NAME,
+    /openapi.json, /health.
+
+    Listens on loopback (this machine only) unless --host says otherwise; it has
+    no authentication of its own. It keeps no state and logs no requests.
+    """
+    try:
+        from threshold.core.service import create_app, is_loopback, listen, server
+    except ImportError:
+        raise Failure(
+            "serve: the HTTP service needs the serve extra; expected it installed: "
+            "pip install 'threshold[serve]'"
+        ) from None
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        raise Failure(f"--port: cannot listen on {host} port {port}: {exc.strerror}") from None
+    if not is_loopback(host):
+        click.echo(
+            f"threshold: warning: listening on {host}, reachable from other machines; the "
+            "service has no authentication, so put it behind your own access control",
+            err=True,
+        )
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"threshold: serving on http://{shown}:{bound}/ (Ctrl+C to stop). Decision support "
+        "only: if a child is in immediate danger, ring 999.",
+        err=True,
+    )
+    # Ctrl+C is how the service is stopped: not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        server(create_app(max_body_bytes=max_body_bytes)).run(sockets=[sock])
