@@ -31,7 +31,9 @@ converter.register_unstructure_hook_func(
 # StrEnum members are also str, which cattrs passes through unchanged: make them plain
 # strings, so to_dict() gives JSON values and not enum members.
 converter.register_unstructure_hook(StrEnum, lambda value: value.value)
-converter.register_structure_hook(dt.datetime, lambda value, _: parse_local(value))
+converter.register_structure_hook(
+    dt.datetime, lambda value, _: value if isinstance(value, dt.datetime) else parse_local(value)
+)
 # A guidance carries its decision record only when one was asked for.
 converter.register_unstructure_hook(
     Guidance,
@@ -97,17 +99,15 @@ def parse_case(data: object) -> Case:
         if errors:
             raise CaseError(errors)
     values = dict(data)
-    at = values.pop("at", None)
-    try:
-        case = converter.structure(values, Case)
-    except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema catches these first
-        raise CaseError([FieldError("", m) for m in cattrs.transform_error(exc)]) from None
-    if at is not None:
+    if values.get("at") is not None:
         try:
-            case = _with_at(case, parse_local(at))
+            values["at"] = parse_local(values["at"])
         except ValueError as exc:
             raise CaseError([FieldError("at", str(exc))]) from None
-    return case
+    try:
+        return converter.structure(values, Case)
+    except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema catches these first
+        raise CaseError([FieldError("", m) for m in cattrs.transform_error(exc)]) from None
 
 
 def decode_json(
@@ -155,12 +155,6 @@ class _NotJSON(ValueError):
 
 def _reject_constant(name: str) -> object:
     raise _NotJSON(f"{name} is not a JSON value")
-
-
-def _with_at(case: Case, at: dt.datetime) -> Case:
-    import attrs
-
-    return attrs.evolve(case, at=at)
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:

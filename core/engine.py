@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import attrs
 
@@ -472,8 +473,8 @@ def build_guidance(
             ),
             *warnings,
         )
-    return attrs.evolve(
-        static.guidance,
+    return Guidance(
+        **static.fields,
         at=when.isoformat(),
         contacts=tuple(_timed(t, h, when) for t, h in static.contacts),
         urgent_contacts=tuple(_timed(t, h, when) for t, h in static.urgent_contacts),
@@ -508,6 +509,17 @@ class _Static:
     contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
     urgent_contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
     review_due: dt.date
+    #: The guidance's fields but those set on every call, to build it quickly.
+    fields: dict[str, Any] = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        per_call = ("at", "contacts", "urgent_contacts", "warnings")
+        fields = {
+            f.name: getattr(self.guidance, f.name)
+            for f in attrs.fields(Guidance)
+            if f.name not in per_call
+        }
+        object.__setattr__(self, "fields", fields)
 
 
 _STATIC_LIMIT = 100_000

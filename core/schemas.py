@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -217,7 +217,44 @@ def quick_valid(name: str, instance: object) -> bool:
     a property test checks); False means "run :func:`validate` for the errors".
     It spares the common path, valid input, the cost of importing jsonschema.
     """
-    return _quick(schema(name), instance)
+    return _compiled(name)(instance)
+
+
+@cache
+def _compiled(name: str) -> Callable[[object], bool]:
+    return _compile(schema(name))
+
+
+def _compile(spec: Any) -> Callable[[object], bool]:
+    """Turn a schema that uses only :data:`_QUICK_KEYWORDS` into a checking function
+    (anything else compiles to "not certain": False)."""
+    if not isinstance(spec, dict) or set(spec) - _QUICK_KEYWORDS:
+        return lambda value: False
+    kinds = spec.get("type")
+    kinds = None if kinds is None else ([kinds] if isinstance(kinds, str) else list(kinds))
+    options = spec.get("enum")
+    low, high = spec.get("minimum"), spec.get("maximum")
+    properties = {k: _compile(v) for k, v in spec.get("properties", {}).items()}
+    extra = spec.get("additionalProperties", True)
+    if extra is not True and extra is not False:
+        return lambda value: False
+
+    def check(value: object) -> bool:
+        if kinds is not None and not any(_json_type(kind, value) for kind in kinds):
+            return False
+        if options is not None and not any(_json_equal(value, option) for option in options):
+            return False
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and ((low is not None and value < low) or (high is not None and value > high)):
+            return False
+        if isinstance(value, dict):
+            for key, item in value.items():
+                checker = properties.get(key)
+                if (checker is None and extra is False) or (checker and not checker(item)):
+                    return False
+        return True
+
+    return check
 
 
 def _json_type(expected: str, value: object) -> bool:
@@ -241,35 +278,6 @@ def _json_equal(left: object, right: object) -> bool:
     if isinstance(left, bool) or isinstance(right, bool):
         return type(left) is type(right) and left == right
     return left == right
-
-
-def _quick(spec: Any, value: object) -> bool:
-    if not isinstance(spec, dict) or set(spec) - _QUICK_KEYWORDS:
-        return False
-    kinds = spec.get("type")
-    if kinds is not None:
-        kinds = [kinds] if isinstance(kinds, str) else kinds
-        if not any(_json_type(kind, value) for kind in kinds):
-            return False
-    if "enum" in spec and not any(_json_equal(value, option) for option in spec["enum"]):
-        return False
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if "minimum" in spec and value < spec["minimum"]:
-            return False
-        if "maximum" in spec and value > spec["maximum"]:
-            return False
-    if isinstance(value, dict):
-        properties = spec.get("properties", {})
-        extra = spec.get("additionalProperties", True)
-        if extra is not True and extra is not False:
-            return False
-        for key, item in value.items():
-            if key in properties:
-                if not _quick(properties[key], item):
-                    return False
-            elif extra is False:
-                return False
-    return True
 
 
 def first_lines(errors: Sequence[FieldError]) -> str:
