@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -137,8 +138,19 @@ def _cite(authority: Authority, citation: Citation) -> CitationOut:
     )
 
 
-def _cites(authority: Authority, citations: Iterable[Citation]) -> tuple[CitationOut, ...]:
-    return tuple(_cite(authority, c) for c in citations)
+_CITES: dict[int, tuple[object, Authority, tuple[CitationOut, ...]]] = {}
+
+
+def _cites(authority: Authority, citations: tuple[Citation, ...]) -> tuple[CitationOut, ...]:
+    """The citations as printed; made once per citations tuple of the authority's data."""
+    hit = _CITES.get(id(citations))
+    if hit is not None and hit[0] is citations and hit[1] is authority:
+        return hit[2]
+    made = tuple(_cite(authority, c) for c in citations)
+    if len(_CITES) >= _STATIC_LIMIT:
+        _CITES.clear()
+    _CITES[id(citations)] = (citations, authority, made)  # the references keep the id
+    return made
 
 
 def _hours_warnings(contact: Contact) -> list[Warning]:
@@ -693,12 +705,17 @@ def _render(
     return _Static(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))
 
 
+@functools.lru_cache(maxsize=4096)
+def _unquoted(citation: CitationOut) -> CitationOut:
+    return attrs.evolve(citation, quote=None)
+
+
 def _dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...]:
     seen: dict[tuple[str, str], CitationOut] = {}
     for citation in citations:
         key = (citation.seed, citation.section)
         if key not in seen:
-            seen[key] = attrs.evolve(citation, quote=None)
+            seen[key] = _unquoted(citation)
     return tuple(seen.values())
 
 

@@ -280,6 +280,10 @@ class Authority:
     record_keeping: RecordKeeping
     silences: dict[str, str] = attrs.field(factory=dict)
     extra_steps: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: Contacts by purpose, made on first use (derived from ``contacts``).
+    _by_purpose: dict[Purpose, tuple[Contact, ...]] | None = attrs.field(
+        default=None, init=False, repr=False, eq=False
+    )
 
     def document(self, document_id: str) -> Document:
         """Return the document with this id (KeyError if the data has none)."""
@@ -297,7 +301,11 @@ class Authority:
 
     def contacts_for(self, purpose: Purpose) -> tuple[Contact, ...]:
         """Return the contacts with this purpose, in data order."""
-        return tuple(c for c in self.contacts if c.purpose is purpose)
+        by_purpose = self._by_purpose
+        if by_purpose is None:
+            by_purpose = {p: tuple(c for c in self.contacts if c.purpose is p) for p in Purpose}
+            object.__setattr__(self, "_by_purpose", by_purpose)
+        return by_purpose[purpose]
 
     def level(self, number: int) -> Level:
         """Return level ``number`` (KeyError if missing)."""
