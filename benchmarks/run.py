@@ -84,10 +84,93 @@ def bench_cold_start() -> list[tuple[str, float, str, bool]]:
     ]
 
 
+CHILD = """
+import re, sys
+from threshold.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+peak = re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)
+print(peak, file=sys.stderr)
+"""
+
+BATCH_CASES = [
+    {"level": 1, "at": AT},
+    {"level": 3, "early_help_assessment": "completed", "at": AT},
+    {"immediate_danger": True, "at": AT},
+    {"authority": "derby_city", "level": 4, "consent": "refused", "at": AT},
+    {"level": 2, "setting": "time-limited"},
+]
+
+
+def _batch(lines: int) -> tuple[float, float]:
+    """Route ``lines`` cases (every 1000th invalid) through `threshold route --batch`
+    in a fresh process; return (lines per second, peak RSS in MiB)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "cases.jsonl"
+        with batch.open("w") as handle:
+            for number in range(1, lines + 1):
+                case = {"level": 7} if number % 1000 == 500 else BATCH_CASES[number % 5]
+                handle.write(json.dumps(case) + "\n")
+        command = [
+            sys.executable,
+            "-c",
+            CHILD,
+            "route",
+            "--authority",
+            "derbyshire",
+            "--batch",
+            str(batch),
+            "--output",
+            os.devnull,
+        ]
+        start = time.perf_counter()
+        proc = subprocess.run(command, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+    peak = int(proc.stderr.strip().splitlines()[-1]) / 1024
+    return lines / elapsed, peak
+
+
+def bench_batch() -> list[tuple[str, float, str, bool]]:
+    """Batch throughput (with schema validation) and peak memory as the file grows."""
+    rate, small = _batch(10_000)
+    big_lines = int(os.environ.get("THRESHOLD_BENCH_BIG", "1000000"))
+    big_rate, big = _batch(big_lines)
+    return [
+        ("batch JSONL, 10k lines", rate, "lines/s (target ≥ 20,000)", rate >= 20_000),
+        (
+            f"batch JSONL, {big_lines:,} lines",
+            big_rate,
+            "lines/s (target ≥ 20,000)",
+            big_rate >= 20_000,
+        ),
+        ("batch peak memory, 10k lines", small, "MiB", True),
+        (f"batch peak memory, {big_lines:,} lines", big, "MiB (flat: ≤ 10k + 5)", big <= small + 5),
+    ]
+
+
+def bench_compare() -> tuple[str, float, str, bool]:
+    """`threshold compare` over the full matrix of both authorities, in process."""
+    from threshold.core.compare import compare
+    from threshold.core.registry import Registry
+
+    registry = Registry.load()
+    start = time.perf_counter()
+    compare(registry, ("derbyshire", "derby_city"))
+    elapsed = time.perf_counter() - start
+    return "compare derbyshire derby_city (3,840 x 2 cases)", elapsed, "s (target < 1)", elapsed < 1
+
+
 def main() -> None:
     """Run every benchmark and print the table."""
     rows: list[tuple[str, float, str, bool]] = []
-    benches: list[Callable[[], object]] = [bench_route, bench_cold_start]
+    benches: list[Callable[[], object]] = [
+        bench_route,
+        bench_batch,
+        bench_cold_start,
+        bench_compare,
+    ]
     for bench in benches:
         result = bench()
         rows.extend(result if isinstance(result, list) else [result])  # type: ignore[arg-type]
@@ -95,10 +178,10 @@ def main() -> None:
         f"threshold benchmarks on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
-    print(f"| {'measure':<52} | {'figure':>10} | {'unit':<22} | met |")
-    print(f"| {'-' * 52} | {'-' * 10} | {'-' * 22} | --- |")
+    print(f"| {'measure':<52} | {'figure':>10} | {'unit':<28} | met |")
+    print(f"| {'-' * 52} | {'-' * 10} | {'-' * 28} | --- |")
     for name, value, unit, met in rows:
-        print(f"| {name:<52} | {value:>10.2f} | {unit:<22} | {'yes' if met else 'NO'} |")
+        print(f"| {name:<52} | {value:>10.2f} | {unit:<28} | {'yes' if met else 'NO'} |")
     print(json.dumps({name: round(value, 3) for name, value, _, _ in rows}), file=sys.stderr)
 
 

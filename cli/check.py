@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from threshold.cli.common import EXIT_BROKEN_PLUGIN, NATIONAL_URGENT, Failure
 from threshold.core.errors import AuthorityError
-from threshold.core.registry import Registry
+
+if TYPE_CHECKING:
+    from threshold.core.registry import Registry
 
 EXIT_VIOLATIONS = 1
 

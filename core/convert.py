@@ -16,7 +16,6 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from threshold.core.errors import CaseError, FieldError, InvalidJSONError
-from threshold.core.forms import Condition, Mode, Op, Test
 from threshold.core.hours import parse_local
 from threshold.core.models import Case, Guidance
 from threshold.core.schemas import quick_valid, validate
@@ -39,36 +38,6 @@ converter.register_unstructure_hook(
     Guidance,
     make_dict_unstructure_fn(Guidance, converter, record=override(omit_if_default=True)),
 )
-
-
-def _structure_condition(data: Mapping[str, Any], _: object) -> Condition:
-    """A form condition from its data shape ``{"all" | "any": [tests]}``."""
-    (mode, tests), *_rest = data.items()
-    return Condition(
-        Mode(mode),
-        tuple(
-            Test(
-                test["item"],
-                Op(test["op"]),
-                tuple(test["value"]) if isinstance(test.get("value"), list) else test.get("value"),
-            )
-            for test in tests
-        ),
-    )
-
-
-def _unstructure_condition(condition: Condition) -> dict[str, Any]:
-    tests = []
-    for test in condition.tests:
-        out: dict[str, Any] = {"item": test.item, "op": test.op.value}
-        if test.value is not None:
-            out["value"] = list(test.value) if isinstance(test.value, tuple) else test.value
-        tests.append(out)
-    return {condition.mode.value: tests}
-
-
-converter.register_structure_hook(Condition, _structure_condition)
-converter.register_unstructure_hook(Condition, _unstructure_condition)
 
 
 def to_dict(instance: object) -> Any:

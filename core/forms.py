@@ -451,3 +451,41 @@ def validate(form: Form, answers: Answers) -> list[FieldError]:
         if problem:
             errors.append(FieldError(item.id, problem))
     return errors
+
+
+# ----------------------------------------------------------------------------- JSON shape
+def _structure_condition(data: Mapping[str, Any], _: object) -> Condition:
+    """A form condition from its data shape ``{"all" | "any": [tests]}``."""
+    (mode, tests), *_rest = data.items()
+    return Condition(
+        Mode(mode),
+        tuple(
+            Test(
+                test["item"],
+                Op(test["op"]),
+                tuple(test["value"]) if isinstance(test.get("value"), list) else test.get("value"),
+            )
+            for test in tests
+        ),
+    )
+
+
+def _unstructure_condition(condition: Condition) -> dict[str, Any]:
+    tests = []
+    for test in condition.tests:
+        out: dict[str, Any] = {"item": test.item, "op": test.op.value}
+        if test.value is not None:
+            out["value"] = list(test.value) if isinstance(test.value, tuple) else test.value
+        tests.append(out)
+    return {condition.mode.value: tests}
+
+
+def _register_with_the_converter() -> None:
+    """Conditions have a data shape of their own: teach the one converter it."""
+    from threshold.core.convert import converter
+
+    converter.register_structure_hook(Condition, _structure_condition)
+    converter.register_unstructure_hook(Condition, _unstructure_condition)
+
+
+_register_with_the_converter()

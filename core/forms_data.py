@@ -20,10 +20,9 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cattrs
-from jsonschema import Draft202012Validator
 
 from threshold.core.convert import converter
 from threshold.core.data import read_data_file
@@ -31,6 +30,9 @@ from threshold.core.errors import DataError, FieldError
 from threshold.core.forms import Form
 from threshold.core.models import Authority
 from threshold.core.schemas import field_errors, schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 COMMON_FILE = "forms_common.toml"
 
@@ -57,6 +59,8 @@ FORM_PLACEHOLDERS = frozenset(
 
 @cache
 def _validator(definition: str | None) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     root = schema("form")
     if definition is None:
         return Draft202012Validator(root)

@@ -8,12 +8,15 @@ implements a hook not listed here is rejected when it is loaded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pluggy
 
-from threshold.core.forms import Form
-from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Case, RouteChoice
+
+if TYPE_CHECKING:
+    from threshold.core.forms import Form
+    from threshold.core.indicators import IndicatorSet
 
 PROJECT = "threshold"
 

@@ -13,16 +13,18 @@ import os
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
 
 from threshold.core import hookspecs
 from threshold.core.errors import AuthorityError, FormError, UnknownAuthorityError
-from threshold.core.forms import Form
-from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Case, RouteChoice
+
+if TYPE_CHECKING:  # forms and indicators load only when asked for
+    from threshold.core.forms import Form
+    from threshold.core.indicators import IndicatorSet
 
 ENTRY_POINT_GROUP = "threshold"
 #: Comma-separated plugin (entry-point) names; when set, only these are loaded.
@@ -65,6 +67,7 @@ class Registry:
         self._forms: dict[str, dict[str, Form]] | None = None
         self._form_problems: dict[str, str] = {}
         self._indicators: dict[str, IndicatorSet] = {}
+        self._indicators_collected = False
         #: Problems with indicator registrations, by plugin or document: they never
         #: make an authority unusable (routing does not depend on them).
         self._indicator_problems: dict[str, str] = {}
@@ -96,7 +99,6 @@ class Registry:
             if allowed is None or name in allowed:
                 registry._add(PluginInfo(name), module)
         registry._collect()
-        registry._collect_indicators()
         return registry
 
     def _add_entry_point(self, entry_point: EntryPoint) -> None:
@@ -191,6 +193,8 @@ class Registry:
             found: list[Form] = []
 
             def register(form: Form, found: list[Form] = found) -> None:
+                from threshold.core.forms import Form
+
                 if not isinstance(form, Form):
                     raise TypeError(f"register() expects a Form, got {type(form).__name__}")
                 found.append(form)
@@ -227,6 +231,13 @@ class Registry:
                 routes[(form.authority, route)] = form.id
         return None
 
+    def _ensure_indicators(self) -> None:
+        """Collect the indicator sets the first time they are asked for (routing
+        never pays for them)."""
+        if not self._indicators_collected:
+            self._indicators_collected = True
+            self._collect_indicators()
+
     def _collect_indicators(self) -> None:
         claims: dict[str, list[tuple[IndicatorSet, str]]] = {}
         for impl in self.pm.hook.threshold_register_indicators.get_hookimpls():
@@ -234,6 +245,8 @@ class Registry:
             found: list[IndicatorSet] = []
 
             def register(indicators: IndicatorSet, found: list[IndicatorSet] = found) -> None:
+                from threshold.core.indicators import IndicatorSet
+
                 if not isinstance(indicators, IndicatorSet):
                     raise TypeError(
                         f"register() expects an IndicatorSet, got {type(indicators).__name__}"
@@ -272,6 +285,7 @@ class Registry:
         """Return (plugin or authority id, reason) for every broken plugin and conflict."""
         broken = [(name, info.error) for name, info in sorted(self.plugins.items()) if info.error]
         self._collected_forms()
+        self._ensure_indicators()
         forms = [(f"{name} (forms)", error) for name, error in sorted(self._form_problems.items())]
         return [
             *broken,
@@ -282,6 +296,7 @@ class Registry:
 
     def indicator_sets(self) -> list[IndicatorSet]:
         """Return every usable indicator set, sorted by document id."""
+        self._ensure_indicators()
         return [self._indicators[key] for key in sorted(self._indicators)]
 
     def indicators_for(self, authority_id: str) -> IndicatorSet:
@@ -292,6 +307,7 @@ class Registry:
                 usable indicator set is registered for its policy document.
         """
         authority = self.get(authority_id).authority
+        self._ensure_indicators()
         found = self._indicators.get(authority.policy_document)
         if found is None:
             problem = self._indicator_problems.get(f"indicators for {authority.policy_document}")

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from threshold.core.data import load_authority
-from threshold.core.forms import Form
 from threshold.core.hookspecs import hookimpl
-from threshold.core.indicators import IndicatorSet
 from threshold.core.models import (
     Authority,
     Case,
@@ -26,6 +25,10 @@ from threshold.core.models import (
     Warning,
 )
 from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
+
+if TYPE_CHECKING:
+    from threshold.core.forms import Form
+    from threshold.core.indicators import IndicatorSet
 
 AUTHORITY_ID = "derbyshire"
 DATA = Path(__file__).with_name("authority.toml")
