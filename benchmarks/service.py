@@ -1,10 +1,12 @@
-"""Benchmark the HTTP service: requests per second for POST /route on loopback.
+"""Benchmark the HTTP service: latency of each endpoint on loopback.
 
     python benchmarks/service.py [REQUESTS]
 
 Starts the service as `threshold serve` runs it (uvicorn, one process) on a free
 loopback port and sends REQUESTS (default 1,000) requests one after another
-with urllib, then prints the mean and the 95th percentile latency.
+with urllib to POST /route, a tenth as many to GET /forms (each format) and
+POST /validate, and 3 to GET /compare (it routes 3,840 cases per authority),
+then prints the mean and the 95th percentile latency of each.
 """
 
 from __future__ import annotations
@@ -15,6 +17,21 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
+
+RFS = "derbyshire-request-for-support"
+REFERRAL = Path(__file__).resolve().parent.parent / "tests" / "referrals" / RFS / "valid.json"
+
+
+def timed(url: str, body: bytes | None, count: int) -> list[float]:
+    """Send ``count`` requests one at a time; return their latencies, sorted."""
+    timings = []
+    for _ in range(count):
+        start = time.perf_counter()
+        with urllib.request.urlopen(urllib.request.Request(url, data=body)) as response:
+            response.read()
+        timings.append(time.perf_counter() - start)
+    return sorted(timings)
 
 
 def main() -> None:
@@ -28,20 +45,27 @@ def main() -> None:
     thread.start()
     while not uvicorn_server.started:
         time.sleep(0.01)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/route?authority=derbyshire"
-    body = json.dumps({"level": 3, "early_help_assessment": "completed"}).encode()
-    timings = []
-    for _ in range(count):
-        start = time.perf_counter()
-        with urllib.request.urlopen(urllib.request.Request(url, data=body)) as response:
-            response.read()
-        timings.append(time.perf_counter() - start)
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    case = json.dumps({"level": 3, "early_help_assessment": "completed"}).encode()
+    referral = {"authority": "derbyshire", "form": RFS, "answers": json.loads(REFERRAL.read_text())}
+    few = max(count // 10, 1)
+    runs = [("POST /route", f"{base}/route?authority=derbyshire", case, count)]
+    runs += [
+        (f"GET /forms ({fmt})", f"{base}/forms/derbyshire/{RFS}?format={fmt}&level=3", None, few)
+        for fmt in ("json-schema", "fhir", "html", "markdown")
+    ]
+    runs += [
+        ("POST /validate", f"{base}/validate", json.dumps(referral).encode(), few),
+        ("GET /compare", f"{base}/compare?authority=derbyshire&authority=derby_city", None, 3),
+    ]
+    for label, url, body, n in runs:
+        timings = timed(url, body, n)
+        print(
+            f"{label}: {n:,} requests, one at a time; mean "
+            f"{statistics.mean(timings) * 1000:.2f} ms, p95 {timings[int(n * 0.95)] * 1000:.2f} ms"
+        )
     uvicorn_server.should_exit = True
     thread.join()
-    timings.sort()
-    print(f"requests: {count:,} POST /route, one at a time")
-    print(f"mean: {statistics.mean(timings) * 1000:.2f} ms")
-    print(f"p95: {timings[int(len(timings) * 0.95)] * 1000:.2f} ms")
 
 
 if __name__ == "__main__":

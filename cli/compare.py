@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from threshold.cli.common import EXIT_BROKEN_PLUGIN, NATIONAL_URGENT, Failure
-from threshold.core.errors import AuthorityError
+from threshold.core.errors import AuthorityError, CaseError
 
 FORMATS = ("text", "markdown", "html", "csv", "json")
 
@@ -24,16 +24,13 @@ def compare(authority_ids: tuple[str, ...], differences_only: bool, fmt: str) ->
     from threshold.core.compare_render import render_comparison
     from threshold.core.registry import default_registry
 
-    if len(authority_ids) < 2:
-        raise Failure(
-            f"AUTHORITY: got {len(authority_ids)}; expected two or more authority ids, "
-            "such as: threshold compare derbyshire derby_city"
-        )
-    if len(set(authority_ids)) != len(authority_ids):
-        raise Failure("AUTHORITY: an authority is named twice; expected each once")
     registry = default_registry()
     try:
         comparison = build(registry, authority_ids, differences_only=differences_only)
+    except CaseError as exc:
+        raise Failure(
+            f"AUTHORITY: {exc.errors[0].message}, such as: threshold compare derbyshire derby_city"
+        ) from None
     except AuthorityError as exc:
         if str(exc).startswith("unknown authority"):
             raise Failure(f"AUTHORITY: {exc}") from None

@@ -26,8 +26,8 @@ from threshold.cli.common import Failure
     help="Refuse request bodies larger than this (413).",
 )
 def serve(host: str, port: int, max_body_bytes: int) -> None:
-    """Serve threshold's JSON API: /authorities, /route, /route/batch, /schemas/NAME,
-    /openapi.json, /health.
+    """Serve threshold's JSON API: /authorities, /route, /route/batch,
+    /forms/AUTHORITY/FORM, /validate, /compare, /schemas/NAME, /openapi.json, /health.
 
     Listens on loopback (this machine only) unless --host says otherwise; it has
     no authentication of its own. It keeps no state and logs no requests.

@@ -132,12 +132,8 @@ def parse_line(data: object, default_authority: str | None) -> tuple[str, Case]:
                     "(--authority, ?authority=)",
                 )
             )
-    elif not isinstance(authority, str) or not _AUTHORITY_ID.match(authority):
-        errors.append(
-            FieldError(
-                "authority", f"got {describe_value(authority)}; expected {_EXPECTED_AUTHORITY}"
-            )
-        )
+    elif (problem := authority_id_error(authority)) is not None:
+        errors.append(FieldError("authority", problem))
     try:
         case = parse_case(values)
     except CaseError as exc:
@@ -148,12 +144,20 @@ def parse_line(data: object, default_authority: str | None) -> tuple[str, Case]:
     return authority, case
 
 
+def authority_id_error(value: object) -> str | None:
+    """What is wrong with ``value`` as an authority id (never echoing it), or None
+    when it has the shape of one (whether it is installed is the registry's to say)."""
+    if isinstance(value, str) and _AUTHORITY_ID.fullmatch(value):
+        return None
+    return f"got {describe_value(value)}; expected {_EXPECTED_AUTHORITY}"
+
+
 def authority_of(data: object, default: str | None) -> str | None:
     """The authority a (possibly invalid) line names, else ``default``: for the
     urgent advice that goes with an error."""
     if isinstance(data, Mapping):
         given = data.get("authority")
-        if isinstance(given, str) and _AUTHORITY_ID.match(given):
+        if isinstance(given, str) and _AUTHORITY_ID.fullmatch(given):
             return given
     return default
 

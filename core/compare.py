@@ -22,6 +22,7 @@ import attrs
 
 from threshold.core.api import route
 from threshold.core.engine import DISCLAIMER, contact_label
+from threshold.core.errors import CaseError, FieldError
 from threshold.core.grouping import Condition, conditions_of, group_rows
 from threshold.core.hours import DAY_NAMES
 from threshold.core.matrix import (
@@ -271,6 +272,13 @@ class Comparison:
     footnotes: tuple[Footnote, ...]
     disclaimer: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the comparison as JSON-ready data matching ``schemas/compare.schema.json``."""
+        from threshold.core.convert import to_dict
+
+        data: dict[str, Any] = to_dict(self)
+        return data
+
 
 # ----------------------------------------------------------------------------- footnotes
 
@@ -441,13 +449,22 @@ def compare(
     """Compare the authorities ``authority_ids`` (two or more, in column order).
 
     Raises:
+        CaseError: fewer than two authorities, or one named twice (the field is
+            "authorities").
         AuthorityError: an authority is unknown, conflicted or its plugin broken.
-        ValueError: fewer than two authorities, or one named twice.
     """
     if len(authority_ids) < 2:
-        raise ValueError("expected at least two authorities to compare")
+        raise CaseError(
+            [
+                FieldError(
+                    "authorities", f"got {len(authority_ids)}; expected two or more authority ids"
+                )
+            ]
+        )
     if len(set(authority_ids)) != len(authority_ids):
-        raise ValueError("expected each authority once")
+        raise CaseError(
+            [FieldError("authorities", "an authority is named twice; expected each once")]
+        )
     columns = tuple(_column(registry, a) for a in authority_ids)
     authorities = [registry.get(a).authority for a in authority_ids]
     notes = _Footnotes()

@@ -16,7 +16,6 @@ from threshold.core.compare import (
     ScenarioRow,
     ShownOutcome,
 )
-from threshold.core.convert import to_dict
 from threshold.core.matrix import URGENT_FIELDS, field_title, value_text
 from threshold.core.render import render
 
@@ -145,7 +144,7 @@ def _numbers(numbers: Iterable[int]) -> str:
 def render_comparison(comparison: Comparison, fmt: str) -> str:
     """Return ``comparison`` in format ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "json":
-        return json.dumps(to_dict(comparison), indent=1, ensure_ascii=False) + "\n"
+        return json.dumps(comparison.to_dict(), indent=1, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(comparison)
     template = {"text": "compare.txt.j2", "markdown": "compare.md.j2", "html": "compare.html.j2"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from threshold.core.errors import CaseError, FieldError, InvalidJSONError
 from threshold.core.hours import parse_local
 from threshold.core.models import Case, Guidance
-from threshold.core.schemas import quick_valid, validate
+from threshold.core.schemas import quick_valid, schema, validate
 
 T = TypeVar("T")
 
@@ -77,6 +78,32 @@ def parse_case(data: object) -> Case:
         return converter.structure(values, Case)
     except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema catches these first
         raise CaseError([FieldError("", m) for m in cattrs.transform_error(exc)]) from None
+
+
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+
+
+def case_from_text(values: Mapping[str, str]) -> dict[str, object]:
+    """Return case data from text values (an HTTP query: ``level=3&unborn=true``),
+    typed by the case schema: an integer field's digits become an integer, a boolean
+    field's ``true`` or ``false`` a boolean, ``null`` null where the field allows it.
+    Anything else stays a string, so :func:`parse_case` names the field and what is
+    expected, with the same messages as for JSON."""
+    properties = schema("case")["properties"]
+    data: dict[str, object] = {}
+    for name, text in values.items():
+        spec = properties.get(name, {})
+        kinds = spec.get("type", [])
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        value: object = text
+        if text == "null" and ("null" in kinds or None in spec.get("enum", [])):
+            value = None
+        elif "integer" in kinds and _INTEGER.fullmatch(text):
+            value = int(text)
+        elif "boolean" in kinds and text in ("true", "false"):
+            value = text == "true"
+        data[name] = value
+    return data
 
 
 def decode_json(

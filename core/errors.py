@@ -33,7 +33,9 @@ class ThresholdError(Exception):
 
 
 class CaseError(ThresholdError, ValueError):
-    """A case (the input to routing) is not valid. ``errors`` lists each field."""
+    """The input is not valid: a case (the input to routing), or the other input
+    of a call (a referral's answers that are not an object, fewer than two
+    authorities to compare). ``errors`` lists each field."""
 
     def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
         self.errors = tuple(errors)
@@ -62,11 +64,15 @@ class AuthorityError(ThresholdError):
 
 
 class FormError(ThresholdError):
-    """A form is unknown, or the route has no written form. The message says which,
-    and what to do instead."""
+    """A form is unknown, the route has no written form, or a form was asked for in
+    an unknown format. The message says which, and what to do instead.
 
-    def __init__(self, authority_id: str, message: str) -> None:
+    ``route`` is the case's route when it has no written form, else None.
+    """
+
+    def __init__(self, authority_id: str, message: str, route: str | None = None) -> None:
         self.authority_id = authority_id
+        self.route = route
         super().__init__(message)
 
 

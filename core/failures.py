@@ -17,6 +17,7 @@ import attrs
 from threshold.core.errors import (
     AuthorityError,
     CaseError,
+    FormError,
     InvalidJSONError,
     UnknownAuthorityError,
 )
@@ -98,6 +99,15 @@ def error_info(
             code="unknown-authority" if isinstance(exc, UnknownAuthorityError) else "broken-plugin",
             message=_one_line(f"authority: {exc} — {urgent}"),
             errors=(ErrorDetail("authority", _one_line(str(exc))),),
+            urgent=urgent,
+        )
+    if isinstance(exc, FormError):
+        advice = urgent_advice(raw, authority_id, registry)
+        urgent = f"{advice}." if advice else None
+        return ErrorInfo(
+            code="unknown-form",
+            message=_one_line(f"form: {exc} — {urgent}" if urgent else f"form: {exc}"),
+            errors=(ErrorDetail("form", _one_line(str(exc))),),
             urgent=urgent,
         )
     advice = urgent_advice(raw, authority_id, registry)

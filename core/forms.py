@@ -30,7 +30,7 @@ from typing import Any
 import attrs
 
 from threshold.core.errors import FieldError
-from threshold.core.schemas import describe_value
+from threshold.core.schemas import describe_value, shown_name
 
 #: What a question's answer may be (before it is checked).
 Answer = str | bool | dict[str, Any]
@@ -390,13 +390,10 @@ def _check_attachment(value: object) -> str | None:
     return None
 
 
-_ITEM_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
-
-
 def _unknown(form: Form, key: str) -> FieldError:
     ids = [item.id for item in form.items()]
     # a typo is shown so it can be fixed; anything else (free text, a newline) is not echoed
-    shown_key = key if _ITEM_KEY.fullmatch(key) else "(an item id that is not shown)"
+    shown_key = shown_name(key, "an item id")
     hint = difflib.get_close_matches(key, ids, n=1)
     suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
     return FieldError(

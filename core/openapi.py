@@ -50,8 +50,10 @@ class Response:
     Attributes:
         status: HTTP status code.
         description: When it is given.
-        schema: Name of the published schema of its body, or None for any JSON.
-        media_type: Its content type.
+        schema: Name of the published schema of its body, or None for any JSON
+            (a ``text/*`` body is a string).
+        media_type: Its content type. An endpoint may list one status several
+            times, once per media type (the first description is kept).
     """
 
     status: int
@@ -106,13 +108,12 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
             "required": True,
             "content": {media_type: {"schema": _ref(name)}},
         }
-    operation["responses"] = {
-        str(r.status): {
-            "description": r.description,
-            "content": {r.media_type: {"schema": _ref(r.schema)}},
-        }
-        for r in endpoint.responses
-    }
+    responses: dict[str, dict[str, Any]] = {}
+    for r in endpoint.responses:  # one status may come in several media types
+        answer = responses.setdefault(str(r.status), {"description": r.description, "content": {}})
+        body = {"type": "string"} if r.media_type.startswith("text/") else _ref(r.schema)
+        answer["content"][r.media_type] = {"schema": body}
+    operation["responses"] = responses
     return operation
 
 

@@ -130,6 +130,13 @@ def _expected(error: jsonschema.ValidationError) -> str | None:
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 
 
+def shown_name(name: str, what: str = "a field name") -> str:
+    """Return a name from the input as it may be shown in an error: a name that looks
+    like one (a typo, shown so it can be fixed), else a placeholder ("(a field name
+    that is not shown)"), so free text or a newline in a key is never echoed."""
+    return name if _FIELD_NAME.fullmatch(name) else f"({what} that is not shown)"
+
+
 def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     import difflib
 
@@ -140,13 +147,32 @@ def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     found = []
     for name in extra:
         # a typo is shown so it can be fixed; anything else is not echoed
-        shown = name if _FIELD_NAME.fullmatch(name) else "(a field name that is not shown)"
+        shown = shown_name(name)
         hint = difflib.get_close_matches(name, allowed, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
         found.append(
             FieldError(
                 path_text([*error.absolute_path, shown]) if base else shown,
                 f"unknown field{suggestion}; expected one of: {', '.join(allowed)}",
+            )
+        )
+    return found
+
+
+def _missing_fields(error: jsonschema.ValidationError) -> list[FieldError]:
+    spec = error.schema if isinstance(error.schema, dict) else {}
+    properties = spec.get("properties", {})
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    found = []
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    for name in required:
+        if name in instance:
+            continue
+        expected = properties.get(name, {}).get("x-expected")
+        found.append(
+            FieldError(
+                path_text([*error.absolute_path, name]),
+                f"missing; expected {expected}" if expected else "missing; it is required",
             )
         )
     return found
@@ -167,7 +193,7 @@ def field_errors(
         if expected is None and property_expectations and error.absolute_path:
             expected = property_expectations.get(str(error.absolute_path[0]))
         if error.validator == "required":
-            result.append(FieldError(path, error.message.replace("'", '"')))
+            result.extend(_missing_fields(error))
         elif expected:
             result.append(
                 FieldError(path, f"got {describe_value(error.instance)}; expected {expected}")

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
+import attrs
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -44,6 +46,7 @@ from threshold.core.openapi import (
     Response as Answer,
 )
 from threshold.core.registry import Registry, default_registry
+from threshold.core.schemas import schema as published
 from threshold.core.urgent import NATIONAL_URGENT
 
 #: Default request body limit: a case is well under 1 KiB, so this is about
@@ -59,6 +62,7 @@ STATUS = {
     "invalid-case": 422,
     "line-too-long": 422,
     "unknown-authority": 422,
+    "unknown-form": 422,
     "not-found": 404,
     "method-not-allowed": 405,
     "too-large": 413,
@@ -84,6 +88,31 @@ _ERRORS = (
     Answer(422, "A field is wrong, or the authority is unknown.", "error"),
     Answer(503, "The authority's plugin is broken.", "error"),
 )
+_CASE_FIELDS = tuple(published("case")["properties"])
+#: The case fields as query parameters (``?level=3&unborn=true``), to prefill a form.
+_CASE_QUERY = tuple(
+    Parameter(
+        name,
+        "query",
+        f"Case field, to prefill the form (only the fields given count): {spec['description']}",
+        {"$ref": f"#/components/schemas/case/properties/{name}"},
+    )
+    for name, spec in published("case")["properties"].items()
+)
+_FORM_FORMATS = ("json-schema", "html", "markdown", "fhir")
+_COMPARE_FORMATS = ("json", "csv", "html")
+_TRUE_FALSE = ("true", "false")
+_REFERRAL_EXAMPLE = (
+    '{"authority": "derbyshire", "form": "derbyshire-request-for-support", "answers": {}}'
+)
+#: HTML pages get a policy that lets them load and send nothing (a form page
+#: never submits anywhere; a comparison page needs nothing but its own styles).
+_HTML_HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+}
 
 #: Every endpoint, as data: the routing table and /openapi.json are built from it.
 ENDPOINTS = (
@@ -124,6 +153,87 @@ ENDPOINTS = (
         responses=(
             Answer(200, "One result per input line.", "batch-result", JSON_LINES),
             *_ERRORS,
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/forms/{authority}/{form}",
+        "form",
+        "One referral form, with what the case fields in the query say filled in: a JSON "
+        "Schema of the answers, a FHIR R4 Questionnaire, GOV.UK-style HTML or Markdown.",
+        parameters=(
+            Parameter("authority", "path", "The authority id.", {"type": "string"}),
+            Parameter("form", "path", "The form id (see `threshold form`).", {"type": "string"}),
+            Parameter(
+                "format",
+                "query",
+                "The form's format.",
+                {"enum": list(_FORM_FORMATS), "default": "json-schema"},
+            ),
+            *_CASE_QUERY,
+        ),
+        responses=(
+            Answer(200, "The form.", None, "application/schema+json"),
+            Answer(200, "The form.", None, "application/fhir+json"),
+            Answer(200, "The form.", None, "text/html"),
+            Answer(200, "The form.", None, "text/markdown"),
+            Answer(400, "A bad or unknown query parameter.", "error"),
+            Answer(404, "No such authority, or no such form of it.", "error"),
+            Answer(422, "A case field is wrong.", "error"),
+            Answer(503, "The authority's plugin, or its forms, are broken.", "error"),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/validate",
+        "validate",
+        "Check a filled referral against its form: valid or not, one error per problem "
+        "(naming the item, never repeating the answer), and the required questions missing.",
+        request=(JSON, "referral"),
+        responses=(
+            Answer(200, "The result, valid or not.", "validation"),
+            Answer(400, "Not JSON, or a query parameter (there are none).", "error"),
+            Answer(413, "The request body is over the size limit.", "error"),
+            Answer(422, "A field is wrong, or the authority or form is unknown.", "error"),
+            Answer(503, "The authority's plugin, or its forms, are broken.", "error"),
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/compare",
+        "compare",
+        "Two or more authorities side by side: contacts by purpose, and each authority's "
+        "route for every combination of the case fields that change a route.",
+        parameters=(
+            Parameter(
+                "authority",
+                "query",
+                "An authority id, once per authority (two or more), in column order.",
+                {"type": "array", "items": {"type": "string"}, "minItems": 2},
+                required=True,
+            ),
+            Parameter(
+                "differences_only",
+                "query",
+                "Keep only the contacts and scenarios that differ.",
+                {"enum": list(_TRUE_FALSE), "default": "false"},
+            ),
+            Parameter(
+                "format",
+                "query",
+                "The comparison's format (CSV and JSON hold every combination).",
+                {"enum": list(_COMPARE_FORMATS), "default": "json"},
+            ),
+        ),
+        responses=(
+            Answer(200, "The comparison.", "compare"),
+            Answer(200, "The comparison.", None, "text/csv"),
+            Answer(200, "The comparison.", None, "text/html"),
+            Answer(
+                400, "A bad or unknown query parameter, or fewer than two authorities.", "error"
+            ),
+            Answer(404, "No such authority.", "error"),
+            Answer(503, "An authority's plugin is broken.", "error"),
         ),
     ),
     Endpoint(
@@ -273,25 +383,33 @@ class _Api:
     def _options(request: Request) -> tuple[str | None, bool]:
         """Return (default authority, record) from the query; unknown names are errors."""
         query = request.query_params
-        errors = [
-            ErrorDetail(name, "unknown query parameter; expected one of: authority, record")
-            for name in sorted(set(query.keys()) - {"authority", "record"})
-        ]
-        errors += [
-            ErrorDetail(name, "given more than once; expected it once")
-            for name in ("authority", "record")
-            if len(query.getlist(name)) > 1
-        ]
-        record = query.get("record", "false")
-        if record not in ("true", "false"):
-            errors.append(ErrorDetail("record", "got a string; expected true or false"))
+        errors = _query_errors(query, ("authority", "record"))
+        record = _choice(query, "record", _TRUE_FALSE, "false", errors)
+        authority = query.get("authority")
+        if authority is not None:
+            _check_authority(authority, errors)
         if errors:
             raise _BadQuery(errors)
-        return query.get("authority"), record == "true"
+        return authority, record == "true"
 
     @staticmethod
     def _bad_query(exc: _BadQuery) -> JSONResponse:
         return error_response(ErrorInfo("invalid-query", str(exc), tuple(exc.errors)))
+
+    def _failure(
+        self, exc: Exception, raw: object, authority: str | None, *, in_path: bool = False
+    ) -> JSONResponse:
+        """The error response for ``exc`` (internal errors re-raised when debugging).
+        With ``in_path``, an unknown authority or form is 404: it was named in the
+        path or query, so the resource does not exist."""
+        from threshold.core.errors import ThresholdError
+
+        if debugging() and not isinstance(exc, ThresholdError):
+            raise exc
+        info = error_info(exc, raw, authority, self.registry)
+        if in_path and info.code in ("unknown-authority", "unknown-form"):
+            info = attrs.evolve(info, code="not-found")
+        return error_response(info)
 
     # ---------------------------------------------------------------- endpoints
     async def health(self, request: Request) -> Response:
@@ -327,12 +445,7 @@ class _Api:
                 route, case, authority, registry=self.registry, record=record
             )
         except Exception as exc:
-            from threshold.core.errors import ThresholdError
-
-            if debugging() and not isinstance(exc, ThresholdError):
-                raise
-            who = authority_of(data, default)
-            return error_response(error_info(exc, data, who, self.registry))
+            return self._failure(exc, data, authority_of(data, default))
         return JSONResponse(guidance.to_dict())
 
     async def route_batch(self, request: Request) -> Response:
@@ -358,6 +471,88 @@ class _Api:
 
         return StreamingResponse(lines(), media_type=JSON_LINES)
 
+    async def form(self, request: Request) -> Response:
+        """GET /forms/{authority}/{form}?format=...&level=3...: one form, prefilled."""
+        from threshold.core.convert import case_from_text
+        from threshold.core.forms_output import make_form
+
+        query = request.query_params
+        errors = _query_errors(query, ("format", *_CASE_FIELDS))
+        fmt = _choice(query, "format", _FORM_FORMATS, "json-schema", errors)
+        if errors:
+            return self._bad_query(_BadQuery(errors))
+        authority, form_id = request.path_params["authority"], request.path_params["form"]
+        case = case_from_text({k: v for k, v in query.items() if k != "format"})
+        try:
+            _check_path(authority, form_id)
+            output = await run_in_threadpool(
+                make_form, authority, case=case, form_id=form_id, fmt=fmt, registry=self.registry
+            )
+        except Exception as exc:
+            return self._failure(exc, case, authority, in_path=True)
+        if output.data is not None:
+            return JSONResponse(output.data, media_type=output.media_type)
+        headers = _HTML_HEADERS if fmt == "html" else None
+        return Response(output.text, media_type=output.media_type, headers=headers)
+
+    async def validate(self, request: Request) -> Response:
+        """POST /validate: a filled referral checked against its form."""
+        from threshold.core.batch import authority_of
+        from threshold.core.convert import decode_json
+        from threshold.core.referrals import check, parse_referral, referral_flags
+
+        errors = _query_errors(request.query_params, ())
+        if errors:
+            return self._bad_query(_BadQuery(errors))
+        body = await request.body()
+        data: object = body
+
+        def checked() -> dict[str, Any]:
+            nonlocal data
+            data = decode_json(body, field="body", example=_REFERRAL_EXAMPLE)
+            authority, form_id, answers = parse_referral(data)
+            return check(self.registry.form(authority, form_id), answers, self.registry).to_dict()
+
+        try:
+            result = await run_in_threadpool(checked)
+        except Exception as exc:
+            answers = data.get("answers") if isinstance(data, dict) else None
+            return self._failure(exc, referral_flags(answers), authority_of(data, None))
+        return JSONResponse(result)
+
+    async def compare(self, request: Request) -> Response:
+        """GET /compare?authority=A&authority=B[&differences_only=true][&format=...]."""
+        from threshold.core.compare import compare
+        from threshold.core.errors import CaseError
+
+        query = request.query_params
+        errors = _query_errors(query, ("authority", "differences_only", "format"), {"authority"})
+        differences = _choice(query, "differences_only", _TRUE_FALSE, "false", errors) == "true"
+        fmt = _choice(query, "format", _COMPARE_FORMATS, "json", errors)
+        ids = query.getlist("authority")
+        for authority in ids:
+            _check_authority(authority, errors)
+        if errors:
+            return self._bad_query(_BadQuery(errors))
+
+        def made() -> Response:
+            from threshold.core.compare_render import render_comparison
+
+            comparison = compare(self.registry, ids, differences_only=differences)
+            if fmt == "json":
+                return JSONResponse(comparison.to_dict())
+            text = render_comparison(comparison, fmt)
+            if fmt == "csv":
+                return Response(text, media_type="text/csv")
+            return Response(text, media_type="text/html", headers=_HTML_HEADERS)
+
+        try:
+            return await run_in_threadpool(made)
+        except CaseError as exc:
+            return self._bad_query(_BadQuery([ErrorDetail("authority", exc.errors[0].message)]))
+        except Exception as exc:
+            return self._failure(exc, None, None, in_path=True)
+
     async def schema(self, request: Request) -> Response:
         """GET /schemas/{name}."""
         from threshold.core.errors import ThresholdError
@@ -373,6 +568,68 @@ class _Api:
     async def openapi(self, request: Request) -> Response:
         """GET /openapi.json."""
         return JSONResponse(self.openapi_json)
+
+
+def _query_errors(
+    query: Any, allowed: Sequence[str], repeatable: Collection[str] = ()
+) -> list[ErrorDetail]:
+    """Errors for query parameters that are unknown (named only when the name looks
+    like one) or given more than once."""
+    from threshold.core.schemas import shown_name
+
+    expected = f"expected one of: {', '.join(allowed)}" if allowed else "expected none"
+    errors = [
+        ErrorDetail(shown_name(name, "a parameter name"), f"unknown query parameter; {expected}")
+        for name in sorted(set(query.keys()) - set(allowed))
+    ]
+    errors += [
+        ErrorDetail(name, "given more than once; expected it once")
+        for name in allowed
+        if name not in repeatable and len(query.getlist(name)) > 1
+    ]
+    return errors
+
+
+def _choice(
+    query: Any, name: str, choices: Sequence[str], default: str, errors: list[ErrorDetail]
+) -> str:
+    """The value of query parameter ``name``, or ``default``; a value that is not
+    one of ``choices`` adds an error."""
+    value: str = query.get(name, default)
+    if value not in choices:
+        words = " or ".join(choices) if len(choices) == 2 else "one of: " + ", ".join(choices)
+        errors.append(ErrorDetail(name, f"got a string; expected {words}"))
+    return value
+
+
+def _check_authority(value: str, errors: list[ErrorDetail]) -> None:
+    """Add an error when a query's authority is not shaped like an id (never echoed)."""
+    from threshold.core.batch import authority_id_error
+
+    problem = authority_id_error(value)
+    if problem is not None:
+        errors.append(ErrorDetail("authority", problem))
+
+
+def _check_path(authority: str, form_id: str) -> None:
+    """Refuse path segments that cannot be an authority or form id (such a resource
+    cannot exist), without echoing them.
+
+    Raises:
+        UnknownAuthorityError: ``authority`` is not shaped like an authority id.
+        FormError: ``form_id`` is not shaped like a form id.
+    """
+    from threshold.core.batch import authority_id_error
+    from threshold.core.errors import FormError, UnknownAuthorityError
+
+    problem = authority_id_error(authority)
+    if problem is not None:
+        raise UnknownAuthorityError(authority, problem)
+    spec = published("form")["$defs"]["id"]
+    if len(form_id) > spec["maxLength"] or not re.fullmatch(spec["pattern"], form_id):
+        raise FormError(
+            authority, f"got a string that is not a form id; expected {spec['x-expected']}"
+        )
 
 
 def create_app(

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from jsonschema import Draft202012Validator
 
 import threshold
 from tests.conftest import Result, http
+from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals, load
 from threshold.core.schemas import SCHEMA_NAMES, format_validator, validator
 
 AT = "2026-11-23T11:00"
@@ -131,6 +133,69 @@ def test_api_authorities_and_errors() -> None:
         check("error", error_info(caught.value, bad, "derbyshire").to_dict())
 
 
+@pytest.mark.parametrize("differences_only", [False, True])
+def test_api_compare(differences_only: bool) -> None:
+    comparison = threshold.compare("derbyshire", "derby_city", differences_only=differences_only)
+    check("compare", comparison.to_dict())
+
+
+@pytest.mark.parametrize("form_id", sorted(AUTHORITY_OF))
+def test_api_form_json_schema_is_a_schema_its_referrals_follow(form_id: str) -> None:
+    """A form's JSON Schema output is draft 2020-12, and is the contract of its
+    answers: the valid example referral matches it, every broken one does not."""
+    made = threshold.form(AUTHORITY_OF[form_id], form=form_id, case={"level": 3})
+    assert made.data is not None
+    Draft202012Validator.check_schema(made.data)
+    answers_schema = Draft202012Validator(
+        made.data, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    assert answers_schema.is_valid(load(REFERRALS / form_id / "valid.json"))
+    for broken_form, path, _ in broken_referrals():
+        if broken_form == form_id:
+            assert not answers_schema.is_valid(load(path)), path.name
+
+
+def test_referral_schema_takes_every_example_referral() -> None:
+    checked = 0
+    for form_id, authority in AUTHORITY_OF.items():
+        paths = [REFERRALS / form_id / "valid.json"]
+        paths += [p for f, p, _ in broken_referrals() if f == form_id]
+        for path in paths:
+            check("referral", {"authority": authority, "form": form_id, "answers": load(path)})
+            checked += 1
+    assert checked >= 29
+    for bad in (
+        {"authority": "derbyshire", "form": "derbyshire-request-for-support"},
+        {"authority": "derbyshire", "form": "Request for support", "answers": {}},
+        {"authority": "derbyshire", "form": "x", "answers": {}, "case": {}},
+    ):
+        with pytest.raises(AssertionError):
+            check("referral", bad)
+
+
+def test_validation_results() -> None:
+    from threshold.core.referrals import check as check_referral
+    from threshold.core.registry import default_registry
+
+    registry = default_registry()
+    results = []
+    for form_id, authority in AUTHORITY_OF.items():
+        form = registry.form(authority, form_id)
+        results.append(check_referral(form, load(REFERRALS / form_id / "valid.json")).to_dict())
+        results.append(check_referral(form, {"immediate-danger": True}).to_dict())
+    results += [
+        check_referral(registry.form(AUTHORITY_OF[f], f), load(p)).to_dict()
+        for f, p, _ in broken_referrals()
+    ]
+    for result in results:
+        check("validation", result)
+    assert {r["valid"] for r in results} == {True, False}
+    invalid = next(r for r in results if not r["valid"])
+    invalid["errors"] = []
+    with pytest.raises(AssertionError):
+        check("validation", invalid)
+
+
 # ----------------------------------------------------------------------------- CLI
 def test_cli_outputs(run_cli: Run) -> None:
     for args in (
@@ -174,6 +239,32 @@ def test_cli_batch_lines(run_cli: Run) -> None:
     }
 
 
+def test_cli_validate_and_compare(run_cli: Run) -> None:
+    for form_id, path, _ in [
+        *list(broken_referrals())[:3],
+        (
+            "derbyshire-request-for-support",
+            REFERRALS / "derbyshire-request-for-support" / "valid.json",
+            "",
+        ),
+    ]:
+        result = run_cli(
+            "validate",
+            "--authority",
+            AUTHORITY_OF[form_id],
+            "--form",
+            form_id,
+            "--format",
+            "json",
+            str(path),
+        )
+        check("validation", result.json())
+    compared = run_cli(
+        "compare", "derbyshire", "derby_city", "--differences-only", "--format", "json"
+    )
+    check("compare", compared.json())
+
+
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
 def test_cli_schema_prints_the_schema(run_cli: Run, name: str) -> None:
     result = run_cli("schema", name)
@@ -215,3 +306,51 @@ def test_http_outputs(live_server: str) -> None:
     )
     for line in batch.body.splitlines():
         check("batch-result", json.loads(line))
+
+
+def test_http_forms_validate_compare_outputs(live_server: str) -> None:
+    form = http("GET", live_server + "/forms/derby_city/derby-city-online-referral?level=4")
+    assert form.status == 200
+    Draft202012Validator.check_schema(form.json())
+    referral = {
+        "authority": "derbyshire",
+        "form": "derbyshire-request-for-support",
+        "answers": load(REFERRALS / "derbyshire-request-for-support" / "valid.json"),
+    }
+    for answers in (referral["answers"], {"level": "9", "x": 1}):
+        answer = http(
+            "POST", live_server + "/validate", json.dumps({**referral, "answers": answers}).encode()
+        )
+        assert answer.status == 200
+        check("validation", answer.json())
+    compared = http("GET", live_server + "/compare?authority=derbyshire&authority=derby_city")
+    assert compared.status == 200
+    check("compare", compared.json())
+    for method, path, body in [
+        ("GET", "/forms/derbyshire/nope", None),
+        ("GET", "/forms/nowhere/nope", None),
+        ("GET", "/forms/derbyshire/derbyshire-request-for-support?level=9", None),
+        ("GET", "/forms/derbyshire/derbyshire-request-for-support?format=pdf", None),
+        ("POST", "/validate", b"[]"),
+        ("POST", "/validate", b"{"),
+        ("POST", "/validate", b'{"authority": "derbyshire", "form": "nope", "answers": {}}'),
+        ("POST", "/validate", b'{"authority": "nowhere", "form": "nope", "answers": {}}'),
+        ("GET", "/compare?authority=derbyshire", None),
+        ("GET", "/compare?authority=derbyshire&authority=nowhere", None),
+    ]:
+        answer = http(method, live_server + path, body)
+        assert answer.status in (400, 404, 422), path
+        check("error", answer.json())
+
+
+def test_openapi_document_is_valid_openapi_3_1(live_server: str) -> None:
+    """The OpenAPI document validates against the OpenAPI Initiative's schema for
+    3.1 documents (tests/openapi-3.1.schema.json, id
+    https://spec.openapis.org/oas/3.1/schema/2022-10-07, Apache-2.0)."""
+    oas = json.loads((Path(__file__).parent / "openapi-3.1.schema.json").read_text("utf-8"))
+    validator = Draft202012Validator(oas)
+    document = http("GET", live_server + "/openapi.json").json()
+    errors = sorted(validator.iter_errors(document), key=str)
+    assert not errors, f"{errors[0].message} at {list(errors[0].absolute_path)}"
+    document["paths"]["/validate"]["post"]["responses"]["200"]["content"] = []
+    assert not validator.is_valid(document)

@@ -239,7 +239,11 @@ def test_search_level_and_domain() -> None:
         ),
         (lambda d: d["indicators"][0].update(level=2), "indicators[0].id", "its level and domain"),
         (lambda d: d["indicators"][0].update(level=5), "indicators[0].level", "from 1 to 4"),
-        (lambda d: d["indicators"][0].pop("citation"), "indicators[0]", '"citation" is a required'),
+        (
+            lambda d: d["indicators"][0].pop("citation"),
+            "indicators[0].citation",
+            "missing; it is required",
+        ),
         (
             lambda d: d["indicators"][0].update(colour="red"),
             "indicators[0].colour",

@@ -418,6 +418,12 @@ def test_threshold_serve_binds_loopback_and_logs_no_request(tmp_path: Path) -> N
         assert post(url + f"/route?authority=derbyshire&{CANARY[:4]}=1", {}).status == 400
         assert post(url + "/route?authority=derbyshire", (CANARY * 100).encode()).status == 413
         assert post(url + "/route", {"authority": CANARY}).status == 422
+        referral = {"authority": "derbyshire", "form": "derbyshire-request-for-support"}
+        answers = {"child-name": CANARY, CANARY: CANARY}
+        assert post(url + "/validate", {**referral, "answers": answers}).status == 200
+        assert post(url + "/validate", {**referral, "answers": CANARY}).status == 422
+        assert http("GET", url + "/forms/derbyshire/" + CANARY.replace(" ", "%20")).status == 404
+        assert http("GET", url + "/forms/derbyshire/x?level=" + CANARY[:4]).status == 422
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=30)

@@ -8,6 +8,10 @@ The stable Python API for intake systems (see docs/api.md)::
                                authority="derbyshire", record=True)
     guidance.route, guidance.record.id, guidance.to_dict()
 
+    threshold.form("derbyshire", case={"level": 3}, format="html").text
+    threshold.validate("derbyshire", "derbyshire-request-for-support", answers)
+    threshold.compare("derbyshire", "derby_city").to_dict()
+
 Everything named in ``__all__`` is public and versioned with the package; every
 other module (``threshold.core``, ``threshold.cli``, ...) is internal. Heavy
 modules load on first use, so ``import threshold`` stays cheap.
@@ -24,13 +28,17 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+    from threshold.core.compare import Comparison
     from threshold.core.errors import (
         AuthorityError,
         CaseError,
         FieldError,
+        FormError,
         ThresholdError,
         UnknownAuthorityError,
     )
+    from threshold.core.forms import Form
+    from threshold.core.forms_output import FormOutput
     from threshold.core.installed import AuthorityInfo, AuthorityList, BrokenPlugin
     from threshold.core.models import (
         Case,
@@ -50,10 +58,14 @@ __all__ = [
     "BrokenPlugin",
     "Case",
     "CaseError",
+    "Comparison",
     "Consent",
     "DecisionRecord",
     "EarlyHelpAssessment",
     "FieldError",
+    "Form",
+    "FormError",
+    "FormOutput",
     "Guidance",
     "Referrer",
     "Route",
@@ -62,9 +74,13 @@ __all__ = [
     "UnknownAuthorityError",
     "__version__",
     "authorities",
+    "compare",
+    "form",
+    "missing",
     "route",
     "schema",
     "schema_names",
+    "validate",
 ]
 
 #: Where each public type lives (loaded on first use).
@@ -72,12 +88,16 @@ _LAZY = {
     "AuthorityError": "threshold.core.errors",
     "CaseError": "threshold.core.errors",
     "FieldError": "threshold.core.errors",
+    "FormError": "threshold.core.errors",
     "ThresholdError": "threshold.core.errors",
     "UnknownAuthorityError": "threshold.core.errors",
     "AuthorityInfo": "threshold.core.installed",
     "AuthorityList": "threshold.core.installed",
     "BrokenPlugin": "threshold.core.installed",
     "Case": "threshold.core.models",
+    "Comparison": "threshold.core.compare",
+    "Form": "threshold.core.forms",
+    "FormOutput": "threshold.core.forms_output",
     "Consent": "threshold.core.models",
     "DecisionRecord": "threshold.core.models",
     "EarlyHelpAssessment": "threshold.core.models",
@@ -136,12 +156,124 @@ def route(case: Case | Mapping[str, object], authority: str, *, record: bool = F
     try:
         return route_case(case, authority, record=record)
     except ThresholdError as exc:
-        from threshold.core.convert import case_to_dict
-        from threshold.core.failures import error_info
-        from threshold.core.models import Case
+        _add_urgent(exc, case, authority)
+        raise
 
-        raw = case_to_dict(case) if isinstance(case, Case) else case
-        exc.urgent = error_info(exc, raw, authority).urgent
+
+def _add_urgent(exc: ThresholdError, raw: object, authority: str | None) -> None:
+    """Set ``exc.urgent``: who to ring, when the input ``raw`` (a case, valid or not,
+    or a referral's urgent answers) raised an urgent flag or the authority could not
+    be used."""
+    from threshold.core.convert import case_to_dict
+    from threshold.core.failures import error_info
+    from threshold.core.models import Case
+
+    data = case_to_dict(raw) if isinstance(raw, Case) else raw
+    exc.urgent = error_info(exc, data, authority).urgent
+
+
+def form(
+    authority: str,
+    *,
+    case: Case | Mapping[str, object] | None = None,
+    form: str | None = None,
+    format: str = "json-schema",
+) -> FormOutput:
+    """Return a referral form: the one named ``form``, or else the written form of
+    the case's route; what the case gives is filled in (only the fields given: a
+    default is never presented as a fact).
+
+    Args:
+        authority: An authority id from :func:`authorities`.
+        case: A :class:`Case` (its fields that differ from the defaults count as
+            given) or a dict as in ``schemas/case.schema.json``.
+        form: A form id (``"derbyshire-request-for-support"``); by default the form
+            of the case's route.
+        format: ``"json-schema"`` (of the answers), ``"fhir"`` (an R4
+            Questionnaire), ``"html"`` (GOV.UK style) or ``"markdown"``.
+
+    Returns:
+        The form output: ``text`` (as ``threshold form`` prints it), ``data`` (the
+        JSON document for json-schema and fhir), ``form`` (the :class:`Form`
+        model), ``prefilled``, ``route`` and ``note``.
+
+    Raises:
+        CaseError: the case is not valid.
+        AuthorityError: the authority is unknown (UnknownAuthorityError) or broken.
+        FormError: no such form or format, or the case's route has no written form
+            (``route`` says which route; the message says what to do instead).
+    """
+    from threshold.core.errors import ThresholdError
+    from threshold.core.forms_output import make_form
+
+    try:
+        return make_form(authority, case=case, form_id=form, fmt=format)
+    except ThresholdError as exc:
+        _add_urgent(exc, case, authority)
+        raise
+
+
+def validate(authority: str, form: str, answers: Mapping[str, object]) -> list[FieldError]:
+    """Check a filled referral (``answers`` by item id) against form ``form`` of
+    ``authority``; return one :class:`FieldError` per problem, in form order (empty
+    when valid). ``path`` is the item id; messages never repeat an answer.
+
+    Raises:
+        CaseError: ``answers`` is not a dict.
+        AuthorityError: the authority is unknown or broken.
+        FormError: the authority has no such form.
+    """
+    from threshold.core.forms import validate as check
+
+    return check(_referral_form(authority, form, answers), answers)
+
+
+def missing(authority: str, form: str, answers: Mapping[str, object]) -> list[str]:
+    """Return the ids of the required questions shown for ``answers`` that have no
+    answer, in form order (what to ask next). Raises as :func:`validate`."""
+    from threshold.core.forms import missing as unanswered
+
+    return unanswered(_referral_form(authority, form, answers), answers)
+
+
+def _referral_form(authority: str, form_id: str, answers: object) -> Form:
+    from collections.abc import Mapping
+
+    from threshold.core.errors import CaseError, FieldError, ThresholdError
+    from threshold.core.referrals import referral_flags
+    from threshold.core.registry import default_registry
+    from threshold.core.schemas import describe_value
+
+    try:
+        if not isinstance(answers, Mapping):
+            expected = "expected a dict of answers by item id"
+            raise CaseError([FieldError("answers", f"got {describe_value(answers)}; {expected}")])
+        return default_registry().form(authority, form_id)
+    except ThresholdError as exc:
+        _add_urgent(exc, referral_flags(answers), authority)
+        raise
+
+
+def compare(*authorities: str, differences_only: bool = False) -> Comparison:
+    """Compare two or more authorities side by side: their contacts by purpose, and
+    each one's route for every combination of the case fields that change a route
+    (3,840), grouped into readable rows, with the source of every rule.
+
+    ``to_dict()`` gives ``schemas/compare.schema.json`` data. With
+    ``differences_only``, only the contacts and scenarios that differ are kept.
+
+    Raises:
+        CaseError: fewer than two authorities, or one named twice.
+        AuthorityError: an authority is unknown (UnknownAuthorityError) or broken.
+    """
+    from threshold.core.compare import compare as build
+    from threshold.core.errors import ThresholdError
+    from threshold.core.registry import default_registry
+
+    try:
+        return build(default_registry(), authorities, differences_only=differences_only)
+    except ThresholdError as exc:
+        _add_urgent(exc, None, None)
         raise
 
 
