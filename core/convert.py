@@ -170,7 +170,9 @@ def urgent_flags(data: object) -> tuple[bool, bool]:
 
     def raised(key: str) -> bool:
         if key not in data:
-            return False
+            key = key.replace("_", "-")  # a referral's item ids use hyphens
+            if key not in data:
+                return False
         value = data[key]
         if isinstance(value, str):
             return value.strip().lower() not in {"", "false", "no", "n", "0", "none", "null"}

@@ -20,7 +20,7 @@ NATIONAL_URGENT = "If a child is in immediate danger, ring 999."
 
 _NO = {"", "false", "no", "n", "0", "none", "null"}
 _FLAG_IN_TEXT = re.compile(
-    r'"(immediate_danger|significant_harm|non_mobile_baby_bruising)"\s*:\s*'
+    r'"(immediate[_-]danger|significant[_-]harm|non[_-]mobile[_-]baby[_-]bruising)"\s*:\s*'
     r'(true|false|null|"[^"]*"|-?[0-9.eE+-]+|[\[{])'
 )
 
@@ -39,7 +39,7 @@ def _raised_in_text(text: str) -> set[str]:
                     continue
             except ValueError:
                 pass
-        raised.add(match.group(1))
+        raised.add(match.group(1).replace("-", "_"))  # a referral's item ids use hyphens
     return raised
 
 

@@ -229,3 +229,11 @@ def test_unknown_field_names_are_echoed_only_when_they_look_like_field_names(run
     assert "(a field name that is not shown): unknown field" in odd.err
     typo = run_cli("route", "--authority", "derbyshire", "--case", "-", stdin='{"leve": 1}')
     assert "leve: unknown field (did you mean 'level'?)" in typo.err
+
+
+def test_urgent_flags_in_referral_spelling_are_recognised() -> None:
+    from threshold.core.urgent import flags
+
+    assert flags('{"answers": {"immediate-danger": true, "x": ') == (True, False)
+    assert flags({"significant-harm": "yes"}) == (False, True)
+    assert flags('{"non-mobile-baby-bruising": false}') == (False, False)
