@@ -99,7 +99,7 @@ def form(
     from threshold.core.forms_prefill import case_facts, prefill
     from threshold.core.forms_render import RouteInfo, render_form
     from threshold.core.registry import default_registry
-    from threshold.core.render import ROUTE_TITLES
+    from threshold.core.render import ROUTE_TITLES, policy_line
 
     raw = gather_case(case_source, flags)
     if answers_source is not None and fmt not in ("html", "markdown"):
@@ -173,6 +173,7 @@ def form(
             prefilled=frozenset(k for k in prefilled if values.get(k) == prefilled[k]),
             errors=errors,
             route=route_info,
+            policies=[policy_line(authority)],
         ),
         nl=False,
     )
