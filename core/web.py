@@ -47,9 +47,16 @@ PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form",
 Handler = Callable[[Request], Response]
 
 
-def html(text: str, status: int = 200) -> HTMLResponse:
-    """An HTML page with the page headers."""
-    return HTMLResponse(text, status_code=status, headers=HTML_HEADERS)
+def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
+    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
+    forms to be sent anywhere (a referral form is filled in and printed, and what
+    is typed into it must never reach a server)."""
+    headers = dict(HTML_HEADERS)
+    if sends_nothing:
+        headers["content-security-policy"] = headers["content-security-policy"].replace(
+            "form-action 'self'", "form-action 'none'"
+        )
+    return HTMLResponse(text, status_code=status, headers=headers)
 
 
 def _see(url: str) -> RedirectResponse:
@@ -339,7 +346,7 @@ class _Pages:
         text = self.views.form(kept, guidance, found, fmt)
         if fmt == "markdown":
             return _download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
-        return html(text)
+        return html(text, sends_nothing=True)
 
     def indicators(self, request: Request) -> Response:
         """GET /indicators: the threshold indicators of one level, as a reference page."""

@@ -151,6 +151,13 @@ class Views:
             urgent_line=self._urgent_line(state),
         )
 
+    @staticmethod
+    def _answer(authority: Authority, item: Question, value: str) -> str:
+        """An answer in words; a level with its name in the authority's data."""
+        if item.id == "level" and value in ("1", "2", "3", "4"):
+            return f"Level {value}: {authority.level(int(value)).name}"
+        return answer_label(item, value)
+
     def _complete(self, state: State) -> bool:
         from threshold.core.wizard import next_question
 
@@ -184,7 +191,7 @@ class Views:
         rows = [
             {
                 "key": item.title,
-                "value": answer_label(item, state.answers[item.id]),
+                "value": self._answer(authority, item, state.answers[item.id]),
                 "change": state.link("/question", q=item.id),
                 "id": item.id,
             }

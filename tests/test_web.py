@@ -216,6 +216,8 @@ def test_form_links_give_the_prefilled_form(
     assert form.title in text(answer.body.decode())
     assert "from the case" in text(answer.body.decode())  # prefilled from the answers
     assert "September 2022" in text(answer.body.decode().split("<footer", 1)[1])
+    # what is typed into the form can never be sent, not even to this server
+    assert "form-action 'none'" in answer.headers["content-security-policy"]
     download = get(server, markdown_link)
     assert download.headers["content-type"].startswith("text/markdown")
     assert download.headers["content-disposition"] == f'attachment; filename="{form_id}.md"'
@@ -468,3 +470,32 @@ def test_the_pages_hold_no_state(registry: Registry) -> None:
         again = get(second, done.path)
     assert shown_route(again.body.decode()) == shown_route(done.page) == "request-for-support"
     assert text(again.body.decode()) == text(done.page)
+
+
+def test_threshold_serve_serves_the_pages() -> None:
+    """`threshold serve` (here on any free port) answers the start page."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from threshold.cli import main; main()"]
+    process = subprocess.Popen(
+        [*command, "serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        match = re.search(r"serving on (http://127\.0\.0\.1:\d+)/", line)
+        assert match, line
+        answer = get(match.group(1), "/")
+        assert answer.status == 200 and "Which local authority is the child in?" in text(
+            answer.body.decode()
+        )
+        assert get(match.group(1), "/health").json()["status"] == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -186,3 +186,14 @@ def test_a_hint_for_an_unknown_question_is_a_data_error(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"question_hints\.levle: unknown question; expected"):
         load_authority([PARTNERSHIP_DATA, DATA, extra])
+
+
+def test_the_question_counts_the_readme_gives(registry: Registry) -> None:
+    """README, "Web tool": Derbyshire level 3 is asked 9 questions, Derby City 8,
+    level 1 6, a member of the public 5."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    assert "a Derbyshire level 3 case is asked 9\n  questions, a Derby City one 8" in readme
+    assert len(walk(registry, "derbyshire", PRACTITIONER)) == 9
+    assert len(walk(registry, "derby_city", PRACTITIONER)) == 8
+    assert len(walk(registry, "derbyshire", {**PRACTITIONER, "level": "1"})) == 6
+    assert len(walk(registry, "derby_city", {**PRACTITIONER, "referrer": "public"})) == 5
