@@ -16,6 +16,7 @@ JSON errors. Mount with :func:`page_routes` and :func:`error_page`, or use
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -45,6 +46,9 @@ HTML_HEADERS = {
 PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form", "/indicators")
 
 Handler = Callable[[Request], Response]
+
+#: Logs an internal error by its type name only: never a path, query or answer.
+log = logging.getLogger("threshold.web")
 
 
 def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
@@ -151,8 +155,8 @@ class _Pages:
             )
 
     def _complete(self, state: State) -> State:
-        """The state with only the answers that matter; a redirect (PageError is
-        not used) to the next question when one is still open."""
+        """The state with only the answers that matter (those of the questions
+        asked); raises :class:`_Redirect` to the next question when one is open."""
         from threshold.core.wizard import asked_questions, next_question
 
         question = next_question(self.registry, state.authority, state.answers)
@@ -399,9 +403,7 @@ def _guarded(views: Views, handler: Handler) -> Handler:
         except Exception as exc:
             if debugging():
                 raise
-            import logging
-
-            logging.getLogger("threshold.web").error("internal error (%s)", type(exc).__name__)
+            log.error("internal error (%s)", type(exc).__name__)
             return html(views.internal_error(), 500)
 
     page.__name__ = handler.__name__

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from threshold.core.engine import DISCLAIMER, contact_label
+from threshold.core.errors import ThresholdError
 from threshold.core.forms import Form
 from threshold.core.indicators import IndicatorSet
 from threshold.core.models import Authority, Citation, Guidance, Purpose
@@ -96,7 +97,7 @@ class Views:
             state,
             title="Which local authority is the child in?",
             authorities=authorities,
-            broken=[f"{name}: {problem}" for name, problem in self.registry.problems()],
+            broken=[f"{name}: {problem}" for name, problem in self.registry.unusable()],
             hidden=state.hidden(without=["authority"]),
             error=error,
         )
@@ -242,7 +243,7 @@ class Views:
     def _form_for(self, state: State, route: str) -> dict[str, str] | None:
         try:
             found = self.registry.form_for_route(state.authority, route)
-        except Exception:
+        except ThresholdError:  # the forms failed to load: routing still works
             return {"id": "", "title": "", "broken": "yes"}
         if found is None:
             return None

@@ -377,6 +377,24 @@ def test_an_unusable_authority_is_503_and_still_says_999() -> None:
         assert main_text(urgent.body.decode()).startswith("Ring 999 now")
 
 
+def test_broken_forms_leave_the_guidance_working(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threshold.core.errors import DataError, FieldError
+    from threshold.plugins import derby_city
+
+    def broken() -> tuple[Any, ...]:
+        raise DataError("forms/x.toml", [FieldError("id", "bad")])
+
+    monkeypatch.setattr(derby_city, "forms", broken)
+    with web_server(Registry.load()) as url:
+        answer = get(url, guidance_path("derby_city"))
+        words = text(answer.body.decode())
+        assert answer.status == 200 and shown_route(answer.body.decode()) == "online-referral"
+        assert "The forms of Derby City Council cannot be shown now" in words
+        form = get(url, guidance_path("derby_city").replace("/guidance", "/form"))
+        assert form.status == 503 and "are broken" in text(form.body.decode())
+        assert "cannot be used now" not in text(get(url, "/").body.decode())
+
+
 def test_an_internal_failure_is_an_html_page_with_999(
     server: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
