@@ -26,14 +26,16 @@ from threshold.cli.common import Failure
     help="Refuse request bodies larger than this (413).",
 )
 def serve(host: str, port: int, max_body_bytes: int) -> None:
-    """Serve threshold's JSON API: /authorities, /route, /route/batch,
-    /forms/AUTHORITY/FORM, /validate, /compare, /schemas/NAME, /openapi.json, /health.
+    """Serve the guided web tool (open http://127.0.0.1:8000/) and threshold's JSON
+    API: /authorities, /route, /route/batch, /forms/AUTHORITY/FORM, /validate, /compare,
+    /schemas/NAME, /openapi.json, /health.
 
     Listens on loopback (this machine only) unless --host says otherwise; it has
     no authentication of its own. It keeps no state and logs no requests.
     """
     try:
-        from threshold.core.service import create_app, is_loopback, listen, server
+        from threshold.core.service import is_loopback, listen, server
+        from threshold.core.web import create_web_app
     except ImportError:
         raise Failure(
             "serve: the HTTP service needs the serve extra; expected it installed: "
@@ -58,4 +60,4 @@ def serve(host: str, port: int, max_body_bytes: int) -> None:
     )
     # Ctrl+C is how the service is stopped: not an error.
     with contextlib.suppress(KeyboardInterrupt):
-        server(create_app(max_body_bytes=max_body_bytes)).run(sockets=[sock])
+        server(create_web_app(max_body_bytes=max_body_bytes)).run(sockets=[sock])

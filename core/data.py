@@ -99,7 +99,8 @@ def _model_shape(data: dict[str, Any]) -> dict[str, Any]:
 
 def check_references(data: dict[str, Any]) -> list[FieldError]:
     """Check what a schema cannot: citations name known documents, ids are unique,
-    levels 1-4 are all present, and the policy document exists."""
+    levels 1-4 are all present, the policy document exists, and question hints
+    name the web tool's questions."""
     errors: list[FieldError] = []
     documents = {d["id"] for d in data.get("documents", [])}
     if data.get("policy_document") not in documents:
@@ -140,6 +141,15 @@ def check_references(data: dict[str, Any]) -> list[FieldError]:
                 errors.append(
                     FieldError(f"extra_steps.{route}[{index}]", f"unknown step {step_id!r}")
                 )
+    from threshold.core.wizard import QUESTION_IDS
+
+    for question_id in sorted(set(data.get("question_hints", {})) - set(QUESTION_IDS)):
+        errors.append(
+            FieldError(
+                f"question_hints.{question_id}",
+                "unknown question; expected one of: " + ", ".join(QUESTION_IDS),
+            )
+        )
     errors.extend(_check_vocabulary(data))
     return errors
 
@@ -183,10 +193,10 @@ def _check_vocabulary(data: dict[str, Any]) -> list[FieldError]:
 
 def _validation_key(paths: list[Path]) -> str:
     """The inputs that decide validity: the files, the schema and the checking code."""
-    from threshold.core import vocabulary
+    from threshold.core import vocabulary, wizard
 
     sources = [p.read_bytes() for p in paths]
-    checks = [Path(__file__).read_bytes(), Path(vocabulary.__file__).read_bytes()]
+    checks = [Path(m).read_bytes() for m in (__file__, vocabulary.__file__, wizard.__file__)]
     return cache.digest(*sources, json.dumps(schema("authority"), sort_keys=True), *checks)
 
 

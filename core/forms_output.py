@@ -176,6 +176,8 @@ def _render(
         f"If a child is in immediate danger, ring 999. For a child protection concern, ring "
         f"{cp_line} now: a form never replaces the call."
     )
+    from threshold.core.render import policy_line
+
     return render_form(
         form,
         fmt,
@@ -185,4 +187,5 @@ def _render(
         prefilled=frozenset(k for k in prefilled if values.get(k) == prefilled[k]),
         errors=errors,
         route=route,
+        policies=[policy_line(authority)],
     )

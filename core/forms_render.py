@@ -322,8 +322,10 @@ def render_form(
     prefilled: frozenset[str] = frozenset(),
     errors: Sequence[FieldError] = (),
     route: RouteInfo | None = None,
+    policies: Sequence[str] = (),
 ) -> str:
-    """Return ``form`` as ``html`` or ``markdown``, filled in with ``values``."""
+    """Return ``form`` as ``html`` or ``markdown``, filled in with ``values``;
+    ``policies`` (the policy document and its date, one line each) go in the footer."""
     view = form_view(form, values=values or {}, prefilled=prefilled, errors=errors)
     template = {"html": "form.html.j2", "markdown": "form.md.j2"}[fmt]
     text = render(
@@ -333,6 +335,7 @@ def render_form(
         urgent_line=urgent_line,
         route=route,
         disclaimer=DISCLAIMER,
+        policies=list(policies),
     )
     if fmt == "markdown":
         text = re.sub(r"\n{3,}", "\n\n", text)

@@ -244,6 +244,19 @@ class RecordKeeping:
 
 
 @attrs.frozen
+class QuestionHint:
+    """A hint for one of the web tool's questions, drawn from the sources.
+
+    Attributes:
+        text: The hint, in plain English, quoting the sources where it can.
+        citations: Where it comes from (at least one).
+    """
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@attrs.frozen
 class Authority:
     """A local authority as an authority plugin supplies it: data only.
 
@@ -263,6 +276,8 @@ class Authority:
         record_keeping: Record-keeping duties for every route.
         silences: Where the sources are silent, by topic, in words.
         extra_steps: Extra step ids the authority adds to a route, by route id.
+        question_hints: Hints for the web tool's questions, by question id
+            (:data:`threshold.core.wizard.QUESTION_IDS`), with citations.
     """
 
     id: str
@@ -280,6 +295,7 @@ class Authority:
     record_keeping: RecordKeeping
     silences: dict[str, str] = attrs.field(factory=dict)
     extra_steps: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    question_hints: dict[str, QuestionHint] = attrs.field(factory=dict)
     #: Contacts by purpose, made on first use (derived from ``contacts``).
     _by_purpose: dict[Purpose, tuple[Contact, ...]] | None = attrs.field(
         default=None, init=False, repr=False, eq=False

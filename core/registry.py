@@ -294,6 +294,13 @@ class Registry:
             *sorted(self._indicator_problems.items()),
         ]
 
+    def unusable(self) -> list[tuple[str, str]]:
+        """Return (plugin or authority id, reason) for every broken plugin and
+        conflict: what cannot be routed at all (unlike :meth:`problems`, without
+        broken forms or indicators, which never stop routing)."""
+        broken = [(name, info.error) for name, info in sorted(self.plugins.items()) if info.error]
+        return [*broken, *sorted(self._conflicts.items())]
+
     def indicator_sets(self) -> list[IndicatorSet]:
         """Return every usable indicator set, sorted by document id."""
         self._ensure_indicators()

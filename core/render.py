@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import jinja2
 
 from threshold.core.convert import to_dict
-from threshold.core.models import Guidance
+from threshold.core.models import Authority, Guidance
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -72,6 +72,16 @@ def human_time(value: str | None) -> str:
 
     moment = dt.datetime.fromisoformat(value).astimezone(LONDON)
     return moment.strftime("%A %-d %B %Y, %H:%M (UK time)")
+
+
+def policy_line(authority: Authority) -> str:
+    """The authority's policy document and its date, and when its data was checked:
+    the line a page's footer carries."""
+    document = authority.document(authority.policy_document)
+    return (
+        f"{authority.name}: policy document {document.title}, {document.date_text}. "
+        f"Data checked {authority.reviewed}; next review due {authority.review_due}."
+    )
 
 
 @cache

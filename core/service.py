@@ -12,8 +12,8 @@ raised an urgent flag.
 The endpoints are described once, as data (:data:`ENDPOINTS`), for both the
 routing table and ``GET /openapi.json``. Adding an endpoint is one
 :class:`~threshold.core.openapi.Endpoint` and one method of :class:`_Api` with
-the endpoint's name. The web pages (issue 8) can be added to the same app with
-``create_app(routes=[...])`` or ``app.mount(...)``.
+the endpoint's name. The web pages (:mod:`threshold.core.web`) are added to the
+same app with ``create_app(routes=..., error_pages=...)``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import io
 import logging
 import re
 import socket
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -637,13 +637,16 @@ def create_app(
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
     routes: Sequence[BaseRoute] = (),
+    error_pages: Callable[[Request, int], Response | None] | None = None,
 ) -> Starlette:
     """Return the HTTP application.
 
     Args:
         registry: The authorities to serve (default: the installed plugins).
         max_body_bytes: Request bodies over this many bytes are refused with 413.
-        routes: More routes for the same app (the web pages of issue 8).
+        routes: More routes for the same app (the web pages: threshold.core.web).
+        error_pages: Given a request and a 404 or 405 status, a page to answer
+            with instead of the JSON error, or None to keep the JSON error.
     """
     from threshold.core.record import engine_version
 
@@ -652,10 +655,18 @@ def create_app(
     table: list[BaseRoute] = [
         Route(e.path, getattr(api, e.name), methods=[e.method], name=e.name) for e in ENDPOINTS
     ]
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        if error_pages is not None and isinstance(exc, HTTPException):
+            page = error_pages(request, exc.status_code)
+            if page is not None:
+                return page
+        return await _http_error(request, exc)
+
     return Starlette(
         routes=[*table, *routes],
         middleware=[Middleware(_Guard, max_body_bytes=max_body_bytes)],
-        exception_handlers={HTTPException: _http_error},
+        exception_handlers={HTTPException: http_error},
     )
 
 

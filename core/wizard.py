@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from threshold.core.errors import CaseError, FieldError
-from threshold.core.registry import Registry
+
+if TYPE_CHECKING:
+    from threshold.core.registry import Registry
 
 
 @attrs.frozen
@@ -30,25 +32,28 @@ class Option:
 
 @attrs.frozen
 class Question:
-    """A question: id (the query parameter), title, hint and options."""
+    """A question: id (the query parameter), title, hint, options, and the error
+    shown when it is submitted without an answer."""
 
     id: str
     title: str
     hint: str
     options: tuple[Option, ...]
+    error: str = "Select an answer"
 
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 
-#: The questions, in the order they are asked. The authority comes first; hints
-#: that quote the threshold document come from the authority's data when it has
-#: them (``question_hints``), else the generic hint here.
+#: The questions, in the order they are asked (the authority is chosen before
+#: them). Hints that quote the sources come from the authority's data when it has
+#: them (``Authority.question_hints``, with citations), else the generic hint here.
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "danger",
         "Is the child in immediate danger?",
         "For example, at risk of serious harm right now if nobody acts.",
         YES_NO,
+        "Select yes if the child is in immediate danger",
     ),
     Question(
         "harm",
@@ -61,6 +66,18 @@ QUESTIONS: tuple[Question, ...] = (
             Option("bruising", "Yes, bruising on a non-mobile baby"),
             Option("no", "No"),
         ),
+        "Select whether the child is suffering, or likely to suffer, significant harm",
+    ),
+    Question(
+        "referrer",
+        "Are you raising this concern as part of your work?",
+        "The threshold document is written for practitioners; the guidance for a member "
+        "of the public (a relative, a neighbour, a friend) is different.",
+        (
+            Option("professional", "Yes, as a practitioner or professional"),
+            Option("public", "No, as a member of the public"),
+        ),
+        "Select whether you are raising this concern as part of your work",
     ),
     Question(
         "level",
@@ -73,6 +90,7 @@ QUESTIONS: tuple[Question, ...] = (
             Option("4", "Level 4"),
             Option("unsure", "I am not sure"),
         ),
+        "Select the level of need, or that you are not sure",
     ),
     Question(
         "eha",
@@ -83,12 +101,14 @@ QUESTIONS: tuple[Question, ...] = (
             Option("none", "No"),
             Option("declined", "No, the family does not consent to one"),
         ),
+        "Select whether an Early Help Assessment has been completed",
     ),
     Question(
         "escalation",
         "Have the child's needs escalated suddenly?",
         "A sudden escalation in needs can change how a referral is made.",
         YES_NO,
+        "Select yes if the child's needs have escalated suddenly",
     ),
     Question(
         "consent",
@@ -100,6 +120,7 @@ QUESTIONS: tuple[Question, ...] = (
             Option("not-sought", "Not yet sought"),
             Option("unsafe-to-seek", "Seeking consent would put the child at risk"),
         ),
+        "Select whether the family has consented",
     ),
     Question(
         "setting",
@@ -107,11 +128,32 @@ QUESTIONS: tuple[Question, ...] = (
         "Emergency department, urgent care, out-of-hours GP or NHS 111: settings where you "
         "cannot complete an Early Help Assessment.",
         YES_NO,
+        "Select yes if you work in a time-limited setting",
+    ),
+    Question(
+        "unborn",
+        "Is your concern about an unborn baby?",
+        "Safeguarding concerns during pregnancy have a protocol of their own.",
+        YES_NO,
+        "Select yes if your concern is about an unborn baby",
     ),
 )
 
 QUESTION_IDS = tuple(q.id for q in QUESTIONS)
 _BY_ID = {q.id: q for q in QUESTIONS}
+
+#: The case fields (``schemas/case.schema.json``) each question answers.
+QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "danger": ("immediate_danger",),
+    "harm": ("significant_harm", "non_mobile_baby_bruising"),
+    "referrer": ("referrer",),
+    "level": ("level",),
+    "eha": ("early_help_assessment",),
+    "escalation": ("sudden_escalation",),
+    "consent": ("consent",),
+    "setting": ("setting",),
+    "unborn": ("unborn",),
+}
 
 
 def question(question_id: str) -> Question:
@@ -162,9 +204,24 @@ def case_from_answers(answers: Mapping[str, str]) -> dict[str, Any]:
         case["consent"] = answers["consent"]
     if answers.get("setting") == "yes":
         case["setting"] = "time-limited"
+    if answers.get("referrer"):
+        case["referrer"] = answers["referrer"]
+    if answers.get("unborn") == "yes":
+        case["unborn"] = True
     if answers.get("at"):
         case["at"] = answers["at"]
     return case
+
+
+def given_fields(answers: Mapping[str, str]) -> frozenset[str]:
+    """The case fields the answers give (a "no" counts: it was answered), so a
+    form is prefilled with what the person said and never with a default."""
+    return frozenset(
+        field
+        for question_id, fields in QUESTION_FIELDS.items()
+        if answers.get(question_id)
+        for field in fields
+    )
 
 
 def _signature(registry: Registry, authority: str, answers: Mapping[str, str]) -> tuple[Any, ...]:

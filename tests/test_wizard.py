@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from threshold.core.errors import CaseError
 from threshold.core.registry import Registry
 from threshold.core.wizard import QUESTION_IDS, asked_questions, case_from_answers, next_question
+
+#: A practitioner's answers to every question; tests override some.
+PRACTITIONER = {
+    "danger": "no",
+    "harm": "no",
+    "referrer": "professional",
+    "level": "3",
+    "eha": "none",
+    "escalation": "no",
+    "consent": "given",
+    "setting": "no",
+    "unborn": "no",
+}
 
 
 def walk(registry: Registry, authority: str, choices: dict[str, str]) -> list[str]:
@@ -24,63 +39,45 @@ def test_immediate_danger_stops_at_once(registry: Registry) -> None:
 
 
 def test_derbyshire_level_3_without_eha_asks_about_escalation(registry: Registry) -> None:
-    asked = walk(
-        registry,
-        "derbyshire",
-        {
-            "danger": "no",
-            "harm": "no",
-            "level": "3",
-            "eha": "none",
-            "escalation": "no",
-            "consent": "given",
-            "setting": "no",
-        },
-    )
-    assert asked[:5] == ["danger", "harm", "level", "eha", "escalation"]
+    asked = walk(registry, "derbyshire", PRACTITIONER)
+    assert asked == [
+        "danger",
+        "harm",
+        "referrer",
+        "level",
+        "eha",
+        "escalation",
+        "consent",
+        "setting",
+        "unborn",
+    ]
 
 
 def test_derby_city_level_3_never_asks_about_escalation(registry: Registry) -> None:
     """In Derby City a sudden escalation does not change the route or steps."""
-    asked = walk(
-        registry,
-        "derby_city",
-        {
-            "danger": "no",
-            "harm": "no",
-            "level": "3",
-            "eha": "none",
-            "escalation": "no",
-            "consent": "given",
-            "setting": "no",
-        },
-    )
+    asked = walk(registry, "derby_city", PRACTITIONER)
     assert "escalation" not in asked
-    assert asked[:4] == ["danger", "harm", "level", "eha"]
+    assert asked[:5] == ["danger", "harm", "referrer", "level", "eha"]
 
 
 def test_level_1_skips_eha_and_escalation(registry: Registry) -> None:
-    asked = walk(
-        registry,
-        "derbyshire",
-        {
-            "danger": "no",
-            "harm": "no",
-            "level": "1",
-            "consent": "given",
-            "setting": "no",
-            "eha": "none",
-            "escalation": "no",
-        },
-    )
+    asked = walk(registry, "derbyshire", {**PRACTITIONER, "level": "1"})
     assert "eha" not in asked and "escalation" not in asked
+    assert "level" in asked and "consent" in asked
 
 
 def test_every_remaining_question_was_irrelevant(registry: Registry) -> None:
     """Whatever was skipped could not have changed the guidance."""
     from threshold.core.wizard import can_change_answer
 
-    answers = {"danger": "no", "harm": "no", "level": "1", "consent": "given"}
+    answers = {
+        "danger": "no",
+        "harm": "no",
+        "referrer": "professional",
+        "level": "1",
+        "consent": "given",
+        "unborn": "no",
+    }
     assert next_question(registry, "derby_city", answers) is None
     for question_id in QUESTION_IDS:
         if question_id not in answers:
@@ -124,3 +121,79 @@ def test_check_page_lists_only_the_questions_that_mattered(registry: Registry) -
     }
     shown = [q.id for q in asked_questions(registry, "derby_city", answers)]
     assert shown == ["danger", "harm", "level", "eha", "consent"]
+
+
+@pytest.mark.parametrize("authority", ["derbyshire", "derby_city"])
+def test_a_member_of_the_public_is_not_asked_practitioners_questions(
+    registry: Registry, authority: str
+) -> None:
+    asked = walk(registry, authority, {**PRACTITIONER, "referrer": "public"})
+    assert asked[:3] == ["danger", "harm", "referrer"]
+    assert not {"level", "eha", "escalation", "setting"} & set(asked)
+    assert asked[-1] == "unborn"
+
+
+def test_referrer_and_unborn_become_case_fields() -> None:
+    case = case_from_answers({"referrer": "public", "unborn": "yes"})
+    assert case == {"referrer": "public", "unborn": True}
+    assert case_from_answers({"referrer": "professional", "unborn": "no"}) == {
+        "referrer": "professional"
+    }
+
+
+def test_given_fields_count_a_no_as_answered() -> None:
+    from threshold.core.wizard import given_fields
+
+    assert given_fields({"danger": "no", "harm": "no", "level": "unsure"}) == {
+        "immediate_danger",
+        "significant_harm",
+        "non_mobile_baby_bruising",
+        "level",
+    }
+    assert given_fields({}) == frozenset()
+
+
+def test_every_question_maps_to_case_fields_in_the_schema() -> None:
+    from threshold.core.schemas import schema
+    from threshold.core.wizard import QUESTION_FIELDS
+
+    assert set(QUESTION_FIELDS) == set(QUESTION_IDS)
+    properties = schema("case")["properties"]
+    for fields in QUESTION_FIELDS.values():
+        assert set(fields) <= set(properties)
+
+
+def test_question_hints_come_from_the_data_with_citations(registry: Registry) -> None:
+    for authority in ("derbyshire", "derby_city"):
+        hints = registry.get(authority).authority.question_hints
+        assert {"danger", "harm", "level", "eha", "consent", "setting", "unborn"} <= set(hints)
+        for hint in hints.values():
+            assert hint.citations and all(c.section for c in hint.citations)
+    assert "escalation" in registry.get("derbyshire").authority.question_hints
+
+
+def test_a_hint_for_an_unknown_question_is_a_data_error(tmp_path: Path) -> None:
+    from threshold.core.data import load_authority
+    from threshold.core.errors import DataError
+    from threshold.plugins.ddscp import PARTNERSHIP_DATA
+    from threshold.plugins.derbyshire import DATA
+
+    extra = tmp_path / "extra.toml"
+    extra.write_text(
+        '[question_hints.levle]\ntext = "x"\n'
+        'citations = [{ document = "ddscp-2022", section = "5. Next steps" }]\n',
+        "utf-8",
+    )
+    with pytest.raises(DataError, match=r"question_hints\.levle: unknown question; expected"):
+        load_authority([PARTNERSHIP_DATA, DATA, extra])
+
+
+def test_the_question_counts_the_readme_gives(registry: Registry) -> None:
+    """README, "Web tool": Derbyshire level 3 is asked 9 questions, Derby City 8,
+    level 1 6, a member of the public 5."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    assert "a Derbyshire level 3 case is asked 9\n  questions, a Derby City one 8" in readme
+    assert len(walk(registry, "derbyshire", PRACTITIONER)) == 9
+    assert len(walk(registry, "derby_city", PRACTITIONER)) == 8
+    assert len(walk(registry, "derbyshire", {**PRACTITIONER, "level": "1"})) == 6
+    assert len(walk(registry, "derby_city", {**PRACTITIONER, "referrer": "public"})) == 5

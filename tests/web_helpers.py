@@ -1,0 +1,184 @@
+"""Helpers for the web tool's tests: read a page's form as a browser would, and
+walk the pages by submitting it, one question at a time."""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import attrs
+
+from tests.conftest import HttpResult, running
+
+AT = "2026-11-23T11:00"
+
+
+@attrs.define
+class Form:
+    """A form on a page: where it goes, its hidden inputs and its radios."""
+
+    action: str
+    method: str
+    hidden: list[tuple[str, str]] = attrs.field(factory=list)
+    radios: dict[str, list[str]] = attrs.field(factory=dict)
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self.links: list[str] = []
+        self._current: Form | None = None
+
+    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs_}
+        if tag == "form":
+            self._current = Form(found.get("action", ""), found.get("method", "get").lower())
+            self.forms.append(self._current)
+        elif tag == "input" and self._current is not None:
+            kind = found.get("type", "text")
+            if kind == "hidden":
+                self._current.hidden.append((found["name"], found.get("value", "")))
+            elif kind == "radio":
+                self._current.radios.setdefault(found["name"], []).append(found["value"])
+        elif tag == "a" and "href" in found:
+            self.links.append(found["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+def forms(page: str) -> list[Form]:
+    """The forms of an HTML page."""
+    parser = _Forms()
+    parser.feed(page)
+    return parser.forms
+
+
+def links(page: str) -> list[str]:
+    """Every link (href) on an HTML page, unescaped."""
+    parser = _Forms()
+    parser.feed(page)
+    return parser.links
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def get(base: str, path: str, headers: Mapping[str, str] | None = None) -> HttpResult:
+    """GET ``path`` without following redirects."""
+    request = urllib.request.Request(base + path, headers=dict(headers or {}))
+    try:
+        with _OPENER.open(request, timeout=60) as response:
+            return HttpResult(
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
+    except urllib.error.HTTPError as error:
+        return HttpResult(
+            error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+        )
+
+
+def follow(base: str, path: str) -> tuple[str, HttpResult]:
+    """GET ``path`` and follow 303s; return the final path and answer."""
+    for _ in range(10):
+        answer = get(base, path)
+        if answer.status != 303:
+            return path, answer
+        path = answer.headers["location"]
+    raise AssertionError(f"too many redirects from {path}")
+
+
+def submit(form: Form, choice: tuple[str, str] | None) -> str:
+    """The path a browser goes to when it submits ``form`` with one radio chosen."""
+    assert form.method == "get"
+    params = list(form.hidden)
+    if choice is not None:
+        assert choice[1] in form.radios[choice[0]], (choice, form.radios)
+        params.append(choice)
+    return form.action + "?" + urlencode(params)
+
+
+@attrs.frozen
+class Walk:
+    """Where a walk through the pages ended, and what it asked on the way."""
+
+    path: str
+    page: str
+    asked: list[str]
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.path).query))
+
+
+def walk(base: str, authority: str, choices: Mapping[str, str], *, at: str = AT) -> Walk:
+    """From the start page, choose ``authority`` and answer every question asked
+    from ``choices``, as a person would, until a page has no question; then press
+    the check page's button if that is where it ended."""
+    path, answer = follow(base, "/?" + urlencode({"at": at}))
+    page = answer.body.decode()
+    (start,) = forms(page)
+    path, answer = follow(base, submit(start, ("authority", authority)))
+    asked = []
+    while path.startswith("/question"):
+        assert answer.status == 200, (path, answer.body[:500])
+        page = answer.body.decode()
+        (form,) = forms(page)
+        (name,) = form.radios
+        asked.append(name)
+        path, answer = follow(base, submit(form, (name, choices[name])))
+    page = answer.body.decode()
+    if path.startswith("/urgent"):
+        guidance = next(link for link in links(page) if link.startswith("/guidance"))
+        path, answer = follow(base, guidance)
+        page = answer.body.decode()
+    if path.startswith("/check"):
+        (button,) = forms(page)
+        path, answer = follow(base, submit(button, None))
+        page = answer.body.decode()
+    assert answer.status == 200, (path, page[:500])
+    return Walk(path, page, asked)
+
+
+def text(page: str) -> str:
+    """The page's text: tags removed, entities decoded, spaces collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def main_text(page: str) -> str:
+    """The text of the page's ``<main>``."""
+    inner = page.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    return text(inner)
+
+
+def shown_route(page: str) -> str:
+    """The route id a guidance page shows (its ``data-route``)."""
+    match = re.search(r'data-route="([a-z-]+)"', page)
+    assert match, "no route on the page"
+    return match.group(1)
+
+
+@contextmanager
+def web_server(registry: Any = None) -> Iterator[str]:
+    """The service with the web pages on a free loopback port."""
+    from threshold.core.web import create_web_app
+
+    with running(create_web_app(registry)) as url:
+        yield url
