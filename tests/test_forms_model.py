@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals, load
 from threshold.core.errors import AuthorityError, DataError, FieldError, FormError
 from threshold.core.forms import Form, kept_answers, missing, shown, validate
 from threshold.core.forms_data import load_form
-from threshold.core.hookspecs import hookimpl
 from threshold.core.registry import Registry
 from threshold.plugins import derby_city, derbyshire
+from threshold.testing import make_plugin as plugin
 
 RFS = "derbyshire-request-for-support"
 
@@ -233,14 +232,6 @@ def test_a_condition_fhir_cannot_express_is_refused(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- registry
-
-
-def plugin(name: str, **hooks: Callable[..., Any]) -> types.ModuleType:
-    module = types.ModuleType(name)
-    for hook_name, function in hooks.items():
-        function.__name__ = hook_name
-        setattr(module, hook_name, hookimpl(function))
-    return module
 
 
 def test_a_plugin_may_not_register_forms_for_another_authority() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import types
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Any
 import pytest
 
 from threshold.core.errors import AuthorityError, DataError
-from threshold.core.hookspecs import hookimpl
 from threshold.core.indicators import (
     IndicatorSet,
     normalise,
@@ -25,6 +23,7 @@ from threshold.core.indicators import (
 )
 from threshold.core.registry import Registry
 from threshold.plugins.ddscp import INDICATORS_DATA, indicators
+from threshold.testing import make_plugin as plugin
 
 SEED = "002_1e42af3873256e9b.txt"
 FOOTER = "Derby and Derbyshire Safeguarding Children Partnership"
@@ -264,14 +263,6 @@ def test_bad_indicator_data_names_the_field(
 
 
 # ----------------------------------------------------------------------------- registry
-
-
-def plugin(name: str, **hooks: Callable[..., Any]) -> types.ModuleType:
-    module = types.ModuleType(name)
-    for hook_name, function in hooks.items():
-        function.__name__ = hook_name
-        setattr(module, hook_name, hookimpl(function))
-    return module
 
 
 def registers(indicator_set: IndicatorSet) -> Callable[..., None]:

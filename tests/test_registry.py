@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -11,18 +10,10 @@ import pytest
 
 from threshold.core import api
 from threshold.core.errors import AuthorityError
-from threshold.core.hookspecs import hookimpl
 from threshold.core.models import Authority, Case, RouteChoice
 from threshold.core.registry import Registry
 from threshold.plugins import derby_city
-
-
-def plugin(name: str, **hooks: Callable[..., Any]) -> types.ModuleType:
-    module = types.ModuleType(name)
-    for hook_name, function in hooks.items():
-        function.__name__ = hook_name
-        setattr(module, hook_name, hookimpl(function))
-    return module
+from threshold.testing import make_plugin as plugin
 
 
 def registers(authority: Authority) -> Callable[..., None]:

@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import http
 from tests.web_helpers import (
     AT,
+    PRACTITIONER,
     follow,
     forms,
     get,
@@ -32,18 +33,7 @@ from threshold.core.wizard import QUESTION_IDS, case_from_answers
 
 AUTHORITIES = ("derbyshire", "derby_city")
 
-#: A practitioner's answers to every question; cases override some.
-BASE = {
-    "danger": "no",
-    "harm": "no",
-    "referrer": "professional",
-    "level": "3",
-    "eha": "none",
-    "escalation": "no",
-    "consent": "given",
-    "setting": "no",
-    "unborn": "no",
-}
+BASE = PRACTITIONER  # a practitioner's answers to every question; cases override some
 
 #: Named cases; between them every route of both authorities.
 CASES = {

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ARTIFACTS, REPO, axe_serious_violations, screenshot
-from tests.web_helpers import AT, web_server
+from tests.web_helpers import AT, PRACTITIONER, web_server
 from threshold.core.api import route
 from threshold.core.registry import Registry
 from threshold.core.wizard import case_from_answers
@@ -103,19 +103,6 @@ def answer_all(page: Any, choices: dict[str, str]) -> list[str]:
         asked.append(name)
         answer(page, name, choices[name])
     return asked
-
-
-PRACTITIONER = {
-    "danger": "no",
-    "harm": "no",
-    "referrer": "professional",
-    "level": "3",
-    "eha": "none",
-    "escalation": "no",
-    "consent": "given",
-    "setting": "no",
-    "unborn": "no",
-}
 
 
 def expected_route(registry: Registry, authority: str, choices: dict[str, str]) -> Any:

@@ -6,22 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.web_helpers import PRACTITIONER
 from threshold.core.errors import CaseError
 from threshold.core.registry import Registry
 from threshold.core.wizard import QUESTION_IDS, asked_questions, case_from_answers, next_question
-
-#: A practitioner's answers to every question; tests override some.
-PRACTITIONER = {
-    "danger": "no",
-    "harm": "no",
-    "referrer": "professional",
-    "level": "3",
-    "eha": "none",
-    "escalation": "no",
-    "consent": "given",
-    "setting": "no",
-    "unborn": "no",
-}
 
 
 def walk(registry: Registry, authority: str, choices: dict[str, str]) -> list[str]:

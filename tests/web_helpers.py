@@ -19,6 +19,19 @@ from tests.conftest import HttpResult, running
 
 AT = "2026-11-23T11:00"
 
+#: A practitioner's answers to every question of the web tool; tests override some.
+PRACTITIONER = {
+    "danger": "no",
+    "harm": "no",
+    "referrer": "professional",
+    "level": "3",
+    "eha": "none",
+    "escalation": "no",
+    "consent": "given",
+    "setting": "no",
+    "unborn": "no",
+}
+
 
 @attrs.define
 class Form:

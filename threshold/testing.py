@@ -10,8 +10,9 @@ Installed with threshold, this pytest plugin:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -84,6 +85,21 @@ class ScenarioItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         """Where the scenario is."""
         return self.path, 0, f"scenario {self.scenario.label}"
+
+
+def make_plugin(name: str, **hooks: Callable[..., Any]) -> ModuleType:
+    """A plugin module made in a test: each keyword is a hook name and its function.
+
+    Register it with ``Registry.load([(name, module)])`` to see how threshold
+    treats a plugin that is broken in some way, without installing anything.
+    """
+    from threshold.core.hookspecs import hookimpl
+
+    module = ModuleType(name)
+    for hook_name, function in hooks.items():
+        function.__name__ = hook_name
+        setattr(module, hook_name, hookimpl(function))
+    return module
 
 
 @pytest.fixture(scope="session")
