@@ -207,6 +207,34 @@ def _entry_points(directory: Path) -> dict[str, str]:
     return points
 
 
+def _import_from_tree(
+    directory: Path, points: dict[str, str], findings: list[Finding]
+) -> list[tuple[str, object]]:
+    """Import the tree's plugin modules without leaving a trace: sys.path and
+    sys.modules are restored afterwards (a build leaves an egg-info in the tree,
+    which would otherwise make the plugin look installed to the whole process)."""
+    roots = [str(r) for r in (directory / "src", directory) if r.is_dir()]
+    saved_path = list(sys.path)
+    saved_modules = set(sys.modules)
+    sys.path[:0] = roots
+    plugins: list[tuple[str, object]] = []
+    try:
+        for name, module_name in points.items():
+            sys.modules.pop(module_name, None)
+            try:
+                plugins.append((name, importlib.import_module(module_name)))
+            except Exception as exc:
+                findings.append(
+                    _error(f"entry point {name}", f"failed to import {module_name}: {exc}")
+                )
+    finally:
+        sys.path[:] = saved_path
+        for module_name in set(sys.modules) - saved_modules:
+            if module_name.split(".")[0] in {m.split(".")[0] for m in points.values()}:
+                del sys.modules[module_name]
+    return plugins
+
+
 def check_path(
     directory: Path, *, strict: bool = False, today: dt.date | None = None
 ) -> list[Finding]:
@@ -233,17 +261,8 @@ def check_path(
                 "expected an entry point in [project.entry-points.threshold]",
             )
         ]
-    plugins = []
-    for root in (directory / "src", directory):
-        if root.is_dir() and str(root) not in sys.path:
-            sys.path.insert(0, str(root))
-    findings = []
-    for name, module_name in points.items():
-        sys.modules.pop(module_name, None)
-        try:
-            plugins.append((name, importlib.import_module(module_name)))
-        except Exception as exc:
-            findings.append(_error(f"entry point {name}", f"failed to import {module_name}: {exc}"))
+    findings: list[Finding] = []
+    plugins = _import_from_tree(directory, points, findings)
     registry = Registry.load(plugins, use_entry_points=False)
     for plugin, problem in registry.problems():
         findings.append(_error(plugin, problem))

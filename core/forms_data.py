@@ -91,8 +91,10 @@ def common_sections() -> dict[str, dict[str, Any]]:
     return sections
 
 
-def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError], set[int]]:
+    """The form with its shared sections in place, errors, and which sections are shared."""
     shared = common_sections()
+    used: set[int] = set()
     resolved = copy.deepcopy(data)
     errors = []
     sections = []
@@ -108,9 +110,10 @@ def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
                 )
                 continue
             section = copy.deepcopy(shared[section["use"]])
+            used.add(len(sections))
         sections.append(section)
     resolved["sections"] = sections
-    return resolved, errors
+    return resolved, errors, used
 
 
 def _fill_texts(value: Any, values: dict[str, str], path: str, errors: list[FieldError]) -> Any:
@@ -217,8 +220,14 @@ def fhir_problem(mode: str, ops: list[str], values: list[Any]) -> str | None:
     return None
 
 
-def check_form(data: dict[str, Any], authority: Authority) -> list[FieldError]:
-    """Check what the schema cannot; ``data`` has its shared sections resolved."""
+def check_form(
+    data: dict[str, Any], authority: Authority, shared: set[int] | frozenset[int] = frozenset()
+) -> list[FieldError]:
+    """Check what the schema cannot; ``data`` has its shared sections resolved.
+
+    Citations must name one of the authority's documents, except in the core's
+    shared sections (indices ``shared``), which cite the documents they were
+    written from, whatever the authority."""
     errors = []
     if data["authority"] != authority.id:
         errors.append(
@@ -248,12 +257,15 @@ def check_form(data: dict[str, Any], authority: Authority) -> list[FieldError]:
     for s_index, section in enumerate(data["sections"]):
         path = f"sections[{s_index}]"
         check_id(section, path)
-        check_refs(section, path)
+        own = s_index not in shared
+        if own:
+            check_refs(section, path)
         if "shown_when" in section:
             errors += _check_condition(section["shown_when"], f"{path}.shown_when", earlier)
         for item, where in _items(section["items"], path):
             check_id(item, where)
-            check_refs(item, where)
+            if own:
+                check_refs(item, where)
             if "shown_when" in item:
                 errors += _check_condition(item["shown_when"], f"{where}.shown_when", earlier)
             values = [c["value"] for c in item.get("choices", [])]
@@ -283,12 +295,12 @@ def load_form(path: Path, authority: Authority) -> Form:
     errors = field_errors(_validator(None).iter_errors(data))
     if errors:
         raise DataError(str(path), errors)
-    resolved, errors = _resolve(data)
+    resolved, errors, shared = _resolve(data)
     if not errors:
         from threshold.core.engine import contact_placeholders
 
         resolved = _fill_texts(resolved, contact_placeholders(authority), "", errors)
-    errors = errors or check_form(resolved, authority)
+    errors = errors or check_form(resolved, authority, shared)
     if errors:
         raise DataError(str(path), errors)
     try:

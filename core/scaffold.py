@@ -92,6 +92,9 @@ def write_plugin(title: str, directory: Path) -> list[Path]:
         directory / "README.md": render("scaffold/README.md.j2", names=names),
         package / "__init__.py": render("scaffold/plugin.py.j2", names=names),
         package / "authority.toml": authority_toml(names),
+        package / "forms" / "referral.toml": render(
+            "scaffold/form.toml.j2", names=names, todo=_todo
+        ),
         directory / "tests" / "scenarios.toml": render("scaffold/scenarios.toml.j2", names=names),
         directory / "tests" / "test_conformance.py": render(
             "scaffold/test_conformance.py.j2", names=names

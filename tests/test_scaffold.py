@@ -78,6 +78,7 @@ def test_new_authority_to_installed_and_passing_check(tmp_path: Path) -> None:
     assert len(placeholders) == len(findings) > 100
     assert any("authority.toml: contacts[1].phone" in f.where for f in placeholders)
     assert any("scenarios.toml: scenario[1].expect.first_contact" in f.where for f in placeholders)
+    assert any("forms/referral.toml: title" in f.where for f in placeholders)
     failing = run(str(BIN / "threshold"), "check", "--path", str(directory))
     assert failing.returncode == 1
     assert failing.stdout.count("placeholder not filled in") == len(placeholders)
@@ -128,6 +129,19 @@ def test_new_authority_to_installed_and_passing_check(tmp_path: Path) -> None:
             "json",
         )
         assert json.loads(danger.stdout)["contacts"][0]["phone"] == "999"
+
+        form = run(
+            str(BIN / "threshold"),
+            "form",
+            "--authority",
+            "nottingham_city",
+            "--level",
+            "3",
+            "--format",
+            "markdown",
+        )
+        assert form.returncode == 0, form.stderr
+        assert "Test text: the form's name as your sources give it" in form.stdout
 
         checked = run(str(BIN / "threshold"), "check", "nottingham_city")
         assert checked.returncode == 0, checked.stdout
