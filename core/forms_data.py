@@ -97,7 +97,7 @@ def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError], se
     used: set[int] = set()
     resolved = copy.deepcopy(data)
     errors = []
-    sections = []
+    sections: list[dict[str, Any]] = []
     for index, section in enumerate(resolved["sections"]):
         if "use" in section:
             if section["use"] not in shared:
