@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -182,16 +182,20 @@ def http(
     method: str,
     url: str,
     body: bytes | Iterator[bytes] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    opener: Any = None,
 ) -> HttpResult:
     """Send one request with urllib (an iterator body goes chunked) and return the
-    answer, error statuses included."""
+    answer, error statuses included. ``opener`` (a urllib opener) changes how, for
+    example to not follow redirects."""
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        send = urllib.request.urlopen if opener is None else opener.open
+        with send(request, timeout=60) as response:
             return HttpResult(
                 response.status,
                 {k.lower(): v for k, v in response.headers.items()},

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import attrs
 
-from tests.conftest import HttpResult, running
+from tests.conftest import HttpResult, http, running
 
 AT = "2026-11-23T11:00"
 
@@ -93,18 +93,7 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def get(base: str, path: str, headers: Mapping[str, str] | None = None) -> HttpResult:
     """GET ``path`` without following redirects."""
-    request = urllib.request.Request(base + path, headers=dict(headers or {}))
-    try:
-        with _OPENER.open(request, timeout=60) as response:
-            return HttpResult(
-                response.status,
-                {k.lower(): v for k, v in response.headers.items()},
-                response.read(),
-            )
-    except urllib.error.HTTPError as error:
-        return HttpResult(
-            error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
-        )
+    return http("GET", base + path, headers=headers, opener=_OPENER)
 
 
 def follow(base: str, path: str) -> tuple[str, HttpResult]:
