@@ -21,9 +21,14 @@ from threshold.core.registry import Registry
 
 # Property-test profiles: a few hundred examples normally, 10,000 with
 # HYPOTHESIS_PROFILE=slow (see README, "Hardening").
+# In CI (CI=true) the examples are derandomized, so a run can be repeated exactly;
+# the slow profile is where new examples are searched for.
 settings.register_profile("default", max_examples=200, deadline=None)
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True)
 settings.register_profile("slow", max_examples=10_000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "default")
+)
 
 # Keep the on-disk cache (bank holidays, validation markers) out of the user's home.
 os.environ.setdefault("THRESHOLD_CACHE_DIR", tempfile.mkdtemp(prefix="threshold-cache-"))
