@@ -576,3 +576,24 @@ def test_an_installed_plugin_raising_system_exit_still_gives_the_urgent_line(
         capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
     assert served.returncode == 0 and "derbyshire" in served.stdout, served.stderr
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?authority=Derbyshire", "?authority=derbyshire&bogus=1", "?authority=derbyshire&record=x"],
+)
+def test_an_http_query_error_keeps_the_urgent_line_of_the_body(
+    query: str, live_server: str
+) -> None:
+    body = b'{"significant_harm": true}'
+    for path in ("/route", "/route/batch"):
+        answer = post(live_server + path + query, body)
+        assert answer.status == 400
+        error = answer.json()["error"]
+        assert error["code"] == "invalid-query"
+        assert DERBYSHIRE_CP in error["urgent"] and DERBYSHIRE_CP in error["message"]
+    referral = b'{"authority": "derbyshire", "form": "x", "answers": {"immediate-danger": true}}'
+    answer = post(live_server + "/validate?bogus=1", referral)
+    assert answer.status == 400 and DANGER in answer.json()["error"]["urgent"]
+    form = http("GET", live_server + "/forms/derby_city/x?significantHarm=true")
+    assert form.status == 400 and DERBY_CITY_CP in form.json()["error"]["urgent"]
