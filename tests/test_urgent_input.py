@@ -597,3 +597,37 @@ def test_an_http_query_error_keeps_the_urgent_line_of_the_body(
     assert answer.status == 400 and DANGER in answer.json()["error"]["urgent"]
     form = http("GET", live_server + "/forms/derby_city/x?significantHarm=true")
     assert form.status == 400 and DERBY_CITY_CP in form.json()["error"]["urgent"]
+
+
+# --------------------------------------------------------------- the web tool's error pages
+@pytest.fixture(scope="module")
+def web() -> Any:
+    from tests.web_helpers import web_server
+
+    with web_server() as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("query", "urgent"),
+    [
+        ("authority=derbyshire&danger=no&danger=yes", DANGER),
+        ("authority=derbyshire&harm=significant-harm&harm=no", DERBYSHIRE_CP),
+        ("authority=derbyshire&harm=" + "x" * 300, "significant harm was reported: ring"),
+        ("authority=derbyshire&harm=significant-harm&at=9999-12-31T23:59", DERBYSHIRE_CP),
+        ("authority=derbyshire&danger=yes&at=2026-11-23", DANGER),
+        ("authority=Derbyshire&harm=significant-harm", DERBYSHIRE_CP),
+        ("authority=derbyshire&Harm=significant-harm", DERBYSHIRE_CP),
+        ("authority=derby_city&significantHarm=true", DERBY_CITY_CP),
+    ],
+)
+def test_a_web_error_page_gives_the_urgent_answers_first(query: str, urgent: str, web: str) -> None:
+    from tests.web_helpers import main_text, text
+
+    answer = http("GET", f"{web}/guidance?{query}")
+    assert answer.status == 400
+    page = answer.body.decode()
+    shown = text(page).lower()
+    # the urgent line, first: before what is wrong with the address
+    assert -1 < shown.find(urgent.lower()) < shown.find("what to fix"), shown[:400]
+    assert "xxxx" not in main_text(page)
