@@ -109,6 +109,13 @@ def test_an_urgent_field_under_any_spelling_keeps_the_urgent_line(
     assert urgent in answer.json()["error"]["urgent"]
 
 
+@pytest.mark.parametrize("name", ["IMMEDIATE_DANGER", "Immediate Danger", "immediateDanger"])
+def test_an_unknown_field_in_another_spelling_suggests_the_field(name: str) -> None:
+    with pytest.raises(CaseError) as info:
+        threshold.route({name: True}, "derbyshire")
+    assert "unknown field (did you mean 'immediate_danger'?)" in str(info.value)
+
+
 def test_a_referral_urgent_answer_under_any_spelling_keeps_the_urgent_line(
     run_cli: Run, tmp_path: Path, live_server: str
 ) -> None:
