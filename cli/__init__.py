@@ -19,6 +19,7 @@ from threshold.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_BROKEN_PLUGIN,
     NATIONAL_URGENT,
+    URGENT_MARK,
     Failure,
     _one_line,
 )
@@ -71,18 +72,30 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI: errors become one line on stderr with a non-zero exit status."""
+    """Run the CLI: errors become one line on stderr with a non-zero exit status.
+
+    A usage error (a wrong option or value, found before any command runs) names
+    the option and what it expects without repeating what was typed, and, like
+    every bad-input error, keeps the urgent advice the command line raised
+    (:mod:`threshold.cli.usage`).
+    """
+    from threshold.cli.usage import argv_urgent_advice, argv_urgent_hint, usage_message
+
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        code = cli.main(args=argv, prog_name="threshold", standalone_mode=False)
+        code = cli.main(args=args, prog_name="threshold", standalone_mode=False)
     except Failure as exc:
-        _fail(exc.format_message(), exc.code)
+        message = exc.format_message()
+        if exc.code == EXIT_BAD_INPUT and URGENT_MARK not in message:
+            message += argv_urgent_hint(args)
+        _fail(message, exc.code)
     except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
         click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except click.UsageError as exc:
-        _fail(exc.format_message(), EXIT_BAD_INPUT)
+        _fail(usage_message(exc) + argv_urgent_hint(args), EXIT_BAD_INPUT)
     except click.ClickException as exc:
-        _fail(exc.format_message(), exc.exit_code or EXIT_BAD_INPUT)
+        _fail(exc.format_message() + argv_urgent_hint(args), exc.exit_code or EXIT_BAD_INPUT)
     except click.exceptions.Abort:
         _fail("aborted", 1)
     except click.exceptions.Exit as exc:
@@ -92,8 +105,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # never a traceback for a practitioner
         if os.environ.get("THRESHOLD_DEBUG"):
             raise
+        advice = argv_urgent_advice(args)
         _fail(
-            f"internal error ({type(exc).__name__}); {NATIONAL_URGENT} "
+            f"internal error ({type(exc).__name__}); "
+            f"{f'{advice[0].upper()}{advice[1:]}.' if advice else NATIONAL_URGENT} "
             "Set THRESHOLD_DEBUG=1 to see the details.",
             EXIT_BROKEN_PLUGIN,
         )

@@ -26,7 +26,10 @@ def _open_input(source: str, stack: ExitStack) -> IO[bytes]:
     try:
         return stack.enter_context(open(source, "rb"))
     except OSError as exc:
-        raise Failure(f"--batch: cannot read {source}: {exc.strerror}") from None
+        raise Failure(
+            f"--batch: cannot read the file ({exc.strerror}); expected a readable JSON Lines "
+            "file, or - for standard input"
+        ) from None
 
 
 def _open_output(output: str | None, source: str, stack: ExitStack) -> IO[bytes]:
@@ -37,7 +40,9 @@ def _open_output(output: str | None, source: str, stack: ExitStack) -> IO[bytes]
     try:
         return stack.enter_context(open(output, "wb"))
     except OSError as exc:
-        raise Failure(f"--output: cannot write {output}: {exc.strerror}") from None
+        raise Failure(
+            f"--output: cannot write the file ({exc.strerror}); expected a writable path"
+        ) from None
 
 
 @contextmanager

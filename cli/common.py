@@ -33,11 +33,18 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _urgent_hint(raw: object, authority_id: str | None) -> str:
-    """The urgent advice to add to an error when the input raised an urgent flag."""
+#: Every urgent advice contains this; an error that has it needs no more.
+URGENT_MARK = "was reported: ring"
+
+
+def _urgent_hint(
+    raw: object, authority_id: str | None, seen: tuple[bool, bool] = (False, False)
+) -> str:
+    """The urgent advice to add to an error when the input raised an urgent flag
+    (``seen``: flags already read from the text of input that could not be parsed)."""
     from threshold.core.urgent import urgent_advice
 
-    advice = urgent_advice(raw, authority_id)
+    advice = urgent_advice(raw, authority_id, seen=seen)
     return f" — {advice}." if advice else ""
 
 
@@ -45,17 +52,23 @@ def _urgent_hint(raw: object, authority_id: str | None) -> str:
 MAX_CASE_BYTES = 1024 * 1024
 
 
-def _read_case_source(source: str) -> object:
+def _read_case_source(source: str, authority_id: str | None = None) -> object:
     """Read a case from a file path or ``-`` (stdin) as JSON."""
-    return read_json_source(source, "--case", '{"level": 3}')
+    return read_json_source(source, "--case", '{"level": 3}', authority_id=authority_id)
 
 
 def read_json_source(
-    source: str, label: str, example: str, max_bytes: int = MAX_CASE_BYTES
+    source: str,
+    label: str,
+    example: str,
+    max_bytes: int = MAX_CASE_BYTES,
+    *,
+    authority_id: str | None = None,
 ) -> object:
     """Read JSON from a file path or ``-`` (stdin), at most ``max_bytes``; a Failure
-    (exit 2) names ``label`` and what is expected when it cannot be read or parsed.
-    NaN and Infinity are refused: they are not JSON."""
+    (exit 2) names ``label`` and what is expected when it cannot be read or parsed
+    (not JSON, a key given twice, NaN or Infinity), and keeps the urgent advice the
+    text raised (in ``authority_id``). The path is not repeated."""
     try:
         if source == "-":
             data = sys.stdin.buffer.read(max_bytes + 1)
@@ -63,18 +76,22 @@ def read_json_source(
             with open(source, "rb") as handle:
                 data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise Failure(f"{label}: cannot read {source}: {exc.strerror}") from None
+        where = "standard input" if source == "-" else "the file"
+        raise Failure(
+            f"{label}: cannot read {where} ({exc.strerror}); expected a readable JSON file, "
+            "or - for standard input"
+        ) from None
     if len(data) > max_bytes:
         raise Failure(
             f"{label}: larger than {max_bytes // (1024 * 1024)} MiB; expected a JSON object "
-            f"such as {example}"
+            f"such as {example}{_urgent_hint(data, authority_id)}"
         )
     from threshold.core.convert import decode_json
 
     try:
         return decode_json(data, field=label, example=example)
     except CaseError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(f"{exc}{_urgent_hint(None, authority_id, exc.raised)}") from None
 
 
 CASE_FLAGS = (
@@ -139,14 +156,23 @@ def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def gather_case(case_source: str | None, flags: dict[str, Any]) -> object:
-    """Return the raw case (before validation) from --case or the field flags."""
+def gather_case(
+    case_source: str | None, flags: dict[str, Any], authority_id: str | None = None
+) -> object:
+    """Return the raw case (before validation) from --case or the field flags.
+
+    Raises:
+        Failure: both were given (the urgent advice of the options is kept; the
+            command line's files are read for theirs by ``main``), or the case
+            file cannot be read or parsed.
+    """
     given = {k: v for k, v in flags.items() if k in CASE_FLAGS and v is not None}
     if case_source is not None:
         if given:
             names = ", ".join("--" + k.replace("_", "-") for k in sorted(given))
             raise Failure(
                 f"use either --case or the field options, not both (got --case and {names})"
+                + _urgent_hint(given, authority_id)
             )
-        return _read_case_source(case_source)
+        return _read_case_source(case_source, authority_id)
     return given

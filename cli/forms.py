@@ -19,7 +19,7 @@ from threshold.cli.common import (
     gather_case,
     read_json_source,
 )
-from threshold.core.errors import AuthorityError, CaseError, FormError
+from threshold.core.errors import AuthorityError, CaseError, FormError, UnknownAuthorityError
 
 #: Exit status when the route has no written form (the message says what to do).
 EXIT_NO_FORM = 1
@@ -32,13 +32,17 @@ MAX_REFERRAL_BYTES = 64 * 1024 * 1024
 
 
 def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
-    hint = _urgent_hint(raw, None) or f" — {NATIONAL_URGENT}"
-    code = EXIT_BAD_INPUT if str(exc).startswith("unknown authority") else EXIT_BROKEN_PLUGIN
-    return Failure(f"--authority: {exc}{hint}", code)
+    """The error for an unusable authority: an unknown id (exit 2) still gets the
+    child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
+    unknown = isinstance(exc, UnknownAuthorityError)
+    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
+    return Failure(f"--authority: {exc}{hint}", EXIT_BAD_INPUT if unknown else EXIT_BROKEN_PLUGIN)
 
 
-def _read_answers(source: str, label: str) -> dict[str, Any]:
-    answers = read_json_source(source, label, REFERRAL_EXAMPLE, MAX_REFERRAL_BYTES)
+def _read_answers(source: str, label: str, authority_id: str | None) -> dict[str, Any]:
+    answers = read_json_source(
+        source, label, REFERRAL_EXAMPLE, MAX_REFERRAL_BYTES, authority_id=authority_id
+    )
     if not isinstance(answers, dict):
         from threshold.core.schemas import describe_value
 
@@ -81,10 +85,12 @@ def form(
     filled in: as JSON Schema, GOV.UK-style HTML, Markdown or a FHIR Questionnaire."""
     from threshold.core.forms_output import make_form
 
-    raw = gather_case(case_source, flags)
+    raw = gather_case(case_source, flags, authority_id)
     if answers_source is not None and fmt not in ("html", "markdown"):
         raise Failure("--answers: only with --format html or markdown")
-    answers = None if answers_source is None else _read_answers(answers_source, "--answers")
+    answers = None
+    if answers_source is not None:
+        answers = _read_answers(answers_source, "--answers", authority_id)
     try:
         output = make_form(
             authority_id,
@@ -122,7 +128,7 @@ def validate_referral(authority_id: str, form_id: str, fmt: str, referral: str) 
     from threshold.core.referrals import check, referral_flags
     from threshold.core.registry import default_registry
 
-    answers = _read_answers(referral, "referral")
+    answers = _read_answers(referral, "referral", authority_id)
     flags = referral_flags(answers)
     try:
         chosen = default_registry().form(authority_id, form_id)

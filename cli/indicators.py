@@ -126,7 +126,7 @@ def assess(
     if case_source is not None:
         if indicator_ids or given:
             raise Failure("use either --case or --indicator and the flag options, not both")
-        raw: object = _read_case_source(case_source)
+        raw: object = _read_case_source(case_source, authority_id)
     elif indicator_ids:
         raw = {"indicators": list(indicator_ids), **given}
     else:

@@ -77,7 +77,7 @@ def route(
     from threshold.core.api import route as route_case
     from threshold.core.render import render_guidance
 
-    raw = gather_case(case_source, flags)
+    raw = gather_case(case_source, flags, authority_id)
     try:
         guidance = route_case(raw, authority_id, record=record)  # type: ignore[arg-type]
     except CaseError as exc:
@@ -88,9 +88,11 @@ def route(
 
 
 def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
-    hint = _urgent_hint(raw, None) or f" — {NATIONAL_URGENT}"
-    code = EXIT_BROKEN_PLUGIN if not isinstance(exc, UnknownAuthorityError) else EXIT_BAD_INPUT
-    return Failure(f"--authority: {exc}{hint}", code)
+    """The error for an unusable authority: an unknown id (exit 2) still gets the
+    child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
+    unknown = isinstance(exc, UnknownAuthorityError)
+    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
+    return Failure(f"--authority: {exc}{hint}", EXIT_BAD_INPUT if unknown else EXIT_BROKEN_PLUGIN)
 
 
 def _batch(
@@ -106,7 +108,7 @@ def _batch(
     if case_source is not None or given:
         raise Failure("--batch: the cases come from the file; expected no --case or field options")
     if fmt not in (None, "json"):
-        raise Failure(f"--format: got {fmt}; --batch writes JSON Lines, expected json or nothing")
+        raise Failure("--format: --batch writes JSON Lines; expected json or nothing")
     if authority_id is not None:
         from threshold.core.registry import default_registry
 

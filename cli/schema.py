@@ -16,6 +16,7 @@ def schema(name: str | None) -> None:
     from threshold.core.errors import ThresholdError
     from threshold.core.schemas import SCHEMA_NAMES
     from threshold.core.schemas import schema as load
+    from threshold.core.spelling import shown_identifier
 
     if name is None:
         for known in SCHEMA_NAMES:
@@ -23,6 +24,10 @@ def schema(name: str | None) -> None:
         return
     try:
         document = load(name)
-    except ThresholdError as exc:
-        raise Failure(f"NAME: {exc}") from None
+    except ThresholdError:
+        shown = shown_identifier(name)
+        raise Failure(
+            f"NAME: unknown schema{f' {shown!r}' if shown else ''}; "
+            f"expected one of: {', '.join(SCHEMA_NAMES)}"
+        ) from None
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))

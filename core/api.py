@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from threshold.core.convert import parse_case
+from threshold.core.convert import check_case, parse_case
 from threshold.core.engine import build_guidance
 from threshold.core.models import Case, Guidance, RouteChoice
 from threshold.core.registry import Registry, default_registry
@@ -30,7 +30,7 @@ def route(
         AuthorityError: the authority is unknown, conflicted or its plugin broken.
     """
     registry = registry or default_registry()
-    parsed = case if isinstance(case, Case) else parse_case(case)
+    parsed = check_case(case) if isinstance(case, Case) else parse_case(case)
     registered = registry.get(authority)
 
     def rule(c: Case) -> RouteChoice:

@@ -149,15 +149,26 @@ def authority_id_error(value: object) -> str | None:
     when it has the shape of one (whether it is installed is the registry's to say)."""
     if isinstance(value, str) and _AUTHORITY_ID.fullmatch(value):
         return None
+    if isinstance(value, str) and _AUTHORITY_ID.fullmatch(value.lower()):
+        return f"got a string that is not in lower case; expected {_EXPECTED_AUTHORITY}"
     return f"got {describe_value(value)}; expected {_EXPECTED_AUTHORITY}"
+
+
+#: An authority named in text that could not be parsed.
+_AUTHORITY_IN_TEXT = re.compile(rb'"authority"\s*:\s*"([^"\\\n]{1,100})"')
 
 
 def authority_of(data: object, default: str | None) -> str | None:
     """The authority a (possibly invalid) line names, else ``default``: for the
-    urgent advice that goes with an error."""
+    urgent advice that goes with an error. An id that is not installed is kept
+    (``Derbyshire``), so the advice can give the lines of the ids it resembles;
+    it is never shown."""
+    if isinstance(data, bytes):
+        match = _AUTHORITY_IN_TEXT.search(data)
+        return match.group(1).decode("utf-8", "replace") if match else default
     if isinstance(data, Mapping):
         given = data.get("authority")
-        if isinstance(given, str) and _AUTHORITY_ID.fullmatch(given):
+        if isinstance(given, str) and 0 < len(given) <= 100:
             return given
     return default
 

@@ -17,7 +17,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from threshold.core.errors import CaseError, FieldError, InvalidJSONError
-from threshold.core.hours import parse_local
+from threshold.core.hours import check_range, parse_local
 from threshold.core.models import Case, Guidance
 from threshold.core.schemas import quick_valid, schema, validate
 
@@ -80,6 +80,25 @@ def parse_case(data: object) -> Case:
         raise CaseError([FieldError("", m) for m in cattrs.transform_error(exc)]) from None
 
 
+def check_case(case: Case) -> Case:
+    """Return ``case`` (a Case built in Python, not parsed) when its time is usable.
+
+    Raises:
+        CaseError: ``at`` is not a datetime, or is outside the range of times a
+            case may be acted on (:data:`threshold.core.hours.EARLIEST` to
+            :data:`threshold.core.hours.LATEST`).
+    """
+    if case.at is None:
+        return case
+    if not isinstance(case.at, dt.datetime):
+        raise CaseError([FieldError("at", "expected a datetime.datetime or None")])
+    try:
+        check_range(case.at)
+    except ValueError as exc:
+        raise CaseError([FieldError("at", str(exc))]) from None
+    return case
+
+
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
@@ -112,37 +131,95 @@ def decode_json(
     """Parse JSON text (UTF-8, a byte-order mark allowed) from untrusted input.
 
     ``field`` names the input in the error ("--case", "body"); with ``one_line``
-    (a batch line) the error gives the column only.
+    (a batch line) the error gives the column only. An object that gives a key
+    twice is refused (the JSON standard leaves its meaning open, and a parser
+    would keep one copy silently): the error names each such key.
 
     Raises:
-        InvalidJSONError: not UTF-8, not JSON, or nested too deeply; the message
-            says what is expected and never echoes the input.
+        InvalidJSONError: not UTF-8, not JSON, a duplicated key, or nested too
+            deeply; the message says what is expected and never echoes the input.
+            Its ``raised`` gives the urgent flags read from the text itself (every
+            copy of a duplicated key, any spelling), for the urgent advice.
     """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidJSONError([FieldError(field, "expected UTF-8 encoded JSON")]) from None
+        text = data.decode("utf-8", "replace")
+        raise _invalid(text, [FieldError(field, "expected UTF-8 encoded JSON")]) from None
+    duplicates: list[tuple[dict[str, Any], list[str]]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(pairs)
+        if len(built) != len(pairs):
+            seen: set[str] = set()
+            twice: list[str] = []
+            for key, _ in pairs:
+                if key in seen and key not in twice:
+                    twice.append(key)
+                seen.add(key)
+            duplicates.append((built, twice))
+        return built
+
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        parsed = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
-        raise InvalidJSONError(
+        raise _invalid(
+            text,
             [
                 FieldError(
                     field,
                     f"not valid JSON ({where}: {exc.msg}); "
                     f"expected a JSON object such as {example}",
                 )
-            ]
+            ],
         ) from None
     except ValueError as exc:  # NaN, Infinity, an integer of too many digits
-        raise InvalidJSONError(
-            [FieldError(field, f"not valid JSON ({exc}); expected a JSON object")]
+        raise _invalid(
+            text, [FieldError(field, f"not valid JSON ({exc}); expected a JSON object")]
         ) from None
     except RecursionError:
-        raise InvalidJSONError(
-            [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
+        raise _invalid(
+            text, [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
         ) from None
+    if duplicates:
+        raise _invalid(text, _duplicate_errors(parsed, duplicates, field))
+    return parsed
+
+
+def _invalid(text: str, errors: list[FieldError]) -> InvalidJSONError:
+    """The error for input ``text`` that cannot be used, with its urgent flags."""
+    from threshold.core.urgent import flags
+
+    error = InvalidJSONError(errors)
+    error.raised = flags(text)
+    return error
+
+
+def _duplicate_errors(
+    parsed: object, duplicates: list[tuple[dict[str, Any], list[str]]], field: str
+) -> list[FieldError]:
+    """One error per duplicated key, named by its path in the input (a key that
+    does not look like a field name is not shown)."""
+    from threshold.core.schemas import path_text, shown_name
+
+    where = {id(found): names for found, names in duplicates}
+    errors = []
+    stack: list[tuple[object, list[str | int]]] = [(parsed, [])]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            for name in where.get(id(item), []):
+                errors.append(
+                    FieldError(
+                        path_text([*path, shown_name(name)]) or field,
+                        "given more than once; expected each field once",
+                    )
+                )
+            stack.extend((value, [*path, shown_name(key)]) for key, value in item.items())
+        elif isinstance(item, list):
+            stack.extend((value, [*path, index]) for index, value in enumerate(item))
+    return sorted(errors, key=lambda e: e.path)
 
 
 class _NotJSON(ValueError):
@@ -157,27 +234,3 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     """Return the case as JSON-ready data matching ``schemas/case.schema.json``."""
     data: dict[str, Any] = converter.unstructure(case)
     return data
-
-
-def urgent_flags(data: object) -> tuple[bool, bool]:
-    """Best-effort reading of the urgent flags from input that may be invalid.
-
-    Returns (immediate_danger, child_protection). Any value other than a clear
-    "no" counts as raised, so an urgent flag is never lost to a typo in its type.
-    """
-    if not isinstance(data, Mapping):
-        return False, False
-
-    def raised(key: str) -> bool:
-        if key not in data:
-            key = key.replace("_", "-")  # a referral's item ids use hyphens
-            if key not in data:
-                return False
-        value = data[key]
-        if isinstance(value, str):
-            return value.strip().lower() not in {"", "false", "no", "n", "0", "none", "null"}
-        return bool(value)
-
-    return raised("immediate_danger"), raised("significant_harm") or raised(
-        "non_mobile_baby_bruising"
-    )

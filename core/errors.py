@@ -35,7 +35,14 @@ class ThresholdError(Exception):
 class CaseError(ThresholdError, ValueError):
     """The input is not valid: a case (the input to routing), or the other input
     of a call (a referral's answers that are not an object, fewer than two
-    authorities to compare). ``errors`` lists each field."""
+    authorities to compare). ``errors`` lists each field.
+
+    ``raised`` is (immediate danger, child protection) as read from the input's
+    text when the input could not be parsed (not JSON, a duplicated key), so the
+    urgent advice does not depend on the parsed data alone.
+    """
+
+    raised: tuple[bool, bool] = (False, False)
 
     def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
         self.errors = tuple(errors)

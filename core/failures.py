@@ -84,7 +84,7 @@ def error_info(
     only its type (its message could hold input).
     """
     if isinstance(exc, CaseError):
-        advice = urgent_advice(raw, authority_id, registry)
+        advice = urgent_advice(raw, authority_id, registry, seen=exc.raised)
         urgent = f"{advice}." if advice else None
         return ErrorInfo(
             code="invalid-json" if isinstance(exc, InvalidJSONError) else "invalid-case",
@@ -93,7 +93,9 @@ def error_info(
             urgent=urgent,
         )
     if isinstance(exc, AuthorityError):
-        advice = urgent_advice(raw, None, registry)
+        # an unknown id that resembles installed ones still gets their lines
+        unknown = exc.authority_id if isinstance(exc, UnknownAuthorityError) else None
+        advice = urgent_advice(raw, unknown, registry)
         urgent = f"{advice}." if advice else NATIONAL_URGENT
         return ErrorInfo(
             code="unknown-authority" if isinstance(exc, UnknownAuthorityError) else "broken-plugin",

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from threshold.core.api import route as route_case
-from threshold.core.convert import case_to_dict, parse_case
+from threshold.core.convert import case_to_dict, check_case, parse_case
 from threshold.core.errors import FormError
 from threshold.core.forms import Form, validate
 from threshold.core.forms_prefill import case_facts, prefill
@@ -106,7 +106,7 @@ def make_form(
     if answers is not None and fmt not in TEXT_FORMATS:
         raise FormError(authority_id, "answers are shown only in the html and markdown formats")
     raw: object = {} if case is None else case
-    parsed = raw if isinstance(raw, Case) else parse_case(raw)
+    parsed = check_case(raw) if isinstance(raw, Case) else parse_case(raw)
     registry = registry or default_registry()
     authority = registry.get(authority_id).authority
     route = None

@@ -8,6 +8,7 @@ does not state the days, or what happens on a bank holiday, the answer is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,28 @@ LONDON = ZoneInfo("Europe/London")
 #: How far ahead :func:`next_open` looks. Bank holidays never close a weekday
 #: line for more than four days in a row in England, so three weeks is ample.
 _LOOKAHEAD_DAYS = 21
+
+#: The range of times a case may be acted on (``at``), in Europe/London. Guidance
+#: is made from data checked against documents of the 2020s, with England's bank
+#: holidays and today's opening hours: a time decades away from them says nothing
+#: true about which line is open, and is almost always a typo (9999, 1111). The
+#: range is wide enough for any record being re-checked or any plan, and so far
+#: inside what Python's datetime can hold (years 1 to 9999) that no arithmetic on
+#: it (UTC offsets, the look-ahead of :func:`next_open`) can overflow.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LONDON)
+LATEST = dt.datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=LONDON)
+#: What ``at`` must be, as every error about it says.
+EXPECTED_AT = (
+    "an ISO 8601 date-time from 2000-01-01T00:00 to 2099-12-31T23:59 (Europe/London "
+    "time unless it gives a UTC offset), such as 2026-11-23T14:30 or 2026-11-23T14:30+00:00"
+)
+#: ISO 8601 extended format: date, "T", hours and minutes, optional seconds and
+#: fraction, optional UTC offset ("Z" or +hh:mm). Nothing else is read as a time:
+#: not a bare date (it would be midnight, a guess), not digits alone.
+_ISO_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,6})?)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -87,11 +110,22 @@ def is_open(hours: OpeningHours, when: dt.datetime) -> bool | None:
         return True
     if hours.kind is HoursKind.UNSTATED:
         return None
-    local = when.astimezone(LONDON)
+    local = _in_london(when)
+    if local is None:
+        return None
     assert hours.opens is not None and hours.closes is not None
     if not _clock(hours.opens) <= local.time() < _clock(hours.closes):
         return False
     return _known_open_on(hours, local.date())
+
+
+def _in_london(when: dt.datetime) -> dt.datetime | None:
+    """``when`` in Europe/London, or None when that is past what a datetime can
+    hold (year 9999 with a negative offset): the hours are then not known."""
+    try:
+        return when.astimezone(LONDON)
+    except (OverflowError, ValueError):
+        return None
 
 
 def next_open(hours: OpeningHours, when: dt.datetime) -> dt.datetime | None:
@@ -107,9 +141,14 @@ def next_open(hours: OpeningHours, when: dt.datetime) -> dt.datetime | None:
         return None
     assert hours.opens is not None
     opens = _clock(hours.opens)
-    local = when.astimezone(LONDON)
+    local = _in_london(when)
+    if local is None:
+        return None
     for offset in range(_LOOKAHEAD_DAYS):
-        day = local.date() + dt.timedelta(days=offset)
+        try:
+            day = local.date() + dt.timedelta(days=offset)
+        except OverflowError:  # past the last day a datetime can hold: none is known
+            return None
         candidate = dt.datetime.combine(day, opens, tzinfo=LONDON)
         if candidate < local:
             continue
@@ -123,19 +162,36 @@ def local_now() -> dt.datetime:
     return dt.datetime.now(LONDON)
 
 
-def parse_local(text: str) -> dt.datetime:
-    """Parse an ISO 8601 date-time; one without an offset is Europe/London time.
-
-    Raises ValueError with a message saying what is expected, including for a
-    local time that does not exist (clocks go forward) or happens twice (clocks
-    go back) in Europe/London, since either would be a guess.
-    """
+def check_range(when: dt.datetime) -> None:
+    """Raise ValueError (saying what is expected) when ``when`` is outside
+    :data:`EARLIEST` to :data:`LATEST`; a naive time counts as Europe/London."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=LONDON)
     try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            "expected an ISO 8601 date-time such as 2026-11-23T14:30 or 2026-11-23T14:30:00+00:00"
-        ) from None
+        inside = EARLIEST <= aware <= LATEST
+    except OverflowError:  # an offset that takes it past what a datetime can hold
+        inside = False
+    if not inside:
+        raise ValueError(f"outside the range; expected {EXPECTED_AT}")
+
+
+def parse_local(text: str) -> dt.datetime:
+    """Parse an ISO 8601 date-time (extended format, to the minute at least: see
+    :data:`EXPECTED_AT`); one without an offset is Europe/London time.
+
+    Raises ValueError with a message saying what is expected (never repeating the
+    text unless it is a well-formed date-time), including for a time outside
+    :data:`EARLIEST` to :data:`LATEST` and for a local time that does not exist
+    (clocks go forward) or happens twice (clocks go back) in Europe/London, since
+    either would be a guess.
+    """
+    if not isinstance(text, str) or not _ISO_DATE_TIME.fullmatch(text):
+        raise ValueError(f"expected {EXPECTED_AT}")
+    normal = text.upper().replace(",", ".").replace("Z", "+00:00")
+    try:
+        parsed = dt.datetime.fromisoformat(normal)
+    except ValueError:  # a month 13, a day 32, an hour 25, an offset of 24 hours
+        raise ValueError(f"not a real date and time; expected {EXPECTED_AT}") from None
+    check_range(parsed)
     if parsed.tzinfo is not None:
         return parsed
     first = parsed.replace(tzinfo=LONDON, fold=0)

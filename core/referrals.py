@@ -17,7 +17,7 @@ import attrs
 
 from threshold.core.errors import CaseError, FieldError
 from threshold.core.forms import Form, missing, validate
-from threshold.core.urgent import urgent_advice
+from threshold.core.urgent import flags, urgent_advice
 
 if TYPE_CHECKING:
     from threshold.core.registry import Registry
@@ -63,15 +63,13 @@ class Validation:
 
 
 def referral_flags(answers: object) -> dict[str, object]:
-    """The urgent answers of a referral under the case's field names, so the
-    urgent advice reads them as it reads a case's flags."""
+    """The urgent answers of a referral (item ids ``immediate-danger``, ... under any
+    spelling, as :func:`threshold.core.urgent.flags` reads them) under the case's
+    field names, so the urgent advice reads them as it reads a case's flags."""
     if not isinstance(answers, Mapping):
         return {}
-    return {
-        "immediate_danger": answers.get("immediate-danger"),
-        "significant_harm": answers.get("significant-harm"),
-        "non_mobile_baby_bruising": answers.get("non-mobile-baby-bruising"),
-    }
+    danger, child_protection = flags(answers)
+    return {"immediate_danger": danger, "significant_harm": child_protection}
 
 
 def check(form: Form, answers: Mapping[str, Any], registry: Registry | None = None) -> Validation:

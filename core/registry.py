@@ -3,8 +3,10 @@
 Plugins come from the ``threshold`` entry-point group (the built-in authorities
 too) or are passed in directly (tests). A plugin that fails to import, declares
 an unknown hook, raises in a hook or ships invalid data is recorded as broken,
-by name, with the reason; every other authority keeps working. Two plugins
-claiming one authority id make that id unusable, and the error names both.
+by name, with the reason; every other authority keeps working. That holds for
+anything a plugin raises, ``SystemExit`` included: only ``KeyboardInterrupt`` (the
+user stopping the program) passes through. Two plugins claiming one authority id
+make that id unusable, and the error names both.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pluggy
 from threshold.core import hookspecs
 from threshold.core.errors import AuthorityError, FormError, UnknownAuthorityError
 from threshold.core.models import Authority, Case, RouteChoice
+from threshold.core.spelling import shown_identifier, spelling_key
 
 if TYPE_CHECKING:  # forms and indicators load only when asked for
     from threshold.core.forms import Form
@@ -110,7 +113,9 @@ class Registry:
         )
         try:
             module = entry_point.load()
-        except Exception as exc:  # a broken plugin must not take the others down
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # a broken plugin must not take the others down
             self.plugins[info.name] = attrs.evolve(
                 info, error=f"failed to import: {_describe(exc)}"
             )
@@ -138,7 +143,9 @@ class Registry:
                     module,
                     f"unknown hook {', '.join(sorted(unknown))} (not in threshold.core.hookspecs)",
                 )
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             self.plugins[info.name] = attrs.evolve(info, error=f"rejected: {_describe(exc)}")
             return
         self.plugins[info.name] = info
@@ -158,7 +165,9 @@ class Registry:
 
             try:
                 impl.function(register=register)
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 self.plugins[info.name] = attrs.evolve(info, error=_describe(exc))
                 continue
             for authority in found:
@@ -201,7 +210,9 @@ class Registry:
 
             try:
                 impl.function(register=register)
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 self._form_problems[info.name] = _describe(exc)
                 continue
             problem = self._check_forms(info, found)
@@ -255,7 +266,9 @@ class Registry:
 
             try:
                 impl.function(register=register)
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 self._indicator_problems[f"{name} (indicators)"] = _describe(exc)
                 continue
             for indicators in found:
@@ -341,9 +354,30 @@ class Registry:
         if broken is not None and broken.error:
             raise AuthorityError(authority_id, f"plugin {authority_id!r} is broken: {broken.error}")
         known = ", ".join(self.authority_ids()) or "none installed"
+        # the id as typed is quoted only when it is a short, safe identifier
+        shown = shown_identifier(authority_id)
+        close = self.resembling(authority_id)
+        suggestion = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise UnknownAuthorityError(
-            authority_id, f"unknown authority {authority_id!r}; expected one of: {known}"
+            authority_id,
+            f"unknown authority{f' {shown!r}' if shown else ''}{suggestion}; "
+            f"expected one of: {known}",
         )
+
+    def resembling(self, authority_id: str) -> list[str]:
+        """Return the usable authority ids that ``authority_id`` (not itself one)
+        resembles: the same id under another spelling (``Derbyshire``,
+        ``derby-city``), else up to two close matches (``derbyshre``)."""
+        import difflib
+
+        if not isinstance(authority_id, str):
+            return []
+        ids = self.authority_ids()
+        key = spelling_key(authority_id)
+        same = [i for i in ids if key and spelling_key(i) == key]
+        if same:
+            return same
+        return difflib.get_close_matches(authority_id[:100].casefold(), ids, n=2, cutoff=0.75)
 
     def forms(self, authority_id: str) -> list[Form]:
         """Return the referral forms of an authority, sorted by id.
@@ -397,7 +431,9 @@ class Registry:
         )
         try:
             choice = caller(authority=registered.authority, case=case)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             raise AuthorityError(
                 registered.authority.id,
                 f"plugin {registered.plugin.name!r} failed in threshold_referral_route: "

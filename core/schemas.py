@@ -140,6 +140,8 @@ def shown_name(name: str, what: str = "a field name") -> str:
 def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     import difflib
 
+    from threshold.core.spelling import spelling_key
+
     spec = error.schema if isinstance(error.schema, dict) else {}
     allowed = sorted(spec.get("properties", {}))
     extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
@@ -148,7 +150,9 @@ def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
     for name in extra:
         # a typo is shown so it can be fixed; anything else is not echoed
         shown = shown_name(name)
-        hint = difflib.get_close_matches(name, allowed, n=1)
+        # the same name under another spelling first (IMMEDIATE_DANGER), then a typo
+        same = [field for field in allowed if spelling_key(field) == spelling_key(name)]
+        hint = same[:1] or difflib.get_close_matches(name, allowed, n=1)
         suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
         found.append(
             FieldError(

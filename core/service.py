@@ -47,7 +47,7 @@ from threshold.core.openapi import (
 )
 from threshold.core.registry import Registry, default_registry
 from threshold.core.schemas import schema as published
-from threshold.core.urgent import NATIONAL_URGENT
+from threshold.core.urgent import NATIONAL_URGENT, urgent_advice
 
 #: Default request body limit: a case is well under 1 KiB, so this is about
 #: 15,000 cases in one ``POST /route/batch``; larger batches belong on the CLI.
@@ -392,9 +392,15 @@ class _Api:
             raise _BadQuery(errors)
         return authority, record == "true"
 
-    @staticmethod
-    def _bad_query(exc: _BadQuery) -> JSONResponse:
-        return error_response(ErrorInfo("invalid-query", str(exc), tuple(exc.errors)))
+    def _bad_query(
+        self, exc: _BadQuery, raw: object = None, authority: str | None = None
+    ) -> JSONResponse:
+        """The error for a bad query; it keeps the urgent advice of the input ``raw``
+        (a body or the case in the query), so a wrong parameter never hides it."""
+        advice = urgent_advice(raw, authority, self.registry)
+        urgent = f"{advice}." if advice else None
+        message = f"{exc} — {urgent}" if urgent else str(exc)
+        return error_response(ErrorInfo("invalid-query", message, tuple(exc.errors), urgent))
 
     def _failure(
         self, exc: Exception, raw: object, authority: str | None, *, in_path: bool = False
@@ -435,7 +441,7 @@ class _Api:
         try:
             default, record = self._options(request)
         except _BadQuery as exc:
-            return self._bad_query(exc)
+            return self._bad_query(exc, await request.body(), request.query_params.get("authority"))
         body = await request.body()
         data: object = body
         try:
@@ -456,7 +462,7 @@ class _Api:
         try:
             default, record = self._options(request)
         except _BadQuery as exc:
-            return self._bad_query(exc)
+            return self._bad_query(exc, await request.body(), request.query_params.get("authority"))
         if default is not None:
             try:
                 self.registry.get(default)
@@ -479,9 +485,9 @@ class _Api:
         query = request.query_params
         errors = _query_errors(query, ("format", *_CASE_FIELDS))
         fmt = _choice(query, "format", _FORM_FORMATS, "json-schema", errors)
-        if errors:
-            return self._bad_query(_BadQuery(errors))
         authority, form_id = request.path_params["authority"], request.path_params["form"]
+        if errors:
+            return self._bad_query(_BadQuery(errors), dict(query), authority)
         case = case_from_text({k: v for k, v in query.items() if k != "format"})
         try:
             _check_path(authority, form_id)
@@ -503,7 +509,7 @@ class _Api:
 
         errors = _query_errors(request.query_params, ())
         if errors:
-            return self._bad_query(_BadQuery(errors))
+            return self._bad_query(_BadQuery(errors), await request.body())
         body = await request.body()
         data: object = body
 

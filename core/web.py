@@ -399,7 +399,7 @@ def _guarded(views: Views, handler: Handler) -> Handler:
         except _Redirect as exc:
             return _see(exc.url)
         except PageError as exc:
-            return html(views.error(exc), exc.status)
+            return html(views.error(exc, request.query_params.multi_items()), exc.status)
         except Exception as exc:
             if debugging():
                 raise

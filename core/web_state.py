@@ -92,6 +92,24 @@ class State:
         return State(self.authority, {**self.answers, question_id: value})
 
 
+#: The questions whose answer makes a case urgent, by the case field they answer.
+_URGENT_QUESTIONS = {"danger": "immediate_danger", "harm": "significant_harm"}
+
+
+def urgent_query(items: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """The urgent answers of a raw query, for the urgent advice of an error page:
+    every copy of a repeated parameter, a value of any length, and a parameter
+    under any spelling (``Danger``, ``significantHarm``), each as a one-field case
+    (:func:`threshold.core.urgent.flags` reads them; "no" is a clear no)."""
+    from threshold.core.spelling import spelling_key
+
+    return [
+        {_URGENT_QUESTIONS.get(spelling_key(name), name): value}
+        for name, value in items
+        if name != "authority"
+    ]
+
+
 def _name_words(name: str) -> str:
     """A parameter name as it may be shown: itself if it looks like one, else a
     description (a name is never echoed as free text)."""

@@ -17,7 +17,7 @@ from threshold.core.models import Authority, Citation, Guidance, Purpose
 from threshold.core.registry import Registry
 from threshold.core.render import ROUTE_TITLES, policy_line, render
 from threshold.core.urgent import urgent_advice
-from threshold.core.web_state import PageError, State
+from threshold.core.web_state import PageError, State, urgent_query
 from threshold.core.wizard import QUESTIONS, Question, asked_questions, question
 
 #: Routes where a phone call comes first and any form is the written follow-up.
@@ -50,15 +50,28 @@ class Views:
             return [policy_line(authority)]
         return [policy_line(r.authority) for r in self.registry.registered()]
 
-    def _urgent_line(self, state: State | None) -> str | None:
-        """The urgent advice the answers raise (even invalid ones), or None."""
-        if state is None:
+    def _urgent_line(
+        self, state: State | None, query: list[tuple[str, str]] | None = None
+    ) -> str | None:
+        """The urgent advice the answers raise (even invalid ones), or None; with the
+        raw ``query`` (an error page), every answer in it counts, read as
+        :func:`~threshold.core.web_state.urgent_query` says, and its authority."""
+        if state is None and query is None:
             return None
-        raw = {
-            "immediate_danger": state.answers.get("danger", ""),
-            "significant_harm": state.answers.get("harm", ""),
-        }
-        advice = urgent_advice(raw, state.authority or None, self.registry)
+        raw: list[object] = []
+        authority = None
+        if state is not None:
+            raw.append(
+                {
+                    "immediate_danger": state.answers.get("danger", ""),
+                    "significant_harm": state.answers.get("harm", ""),
+                }
+            )
+            authority = state.authority or None
+        if query is not None:
+            raw += urgent_query(query)
+            authority = authority or next((v for k, v in query if k == "authority" and v), None)
+        advice = urgent_advice(raw, authority, self.registry)
         return f"{advice[0].upper()}{advice[1:]}." if advice else None
 
     def _page(self, template: str, state: State | None, **context: Any) -> str:
@@ -321,8 +334,9 @@ class Views:
             ],
         )
 
-    def error(self, error: PageError) -> str:
-        """The page for a bad query: what to fix and where, urgent advice first."""
+    def error(self, error: PageError, query: list[tuple[str, str]] | None = None) -> str:
+        """The page for a bad query: what to fix and where, urgent advice first (as
+        the answers in the raw ``query`` raise it, whatever is wrong with them)."""
         return self._page(
             "web/error.html.j2",
             error.state,
@@ -331,7 +345,7 @@ class Views:
                 {"field": p.field, "message": p.message, "text": str(p)} for p in error.problems
             ],
             fix=error.fix,
-            urgent_line=self._urgent_line(error.state),
+            urgent_line=self._urgent_line(error.state, query),
         )
 
     def internal_error(self) -> str:

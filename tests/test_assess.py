@@ -89,7 +89,7 @@ def test_indicators_json_and_markdown(run_cli: Run) -> None:
         ),
         (["--domain", "weather"], "--domain: no such domain; expected one of: health,"),
         (["--authority", "atlantis"], "--authority: unknown authority 'atlantis'"),
-        (["--format", "html"], "Invalid value for '--format'"),
+        (["--format", "html"], "--format: not valid; expected one of: text, markdown, json"),
     ],
 )
 def test_indicators_bad_input(run_cli: Run, args: list[str], expected: str) -> None:

@@ -102,9 +102,9 @@ BAD_INPUTS = [
     ),
     (["--level", "5"], None, "level: got 5; expected an integer from 1 to 4"),
     (["--eha", "done"], None, "early_help_assessment: got a string; expected one of"),
-    (["--level", "x"], None, "'x' is not a valid integer"),
+    (["--level", "x"], None, "--level: not valid; expected an integer from 1 to 4"),
     (["--at", "tomorrow"], None, "at: expected an ISO 8601 date-time"),
-    (["--case", "/nonexistent/case.json"], None, "--case: cannot read /nonexistent/case.json"),
+    (["--case", "/nonexistent/case.json"], None, "--case: cannot read the file (No such file"),
 ]
 
 

@@ -309,7 +309,7 @@ def test_compare_cli(run_cli: Run) -> None:
         (["derbyshire"], "AUTHORITY: got 1; expected two or more authority ids"),
         (["derbyshire", "derbyshire"], "AUTHORITY: an authority is named twice"),
         (["derbyshire", "atlantis"], "AUTHORITY: unknown authority 'atlantis'"),
-        (["derbyshire", "derby_city", "--format", "pdf"], "Invalid value for '--format'"),
+        (["derbyshire", "derby_city", "--format", "pdf"], "--format: not valid; expected one of:"),
     ],
 )
 def test_compare_cli_bad_input(run_cli: Run, args: list[str], expected: str) -> None:

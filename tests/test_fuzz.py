@@ -9,6 +9,7 @@ schema or a one-line error. For every valid case the safety invariants hold.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import sys
@@ -75,9 +76,12 @@ valid_cases = st.fixed_dictionaries(
         "setting": st.sampled_from(["time-limited", None]),
         "unborn": st.booleans(),
         "advice": st.booleans(),
-        "at": st.datetimes(timezones=st.just(__import__("datetime").UTC)).map(
-            lambda d: d.isoformat()
-        ),
+        # within the range a case may be acted on (threshold.core.hours.EARLIEST..LATEST)
+        "at": st.datetimes(
+            min_value=dt.datetime(2000, 1, 1, 1),
+            max_value=dt.datetime(2099, 12, 31, 22),
+            timezones=st.just(dt.UTC),
+        ).map(lambda d: d.isoformat()),
     }
 )
 
