@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -551,26 +552,27 @@ def without_reuse() -> Iterator[None]:
         _REUSE.pop()
 
 
+#: The case field that is the time: the only one the reused part may not depend on.
+_TIME_FIELD = "at"
+#: For each case class (Case, or a subclass), a getter of its other fields.
+_KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
+
+
 def _case_key(case: Case) -> tuple[object, ...]:
-    return (
-        case.level,
-        case.immediate_danger,
-        case.significant_harm,
-        case.non_mobile_baby_bruising,
-        case.early_help_assessment,
-        case.sudden_escalation,
-        case.consent,
-        case.referrer,
-        case.setting,
-        case.unborn,
-        case.advice,
-    )
+    """The reuse key of ``case``: its class and every one of its fields but ``at``,
+    found from the class itself (``attrs.fields``), so a field added to Case is in it."""
+    cls = type(case)
+    getter = _KEY_GETTERS.get(cls)
+    if getter is None:
+        names = [f.name for f in attrs.fields(cls) if f.name != _TIME_FIELD]
+        getter = _KEY_GETTERS[cls] = operator.attrgetter(*names)
+    return (cls, getter(case))
 
 
 def _static_guidance(
     case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
 ) -> _Static:
-    key = (id(authority), plugin, plugin_version, *_case_key(case))
+    key = (id(authority), plugin, plugin_version, _case_key(case))
     reuse = _REUSE[-1]
     hit = _STATIC.get(key) if reuse else None
     if hit is not None and hit[0]() is authority:
