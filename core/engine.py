@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from threshold.core.errors import AuthorityError
-from threshold.core.hours import LONDON, is_open, local_now, next_open
+from threshold.core.hours import LONDON, describe_moment, is_open, local_now, next_open
 from threshold.core.models import (
     PURPOSE_RANK,
     Authority,
@@ -280,6 +280,10 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
         plan.consent_required = False
         plan.consent_keys = ["public"]
         return plan
+    if choice.route is Route.EARLY_HELP_FIRST:
+        # The referral will not be accepted yet: what comes next is the Early Help
+        # Assessment and, if unsure, the advice line, so it comes before the form.
+        plan.purposes += [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE]
     if case.level == 4 and case.referrer is Referrer.PROFESSIONAL:
         # Level 4 includes children at current risk of significant harm: make sure
         # a child protection concern is not sent down a non-urgent route.
@@ -489,16 +493,139 @@ def build_guidance(
     return Guidance(
         **static.fields,
         at=when.isoformat(),
-        contacts=tuple(_timed(t, h, when) for t, h in static.contacts),
-        urgent_contacts=tuple(_timed(t, h, when) for t, h in static.urgent_contacts),
+        contacts=_timed(static.contacts, when),
+        urgent_contacts=_timed(static.urgent_contacts, when),
         warnings=warnings,
     )
 
 
-def _timed(template: ContactAdvice, hours: OpeningHours, when: dt.datetime) -> ContactAdvice:
-    """The contact with whether it is open at ``when`` and when it next opens."""
-    opened = is_open(hours, when)
-    opening = None if opened is True else next_open(hours, when)
+# ----------------------------------------------------------------------------- contact order
+#
+# The route gives the contacts in the order the person needs them (urgent lines
+# first). Contacts for the same purpose are alternatives to each other, and so are
+# a professional advice line and the out-of-hours advice line the sources give for
+# the times it is closed. Among alternatives, one open now (or whose hours the
+# sources do not state) comes before one closed now. That part depends on the
+# time, so it is decided on every call, from what was prepared once per case.
+
+#: The purposes whose contacts stand in for each other; any other purpose is its own.
+_ROLE = {Purpose.OUT_OF_HOURS_ADVICE: Purpose.PROFESSIONAL_ADVICE}
+
+
+def contact_role(purpose: Purpose) -> Purpose:
+    """The role of a contact of this purpose: contacts with one role are alternatives
+    (the out-of-hours advice line is the advice line's alternative outside its hours)."""
+    return _ROLE.get(purpose, purpose)
+
+
+@attrs.frozen(eq=False)  # compared and hashed by identity: a key of _CLOSED
+class _Slot:
+    """A contact as prepared for a case: its advice without the time-dependent parts,
+    its hours, its group (contacts of one role share the place of the first of them)
+    and, for each alternative in its group in route order, the alternative's index
+    and the sentence that names it."""
+
+    template: ContactAdvice
+    hours: OpeningHours
+    group: int
+    alternatives: tuple[tuple[int, str], ...]
+    #: What to say when no alternative is open (the urgent lines still apply).
+    no_alternative: str
+
+
+def _slots(authority: Authority, contacts: list[Contact]) -> tuple[_Slot, ...]:
+    """Prepare ``contacts`` (in route order) for :func:`_timed`."""
+    roles = [contact_role(c.purpose) for c in contacts]
+    urgent = contact_placeholders(authority)["child_protection_line"]
+    has_urgent = bool(authority.contacts_for(Purpose.CHILD_PROTECTION))
+    slots = []
+    for index, contact in enumerate(contacts):
+        group = roles.index(roles[index])
+        alternatives = tuple(
+            (other, _meanwhile(contacts[other]))
+            for other in range(len(contacts))
+            if other != index and roles[other] is roles[index]
+        )
+        if contact.purpose in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) or not has_urgent:
+            fallback = (
+                "No other contact in the sources does this while it is closed; if a child is "
+                "in immediate danger, ring 999."
+            )
+        else:
+            fallback = (
+                "No other contact in the sources does this while it is closed; if it becomes "
+                f"urgent, ring {urgent}, or 999 if a child is in immediate danger."
+            )
+        template, hours = _contact_template(authority, contact)
+        slots.append(_Slot(template, hours, group, alternatives, fallback))
+    return tuple(slots)
+
+
+def _meanwhile(alternative: Contact) -> str:
+    why = _WHY[alternative.purpose].rstrip(".")
+    return (
+        f"Meanwhile, the sources give {contact_label(alternative)} for {why[0].lower()}{why[1:]}."
+    )
+
+
+def _when_it_opens(hours: OpeningHours, opening: dt.datetime | None) -> str:
+    if opening is not None:
+        return f"Next known to open: {describe_moment(opening)}."
+    if hours.kind is HoursKind.WEEKLY and hours.days is None:
+        return (
+            f"When it next opens is not known: it is open from {hours.opens} to {hours.closes}, "
+            "and the sources do not say on which days."
+        )
+    return f"When it next opens is not known from the sources (its hours: {hours.text})."
+
+
+def _timed(slots: tuple[_Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
+    """The contacts at ``when``: whether each is open and when it next opens; any
+    closed one after its alternatives that are not closed, saying when it opens
+    and which alternative to use meanwhile."""
+    opens = [is_open(slot.hours, when) for slot in slots]
+    if False not in opens:  # nothing closed: the route's order stands
+        return tuple(
+            _advice(slot, opened, None if opened is True else next_open(slot.hours, when))
+            for slot, opened in zip(slots, opens, strict=True)
+        )
+    order = sorted(range(len(slots)), key=lambda i: (slots[i].group, opens[i] is False, i))
+    found = []
+    for index in order:
+        slot, opened = slots[index], opens[index]
+        opening = None if opened is True else next_open(slot.hours, when)
+        if opened is not False:
+            found.append(_advice(slot, opened, opening))
+            continue
+        alternative = next((a for a in slot.alternatives if opens[a[0]] is not False), None)
+        key = (slot, opening, alternative[0] if alternative else -1)
+        sentence = _CLOSED.get(key)
+        if sentence is None:
+            meanwhile = alternative[1] if alternative else slot.no_alternative
+            sentence = f"{_when_it_opens(slot.hours, opening)} {meanwhile}"
+            if len(_CLOSED) >= _STATIC_LIMIT:
+                _CLOSED.clear()
+            _CLOSED[key] = sentence
+        alternative_id = slots[alternative[0]].template.id if alternative else None
+        found.append(_advice(slot, False, opening, alternative_id, sentence))
+    return tuple(found)
+
+
+#: The sentence for a closed contact, by (contact, next opening, alternative index):
+#: the same few sentences recur for every call while a line is closed.
+_CLOSED: dict[tuple[_Slot, dt.datetime | None, int], str] = {}
+
+
+def _advice(
+    slot: _Slot,
+    opened: bool | None,
+    opening: dt.datetime | None,
+    alternative: str | None = None,
+    when_closed: str | None = None,
+) -> ContactAdvice:
+    """The contact's advice: open or not, its next opening, and, when closed, its
+    alternative and what to do meanwhile."""
+    template = slot.template
     return ContactAdvice(
         template.id,
         template.name,
@@ -511,6 +638,8 @@ def _timed(template: ContactAdvice, hours: OpeningHours, when: dt.datetime) -> C
         template.why,
         template.citations,
         template.note,
+        alternative,
+        when_closed,
     )
 
 
@@ -519,8 +648,8 @@ class _Static:
     """The time-independent part of a guidance, with each contact's hours."""
 
     guidance: Guidance
-    contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
-    urgent_contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
+    contacts: tuple[_Slot, ...]
+    urgent_contacts: tuple[_Slot, ...]
     review_due: dt.date
     #: The guidance's fields but those set on every call, to build it quickly.
     fields: dict[str, Any] = attrs.field(init=False, eq=False)
@@ -636,11 +765,14 @@ def _render(
     # urgent lines first (999, child protection, the public line); the rest in the
     # order the route gives them
     ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], _NOT_URGENT))
-    contacts = tuple(_contact_template(authority, c) for c in ordered)
-    urgent = tuple(
-        _contact_template(authority, c)
-        for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
-        for c in authority.contacts_for(p)
+    contacts = _slots(authority, ordered)
+    urgent = _slots(
+        authority,
+        [
+            c
+            for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
+            for c in authority.contacts_for(p)
+        ],
     )
 
     consent_texts = [authority.consent[k] for k in _dedupe(plan.consent_keys)]
@@ -671,7 +803,7 @@ def _render(
         [
             *_cites(authority, level_citations),
             *(c for s in steps for c in s.citations),
-            *(c for a, _ in contacts for c in a.citations),
+            *(c for slot in contacts for c in slot.template.citations),
             *consent.citations,
             *_cites(authority, record.citations),
         ]
