@@ -228,7 +228,8 @@ def _plan_urgent(case: Case, authority: Authority) -> _Plan:
     plan.consent_required = False
     if public:
         # The rest of the urgent steps (safeguarding lead, written follow-up) are
-        # duties the sources give to professionals.
+        # duties the sources give to professionals; the summary says the call only.
+        plan.summary_key += "-public"
         plan.consent_keys = ["public"]
         plan.warnings.append(
             Warning(
@@ -326,6 +327,24 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
 
 
 def _plan_early_help(case: Case) -> _Plan:
+    plan = _plan_early_help_steps(case)
+    if case.consent is Consent.UNSAFE_TO_SEEK:
+        # Level 2 work is done with the family's consent and cannot be done without
+        # it: never tell the user to seek what they said is unsafe to seek; prompt the
+        # review of the concerns and the consideration of escalation instead.
+        unsafe = "early-help-consent-unsafe"
+        seeking = ("early-help-eha", "early-help-taf", "early-help-share", "early-help-escalate")
+        plan.steps = [unsafe if s == "time-limited-share" else s for s in plan.steps]
+        plan.steps = [s for s in plan.steps if s not in seeking]
+        if unsafe not in plan.steps:
+            plan.steps.insert(1, unsafe)
+        if plan.summary_key == "early-help":
+            plan.summary_key = unsafe
+        plan.consent_keys = []  # the case's own ("unsafe-to-seek") is added with the extras
+    return plan
+
+
+def _plan_early_help_steps(case: Case) -> _Plan:
     if case.setting is Setting.TIME_LIMITED:
         plan = _Plan(
             Route.EARLY_HELP,
