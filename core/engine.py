@@ -416,7 +416,11 @@ def decide_route(case: Case, authority: Authority, rule: ReferralRule) -> Route:
 
 def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
     urgent = plan.route in (Route.EMERGENCY, Route.CHILD_PROTECTION)
-    if not (urgent and case.referrer is Referrer.PUBLIC):
+    # The consent rules, the pre-birth protocol and the other extras are written for
+    # practitioners: a member of the public is given none of them, so nothing about
+    # them is asked of the public either (the web tool asks only what changes).
+    public = case.referrer is Referrer.PUBLIC
+    if not (urgent and public):
         plan.steps += list(authority.extra_steps.get(plan.route.value, ()))
     if case.consent is Consent.REFUSED and plan.route in (
         Route.EARLY_HELP,
@@ -429,12 +433,16 @@ def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
             plan.consent_keys.append("refused-review")
         if case.level in (3, 4):
             plan.consent_keys.append("refused-share-anyway")
-    elif plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE) and (
-        case.consent is Consent.UNSAFE_TO_SEEK
-        or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
+    elif (
+        not public
+        and plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE)
+        and (
+            case.consent is Consent.UNSAFE_TO_SEEK
+            or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
+        )
     ):
         plan.consent_keys.append(case.consent.value)
-    if case.unborn and not (urgent and case.referrer is Referrer.PUBLIC):
+    if case.unborn and not public:
         plan.steps.append("pre-birth-protocol")
     if case.advice and not plan.advice_line and not urgent:
         if case.referrer is Referrer.PUBLIC:
