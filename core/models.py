@@ -497,7 +497,7 @@ class DecisionRecord:
         level: The level of need given, or None.
         eha_required: Whether the route needs a completed Early Help Assessment.
         steps: The steps advised, in order.
-        contacts: Ids of the contacts advised, most urgent first.
+        contacts: Ids of the contacts advised, in the guidance's order.
         case: The case as routed (defaults filled in, ``at`` set).
         deciding_fields: The case fields for which any other allowed value would
             have given a different route.
