@@ -610,48 +610,54 @@ def _timed(slots: tuple[_Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, 
     """The contacts at ``when``: whether each is open and when it next opens; any
     closed one after its alternatives that are not closed, saying when it opens
     and which alternative to use meanwhile."""
-    opens = [is_open(slot.hours, when) for slot in slots]
-    if False not in opens:  # nothing closed: the route's order stands
-        return tuple(
-            _advice(slot, opened, None if opened is True else next_open(slot.hours, when))
-            for slot, opened in zip(slots, opens, strict=True)
-        )
-    order = sorted(range(len(slots)), key=lambda i: (slots[i].group, opens[i] is False, i))
-    found = []
+    found = [_at(slot, when) for slot in slots]
+    for advice in found:
+        if advice.open is False:
+            break
+    else:  # nothing closed: the route's order stands
+        return tuple(found)
+    order = sorted(range(len(slots)), key=lambda i: (slots[i].group, found[i].open is False, i))
+    ordered = []
     for index in order:
-        slot, opened = slots[index], opens[index]
-        opening = None if opened is True else next_open(slot.hours, when)
-        if opened is not False:
-            found.append(_advice(slot, opened, opening))
+        slot, advice = slots[index], found[index]
+        if advice.open is not False:
+            ordered.append(advice)
             continue
-        alternative = next((a for a in slot.alternatives if opens[a[0]] is not False), None)
-        key = (slot, opening, alternative[0] if alternative else -1)
+        alternative = next((a for a in slot.alternatives if found[a[0]].open is not False), None)
+        key = (slot, advice.next_open, alternative[0] if alternative else -1)
         sentence = _CLOSED.get(key)
         if sentence is None:
+            opening = dt.datetime.fromisoformat(advice.next_open) if advice.next_open else None
             meanwhile = alternative[1] if alternative else slot.no_alternative
             sentence = f"{_when_it_opens(slot.hours, opening)} {meanwhile}"
             if len(_CLOSED) >= _STATIC_LIMIT:
                 _CLOSED.clear()
             _CLOSED[key] = sentence
-        alternative_id = slots[alternative[0]].template.id if alternative else None
-        found.append(_advice(slot, False, opening, alternative_id, sentence))
-    return tuple(found)
+        template = slot.template
+        ordered.append(
+            ContactAdvice(
+                template.id,
+                template.name,
+                template.purpose,
+                template.phone,
+                template.url,
+                template.hours,
+                False,
+                advice.next_open,
+                template.why,
+                template.citations,
+                template.note,
+                slots[alternative[0]].template.id if alternative else None,
+                sentence,
+            )
+        )
+    return tuple(ordered)
 
 
-#: The sentence for a closed contact, by (contact, next opening, alternative index):
-#: the same few sentences recur for every call while a line is closed.
-_CLOSED: dict[tuple[_Slot, dt.datetime | None, int], str] = {}
-
-
-def _advice(
-    slot: _Slot,
-    opened: bool | None,
-    opening: dt.datetime | None,
-    alternative: str | None = None,
-    when_closed: str | None = None,
-) -> ContactAdvice:
-    """The contact's advice: open or not, its next opening, and, when closed, its
-    alternative and what to do meanwhile."""
+def _at(slot: _Slot, when: dt.datetime) -> ContactAdvice:
+    """The contact with whether it is open at ``when`` and when it next opens."""
+    opened = is_open(slot.hours, when)
+    opening = None if opened is True else next_open(slot.hours, when)
     template = slot.template
     return ContactAdvice(
         template.id,
@@ -665,9 +671,12 @@ def _advice(
         template.why,
         template.citations,
         template.note,
-        alternative,
-        when_closed,
     )
+
+
+#: The sentence for a closed contact, by (contact, next opening, alternative index):
+#: the same few sentences recur for every call while a line is closed.
+_CLOSED: dict[tuple[_Slot, str | None, int], str] = {}
 
 
 @attrs.frozen
