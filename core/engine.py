@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import attrs
 
 from threshold.core.errors import AuthorityError
-from threshold.core.hours import LONDON, is_open, local_now, next_open
+from threshold.core.hours import LONDON, describe_moment, is_open, local_now, next_open
 from threshold.core.models import (
     PURPOSE_RANK,
     Authority,
@@ -227,7 +228,8 @@ def _plan_urgent(case: Case, authority: Authority) -> _Plan:
     plan.consent_required = False
     if public:
         # The rest of the urgent steps (safeguarding lead, written follow-up) are
-        # duties the sources give to professionals.
+        # duties the sources give to professionals; the summary says the call only.
+        plan.summary_key += "-public"
         plan.consent_keys = ["public"]
         plan.warnings.append(
             Warning(
@@ -279,6 +281,10 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
         plan.consent_required = False
         plan.consent_keys = ["public"]
         return plan
+    if choice.route is Route.EARLY_HELP_FIRST:
+        # The referral will not be accepted yet: what comes next is the Early Help
+        # Assessment and, if unsure, the advice line, so it comes before the form.
+        plan.purposes += [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE]
     if case.level == 4 and case.referrer is Referrer.PROFESSIONAL:
         # Level 4 includes children at current risk of significant harm: make sure
         # a child protection concern is not sent down a non-urgent route.
@@ -321,6 +327,24 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
 
 
 def _plan_early_help(case: Case) -> _Plan:
+    plan = _plan_early_help_steps(case)
+    if case.consent is Consent.UNSAFE_TO_SEEK:
+        # Level 2 work is done with the family's consent and cannot be done without
+        # it: never tell the user to seek what they said is unsafe to seek; prompt the
+        # review of the concerns and the consideration of escalation instead.
+        unsafe = "early-help-consent-unsafe"
+        seeking = ("early-help-eha", "early-help-taf", "early-help-share", "early-help-escalate")
+        plan.steps = [unsafe if s == "time-limited-share" else s for s in plan.steps]
+        plan.steps = [s for s in plan.steps if s not in seeking]
+        if unsafe not in plan.steps:
+            plan.steps.insert(1, unsafe)
+        if plan.summary_key == "early-help":
+            plan.summary_key = unsafe
+        plan.consent_keys = []  # the case's own ("unsafe-to-seek") is added with the extras
+    return plan
+
+
+def _plan_early_help_steps(case: Case) -> _Plan:
     if case.setting is Setting.TIME_LIMITED:
         plan = _Plan(
             Route.EARLY_HELP,
@@ -392,7 +416,11 @@ def decide_route(case: Case, authority: Authority, rule: ReferralRule) -> Route:
 
 def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
     urgent = plan.route in (Route.EMERGENCY, Route.CHILD_PROTECTION)
-    if not (urgent and case.referrer is Referrer.PUBLIC):
+    # The consent rules, the pre-birth protocol and the other extras are written for
+    # practitioners: a member of the public is given none of them, so nothing about
+    # them is asked of the public either (the web tool asks only what changes).
+    public = case.referrer is Referrer.PUBLIC
+    if not (urgent and public):
         plan.steps += list(authority.extra_steps.get(plan.route.value, ()))
     if case.consent is Consent.REFUSED and plan.route in (
         Route.EARLY_HELP,
@@ -405,12 +433,16 @@ def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
             plan.consent_keys.append("refused-review")
         if case.level in (3, 4):
             plan.consent_keys.append("refused-share-anyway")
-    elif plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE) and (
-        case.consent is Consent.UNSAFE_TO_SEEK
-        or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
+    elif (
+        not public
+        and plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE)
+        and (
+            case.consent is Consent.UNSAFE_TO_SEEK
+            or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
+        )
     ):
         plan.consent_keys.append(case.consent.value)
-    if case.unborn and not (urgent and case.referrer is Referrer.PUBLIC):
+    if case.unborn and not public:
         plan.steps.append("pre-birth-protocol")
     if case.advice and not plan.advice_line and not urgent:
         if case.referrer is Referrer.PUBLIC:
@@ -488,16 +520,145 @@ def build_guidance(
     return Guidance(
         **static.fields,
         at=when.isoformat(),
-        contacts=tuple(_timed(t, h, when) for t, h in static.contacts),
-        urgent_contacts=tuple(_timed(t, h, when) for t, h in static.urgent_contacts),
+        contacts=_timed(static.contacts, when),
+        urgent_contacts=_timed(static.urgent_contacts, when),
         warnings=warnings,
     )
 
 
-def _timed(template: ContactAdvice, hours: OpeningHours, when: dt.datetime) -> ContactAdvice:
+# ----------------------------------------------------------------------------- contact order
+#
+# The route gives the contacts in the order the person needs them (urgent lines
+# first). Contacts for the same purpose are alternatives to each other, and so are
+# a professional advice line and the out-of-hours advice line the sources give for
+# the times it is closed. Among alternatives, one open now (or whose hours the
+# sources do not state) comes before one closed now. That part depends on the
+# time, so it is decided on every call, from what was prepared once per case.
+
+#: The purposes whose contacts stand in for each other; any other purpose is its own.
+_ROLE = {Purpose.OUT_OF_HOURS_ADVICE: Purpose.PROFESSIONAL_ADVICE}
+
+
+def contact_role(purpose: Purpose) -> Purpose:
+    """The role of a contact of this purpose: contacts with one role are alternatives
+    (the out-of-hours advice line is the advice line's alternative outside its hours)."""
+    return _ROLE.get(purpose, purpose)
+
+
+@attrs.frozen(eq=False)  # compared and hashed by identity: a key of _CLOSED
+class _Slot:
+    """A contact as prepared for a case: its advice without the time-dependent parts,
+    its hours, its group (contacts of one role share the place of the first of them)
+    and, for each alternative in its group in route order, the alternative's index
+    and the sentence that names it."""
+
+    template: ContactAdvice
+    hours: OpeningHours
+    group: int
+    alternatives: tuple[tuple[int, str], ...]
+    #: What to say when no alternative is open (the urgent lines still apply).
+    no_alternative: str
+
+
+def _slots(authority: Authority, contacts: list[Contact]) -> tuple[_Slot, ...]:
+    """Prepare ``contacts`` (in route order) for :func:`_timed`."""
+    roles = [contact_role(c.purpose) for c in contacts]
+    urgent = contact_placeholders(authority)["child_protection_line"]
+    has_urgent = bool(authority.contacts_for(Purpose.CHILD_PROTECTION))
+    slots = []
+    for index, contact in enumerate(contacts):
+        group = roles.index(roles[index])
+        alternatives = tuple(
+            (other, _meanwhile(contacts[other]))
+            for other in range(len(contacts))
+            if other != index and roles[other] is roles[index]
+        )
+        if contact.purpose in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) or not has_urgent:
+            fallback = (
+                "No other contact in the sources does this while it is closed; if a child is "
+                "in immediate danger, ring 999."
+            )
+        else:
+            fallback = (
+                "No other contact in the sources does this while it is closed; if it becomes "
+                f"urgent, ring {urgent}, or 999 if a child is in immediate danger."
+            )
+        template, hours = _contact_template(authority, contact)
+        slots.append(_Slot(template, hours, group, alternatives, fallback))
+    return tuple(slots)
+
+
+def _meanwhile(alternative: Contact) -> str:
+    why = _WHY[alternative.purpose].rstrip(".")
+    return (
+        f"Meanwhile, the sources give {contact_label(alternative)} for {why[0].lower()}{why[1:]}."
+    )
+
+
+def _when_it_opens(hours: OpeningHours, opening: dt.datetime | None) -> str:
+    if opening is not None:
+        return f"Next known to open: {describe_moment(opening)}."
+    if hours.kind is HoursKind.WEEKLY and hours.days is None:
+        return (
+            f"When it next opens is not known: it is open from {hours.opens} to {hours.closes}, "
+            "and the sources do not say on which days."
+        )
+    return f"When it next opens is not known from the sources (its hours: {hours.text})."
+
+
+def _timed(slots: tuple[_Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
+    """The contacts at ``when``: whether each is open and when it next opens; any
+    closed one after its alternatives that are not closed, saying when it opens
+    and which alternative to use meanwhile."""
+    found = [_at(slot, when) for slot in slots]
+    for advice in found:
+        if advice.open is False:
+            break
+    else:  # nothing closed: the route's order stands
+        return tuple(found)
+    order = sorted(range(len(slots)), key=lambda i: (slots[i].group, found[i].open is False, i))
+    ordered = []
+    for index in order:
+        slot, advice = slots[index], found[index]
+        if advice.open is not False:
+            ordered.append(advice)
+            continue
+        alternative = next((a for a in slot.alternatives if found[a[0]].open is not False), None)
+        key = (slot, advice.next_open, alternative[0] if alternative else -1)
+        sentence = _CLOSED.get(key)
+        if sentence is None:
+            opening = dt.datetime.fromisoformat(advice.next_open) if advice.next_open else None
+            meanwhile = alternative[1] if alternative else slot.no_alternative
+            sentence = f"{_when_it_opens(slot.hours, opening)} {meanwhile}"
+            if len(_CLOSED) >= _STATIC_LIMIT:
+                _CLOSED.clear()
+            _CLOSED[key] = sentence
+        template = slot.template
+        ordered.append(
+            ContactAdvice(
+                template.id,
+                template.name,
+                template.purpose,
+                template.phone,
+                template.url,
+                template.hours,
+                False,
+                advice.next_open,
+                template.why,
+                template.citations,
+                template.note,
+                slots[alternative[0]].template.id if alternative else None,
+                sentence,
+            )
+        )
+    return tuple(ordered)
+
+
+def _at(slot: _Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
-    opened = is_open(hours, when)
-    opening = None if opened is True else next_open(hours, when)
+    opened = is_open(slot.hours, when)
+    opening = None if opened is True else next_open(slot.hours, when)
+    template = slot.template
     return ContactAdvice(
         template.id,
         template.name,
@@ -513,13 +674,18 @@ def _timed(template: ContactAdvice, hours: OpeningHours, when: dt.datetime) -> C
     )
 
 
+#: The sentence for a closed contact, by (contact, next opening, alternative index):
+#: the same few sentences recur for every call while a line is closed.
+_CLOSED: dict[tuple[_Slot, str | None, int], str] = {}
+
+
 @attrs.frozen
 class _Static:
     """The time-independent part of a guidance, with each contact's hours."""
 
     guidance: Guidance
-    contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
-    urgent_contacts: tuple[tuple[ContactAdvice, OpeningHours], ...]
+    contacts: tuple[_Slot, ...]
+    urgent_contacts: tuple[_Slot, ...]
     review_due: dt.date
     #: The guidance's fields but those set on every call, to build it quickly.
     fields: dict[str, Any] = attrs.field(init=False, eq=False)
@@ -551,26 +717,27 @@ def without_reuse() -> Iterator[None]:
         _REUSE.pop()
 
 
+#: The case field that is the time: the only one the reused part may not depend on.
+_TIME_FIELD = "at"
+#: For each case class (Case, or a subclass), a getter of its other fields.
+_KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
+
+
 def _case_key(case: Case) -> tuple[object, ...]:
-    return (
-        case.level,
-        case.immediate_danger,
-        case.significant_harm,
-        case.non_mobile_baby_bruising,
-        case.early_help_assessment,
-        case.sudden_escalation,
-        case.consent,
-        case.referrer,
-        case.setting,
-        case.unborn,
-        case.advice,
-    )
+    """The reuse key of ``case``: its class and every one of its fields but ``at``,
+    found from the class itself (``attrs.fields``), so a field added to Case is in it."""
+    cls = type(case)
+    getter = _KEY_GETTERS.get(cls)
+    if getter is None:
+        names = [f.name for f in attrs.fields(cls) if f.name != _TIME_FIELD]
+        getter = _KEY_GETTERS[cls] = operator.attrgetter(*names)
+    return (cls, getter(case))
 
 
 def _static_guidance(
     case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
 ) -> _Static:
-    key = (id(authority), plugin, plugin_version, *_case_key(case))
+    key = (id(authority), plugin, plugin_version, _case_key(case))
     reuse = _REUSE[-1]
     hit = _STATIC.get(key) if reuse else None
     if hit is not None and hit[0]() is authority:
@@ -634,11 +801,14 @@ def _render(
     # urgent lines first (999, child protection, the public line); the rest in the
     # order the route gives them
     ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], _NOT_URGENT))
-    contacts = tuple(_contact_template(authority, c) for c in ordered)
-    urgent = tuple(
-        _contact_template(authority, c)
-        for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
-        for c in authority.contacts_for(p)
+    contacts = _slots(authority, ordered)
+    urgent = _slots(
+        authority,
+        [
+            c
+            for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
+            for c in authority.contacts_for(p)
+        ],
     )
 
     consent_texts = [authority.consent[k] for k in _dedupe(plan.consent_keys)]
@@ -669,7 +839,7 @@ def _render(
         [
             *_cites(authority, level_citations),
             *(c for s in steps for c in s.citations),
-            *(c for a, _ in contacts for c in a.citations),
+            *(c for slot in contacts for c in slot.template.citations),
             *consent.citations,
             *_cites(authority, record.citations),
         ]

@@ -6,7 +6,8 @@ fields), but the parts of a guidance that the engine reuses between calls for
 the same case (the very same objects: steps, consent, citations, ...) are
 encoded once and their bytes reused, found by object identity and checked
 object by object. Only what changes with the time (``at``, each contact's
-``open`` and ``next_open``, the warnings) is encoded on every call.
+``open``, ``next_open``, ``alternative`` and ``when_closed``, the warnings) is
+encoded on every call.
 """
 
 from __future__ import annotations
@@ -46,28 +47,28 @@ def _key(name: str) -> bytes:
 
 # ----------------------------------------------------------------------------- contacts
 _CONTACT_FIELDS = tuple(f.name for f in attrs.fields(ContactAdvice))
-_OPEN_KEY, _NEXT_KEY = _key("open"), _key("next_open")
+#: The fields of a contact that change with the time, encoded on every call.
+_CONTACT_PER_CALL = ("open", "next_open", "alternative", "when_closed")
+_CONTACT_KEYS = tuple(_key(name) for name in _CONTACT_PER_CALL)
 #: For each contact template (found by its citations tuple, which the engine makes
-#: once per contact and reuses), the bytes before "open" and after "next_open".
-_AROUND: dict[int, tuple[tuple[Any, ...], bytes, bytes]] = {}
+#: once per contact and reuses), the bytes of the runs of fields around the per-call ones.
+_AROUND: dict[int, tuple[tuple[Any, ...], tuple[bytes, ...]]] = {}
 
 
-def _contact_parts(contact: ContactAdvice) -> tuple[bytes, bytes]:
-    head: list[bytes] = []
-    tail: list[bytes] = []
-    before = True
+def _contact_parts(contact: ContactAdvice) -> tuple[bytes, ...]:
+    runs: list[list[bytes]] = [[]]
     for name in _CONTACT_FIELDS:
-        if name in ("open", "next_open"):
-            before = False
+        if name in _CONTACT_PER_CALL:
+            runs.append([])
             continue
         value = getattr(contact, name)
         text = _plain(value) if name == "citations" else _scalar(getattr(value, "value", value))
-        (head if before else tail).append(_key(name) + text)
-    return b"{" + b",".join(head) + b",", b"," + b",".join(tail) + b"}"
+        runs[-1].append(_key(name) + text)
+    return tuple(b",".join(run) for run in runs)
 
 
 def _fixed(contact: ContactAdvice) -> tuple[Any, ...]:
-    return tuple(getattr(contact, n) for n in _CONTACT_FIELDS if n not in ("open", "next_open"))
+    return tuple(getattr(contact, n) for n in _CONTACT_FIELDS if n not in _CONTACT_PER_CALL)
 
 
 def _contact(contact: ContactAdvice) -> bytes:
@@ -75,21 +76,21 @@ def _contact(contact: ContactAdvice) -> bytes:
     fixed = _fixed(contact)
     hit = _AROUND.get(id(citations)) if citations else None
     if hit is None or hit[0] != fixed:  # identical objects: compared by identity in C
-        head, tail = _contact_parts(contact)
-        hit = (fixed, head, tail)
+        hit = (fixed, _contact_parts(contact))
         if citations:  # an empty tuple is shared: no identity to go by
             if len(_AROUND) >= _LIMIT:
                 _AROUND.clear()
             _AROUND[id(citations)] = hit  # the stored tuple keeps the id from reuse
-    return (
-        hit[1]
-        + _OPEN_KEY
-        + _scalar(contact.open)
-        + b","
-        + _NEXT_KEY
-        + _scalar(contact.next_open)
-        + hit[2]
-    )
+    runs = hit[1]
+    values = (contact.open, contact.next_open, contact.alternative, contact.when_closed)
+    parts = []
+    for run, key, value in zip(runs, _CONTACT_KEYS, values, strict=False):
+        if run:
+            parts.append(run)
+        parts.append(key + _scalar(value))
+    if runs[-1]:
+        parts.append(runs[-1])
+    return b"{" + b",".join(parts) + b"}"
 
 
 # ----------------------------------------------------------------------------- guidance

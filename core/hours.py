@@ -157,6 +157,12 @@ def next_open(hours: OpeningHours, when: dt.datetime) -> dt.datetime | None:
     return None
 
 
+def describe_moment(moment: dt.datetime) -> str:
+    """A date-time as a person reads it, in Europe/London time:
+    "Monday 30 November 2026, 10:00 (UK time)"."""
+    return moment.astimezone(LONDON).strftime("%A %-d %B %Y, %H:%M (UK time)")
+
+
 def local_now() -> dt.datetime:
     """Return the current time in Europe/London."""
     return dt.datetime.now(LONDON)

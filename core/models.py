@@ -398,7 +398,14 @@ class CitationOut:
 
 @attrs.frozen
 class ContactAdvice:
-    """A contact as advised for this case, with whether it is open at the case time."""
+    """A contact as advised for this case, with whether it is open at the case time.
+
+    ``alternative`` and ``when_closed`` are set only when the contact is closed at
+    the case time: the id of the contact the sources give for the same purpose that
+    is not closed then (listed before this one), or None when they give none; and
+    one sentence saying when it next opens (or that the sources do not say) and
+    what to use meanwhile.
+    """
 
     id: str
     name: str
@@ -411,6 +418,8 @@ class ContactAdvice:
     why: str
     citations: tuple[CitationOut, ...]
     note: str | None = None
+    alternative: str | None = None
+    when_closed: str | None = None
 
 
 @attrs.frozen
@@ -488,7 +497,7 @@ class DecisionRecord:
         level: The level of need given, or None.
         eha_required: Whether the route needs a completed Early Help Assessment.
         steps: The steps advised, in order.
-        contacts: Ids of the contacts advised, most urgent first.
+        contacts: Ids of the contacts advised, in the guidance's order.
         case: The case as routed (defaults filled in, ``at`` set).
         deciding_fields: The case fields for which any other allowed value would
             have given a different route.

@@ -68,10 +68,9 @@ def human_time(value: str | None) -> str:
     """An ISO date-time as a person reads it, in Europe/London time."""
     if not value:
         return ""
-    from threshold.core.hours import LONDON
+    from threshold.core.hours import describe_moment
 
-    moment = dt.datetime.fromisoformat(value).astimezone(LONDON)
-    return moment.strftime("%A %-d %B %Y, %H:%M (UK time)")
+    return describe_moment(dt.datetime.fromisoformat(value))
 
 
 def policy_line(authority: Authority) -> str:

@@ -23,6 +23,7 @@ CORE_STEPS = frozenset(
         "early-help-taf",
         "early-help-share",
         "early-help-escalate",
+        "early-help-consent-unsafe",
         "time-limited-seek-advice",
         "time-limited-share",
         "time-limited-signpost",
@@ -60,8 +61,11 @@ CORE_CONSENT = frozenset(
 CORE_SUMMARIES = frozenset(
     {
         "emergency",
+        "emergency-public",
         "child-protection",
+        "child-protection-public",
         "early-help",
+        "early-help-consent-unsafe",
         "early-help-time-limited",
         "referral-time-limited",
         "universal",

@@ -237,6 +237,7 @@ class Views:
             g=g,
             route_title=ROUTE_TITLES.get(route, route),
             urgent=route in URGENT_ROUTES,
+            public=state.answers.get("referrer") == "public",
             first=first,
             others=g["contacts"][1:],
             consent_label=answer_label(question("consent"), guidance.consent.status.value),
@@ -275,6 +276,7 @@ class Views:
             r=r,
             case=sorted(case.items()),
             route_title=ROUTE_TITLES.get(guidance.route.value, guidance.route.value),
+            public=state.answers.get("referrer") == "public",
             links={
                 "json": state.link("/record", format="json"),
                 "markdown": state.link("/record", format="markdown"),

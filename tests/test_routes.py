@@ -4,7 +4,7 @@ route table for both authorities: one scenario per route and variant)."""
 from __future__ import annotations
 
 from threshold.core.api import route
-from threshold.core.models import Route
+from threshold.core.models import Guidance, Route
 from threshold.core.registry import Registry
 
 AT = "2026-11-23T11:00"  # Monday 11am
@@ -138,11 +138,15 @@ def test_same_case_at_different_times_gets_fresh_opening_hours(registry: Registr
     morning = route({"at": "2026-11-23T11:00"}, "derbyshire", registry=registry)
     evening = route({"at": "2026-11-23T19:00"}, "derbyshire", registry=registry)
     assert morning.steps == evening.steps
-    assert (morning.contacts[0].open, morning.contacts[0].next_open) == (True, None)
-    assert (evening.contacts[0].open, evening.contacts[0].next_open) == (
-        False,
-        "2026-11-24T10:00:00+00:00",
-    )
+
+    def advice_line(guidance: Guidance) -> tuple[bool | None, str | None]:
+        (line,) = [c for c in guidance.contacts if c.phone == "01629 535353"]
+        return line.open, line.next_open
+
+    assert advice_line(morning) == (True, None)
+    assert advice_line(evening) == (False, "2026-11-24T10:00:00+00:00")
+    # closed in the evening, it comes after the out-of-hours line (issue 11)
+    assert [c.phone for c in evening.contacts] == ["01629 532 600", "01629 535353"]
     assert (morning.at, evening.at) == ("2026-11-23T11:00:00+00:00", "2026-11-23T19:00:00+00:00")
 
 
@@ -192,7 +196,8 @@ def test_time_limited_level_3_never_asks_for_an_eha(registry: Registry) -> None:
     )
     ids = [s.id for s in guidance.steps]
     assert not any(i.startswith(("ehf-", "rfs-")) for i in ids)
-    assert ids[0] == "time-limited-higher-level" and ids[-1] == "time-limited-record"
+    assert ids[0] == "time-limited-higher-level"
+    assert ids[-2:] == ["time-limited-record", "dispute-resolution"]  # issue 11
     assert "cannot complete an Early Help Assessment" in guidance.summary
     assert {"01629 535353", "01629 532 600"} <= {c.phone for c in guidance.contacts}
 
@@ -222,8 +227,9 @@ def test_out_of_hours_lines_listed_after_the_urgent_ones(registry: Registry) -> 
     city = route({"significant_harm": True, "at": night}, "derby_city", registry=registry)
     assert [c.phone for c in city.contacts][:2] == [DERBY_CITY_CP, "01332 956606"]
     shire_advice = route({"at": night}, "derbyshire", registry=registry)
-    assert [c.phone for c in shire_advice.contacts] == ["01629 535353", "01629 532 600"]
-    assert shire_advice.contacts[0].open is False
+    # the advice line is closed at night: the out-of-hours line comes first (issue 11)
+    assert [c.phone for c in shire_advice.contacts] == ["01629 532 600", "01629 535353"]
+    assert shire_advice.contacts[1].open is False
 
 
 def test_vcm_route_says_the_document_differs(registry: Registry) -> None:

@@ -29,7 +29,7 @@ case = { level = 3 }
 [scenario.expect]
 route = "request-for-support"
 eha_required = true
-first_contact = "01629 535353"
+first_contact = "starting-point-request-for-support"
 follow_up_hours = 0
 """
 
@@ -64,14 +64,14 @@ def test_a_failing_scenario_shows_steps_and_reasons(
     result = run_cli("test", str(path))
     assert result.code == 1
     assert "route: expected 'request-for-support', got 'early-help-first'" in result.out
-    assert "first_contact: expected '01629 535353'" in result.out
+    assert "first_contact: expected 'starting-point-request-for-support'" in result.out
     assert "[ehf-complete-eha]" in result.out and "why: " in result.out
     assert result.out.strip().splitlines()[-1] == "0 passed, 1 failed"
 
 
 def test_keyword_filter(run_cli: Callable[..., Any]) -> None:
     result = run_cli("test", str(REPO / "plugins"), "-k", "early-help-first")
-    assert result.out.strip().splitlines()[-1] == "4 passed, 0 failed"
+    assert result.out.strip().splitlines()[-1] == "5 passed, 0 failed"
 
 
 def test_pytest_collects_scenario_files_and_explains_failures(tmp_path: Path) -> None:

@@ -255,6 +255,34 @@ def test_the_same_clicks_work_with_javascript_off(
     change_from_check(no_script_page, site, registry, scripts=False)
 
 
+def test_ring_now_on_saturday_night_is_a_line_open_now(
+    page: Any, site: str, registry: Registry
+) -> None:
+    """Derby City, level 2, time-limited setting, Saturday 21:00 (issue 11): the box
+    is the Care line the threshold document gives out of hours, not the closed
+    consultation line, which is listed after it saying what to use meanwhile."""
+    saturday_night = "2026-11-28T21:00"
+    choices = {**PRACTITIONER, "level": "2", "setting": "yes"}
+    page.goto(f"{site}/?at={saturday_night}")
+    page.get_by_label("Derby City Council").check()
+    page.get_by_role("button", name="Start").click()
+    answer_all(page, choices)
+    page.get_by_role("button", name="See the guidance").click()
+    expected = route(
+        {**case_from_answers(choices), "at": saturday_night}, "derby_city", registry=registry
+    )
+    assert expected.contacts[0].phone == "01332 956606"
+    box = page.locator("#contact-now")
+    assert box.get_by_role("heading", name="Ring now").is_visible()
+    assert box.locator("a[href='tel:01332956606']").is_visible()
+    assert "Derby City Care line" in box.inner_text() and "Closed now" not in box.inner_text()
+    assert "07812300329) is closed now" in page.locator("#contact-now-instead").inner_text()
+    others = page.locator("ul > li.threshold-step", has_text="07812300329")
+    assert "Closed now" in others.inner_text()
+    assert "Meanwhile, the sources give Derby City Care line" in others.inner_text()
+    check_accessible(page, "web-guidance-ring-now-saturday-night")
+
+
 def test_a_question_sent_without_an_answer_shows_the_error_summary(page: Any, site: str) -> None:
     start(page, site, "Derbyshire County Council")
     page.get_by_role("button", name="Continue").click()

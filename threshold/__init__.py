@@ -139,7 +139,7 @@ def route(case: Case | Mapping[str, object], authority: str, *, record: bool = F
         record: Add a decision record (``guidance.record``).
 
     Returns:
-        The guidance (route, contacts most urgent first, steps, consent, what to
+        The guidance (route, contacts in the order to use them, steps, consent, what to
         record, citations); ``to_dict()`` gives ``schemas/guidance.schema.json`` data.
 
     Raises:

@@ -114,4 +114,10 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
         True,
         ("ehf-complete-eha", "ehf-then-request"),
         (REQUEST_FORM,),
+        # at level 4 Appendix 1 asks for the assessment only "if available"
+        warnings=(
+            (Warning("source-differs", authority.silences["level-4-without-eha"]),)
+            if case.level == 4
+            else ()
+        ),
     )
