@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import socket
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -52,6 +53,9 @@ from threshold.core.urgent import NATIONAL_URGENT
 #: Default request body limit: a case is well under 1 KiB, so this is about
 #: 15,000 cases in one ``POST /route/batch``; larger batches belong on the CLI.
 MAX_BODY_BYTES = 1024 * 1024
+#: Seconds for a request's line and headers to arrive (and the longest a body may
+#: pause) before the connection is closed (``threshold serve --header-timeout``).
+HEADER_TIMEOUT = 10.0
 
 log = logging.getLogger("threshold.service")
 
@@ -337,7 +341,7 @@ class _Guard:
 
     def _too_large(self) -> JSONResponse:
         limit = self.max_body_bytes
-        return error_response(
+        response = error_response(
             ErrorInfo(
                 "too-large",
                 f"body: over the limit of {limit} bytes; expected a smaller request "
@@ -345,6 +349,10 @@ class _Guard:
                 (ErrorDetail("body", f"over the limit of {limit} bytes"),),
             )
         )
+        # The rest of the body is not read: the connection closes after the answer
+        # (lingering, so a client still sending reads it: http_protocol).
+        response.headers["connection"] = "close"
+        return response
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -677,7 +685,22 @@ def listen(host: str, port: int) -> socket.socket:
         OSError: the address cannot be used.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    # IPPROTO_TCP, not 0 (as socket.create_server makes it): asyncio sets TCP_NODELAY
+    # only on connections of such a socket, and without it every keep-alive response
+    # waits for the client's delayed ACK (the protocol sets it on each one too).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        if os.name == "posix":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def is_loopback(host: str) -> bool:
@@ -692,13 +715,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def server(app: ASGIApp, *, log_level: str = "warning") -> Any:
+def server(
+    app: ASGIApp, *, log_level: str = "warning", header_timeout: float = HEADER_TIMEOUT
+) -> Any:
     """Return a uvicorn server for ``app`` that logs no requests: no access log
-    (request lines can carry query strings), no server header, and warnings only."""
+    (request lines can carry query strings), no server header, and warnings only.
+
+    Its connections (:mod:`threshold.core.http_protocol`) set TCP_NODELAY, close a
+    request whose headers take longer than ``header_timeout`` seconds (or whose
+    body pauses for longer), and linger after an early answer such as a 413, so
+    that a client still sending reads the answer rather than a reset.
+    """
     import uvicorn
+
+    from threshold.core.http_protocol import protocol_class
 
     config = uvicorn.Config(
         app,
+        http=protocol_class(header_timeout=header_timeout),
         access_log=False,
         server_header=False,
         proxy_headers=False,
