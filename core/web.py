@@ -24,7 +24,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from threshold.core.errors import AuthorityError, CaseError, ThresholdError
+from threshold.core.errors import (
+    AuthorityError,
+    CaseError,
+    ThresholdError,
+    UnknownAuthorityError,
+)
 from threshold.core.failures import debugging
 from threshold.core.registry import Registry, default_registry
 from threshold.core.web_state import PageError, Problem, State, answer_problems, read_query
@@ -106,23 +111,17 @@ class _Pages:
         if state.authority not in self.registry.authority_ids():
             try:
                 self.registry.get(state.authority)
-            except AuthorityError as exc:
+            except UnknownAuthorityError:
                 known = ", ".join(self.registry.authority_ids()) or "none installed"
-                unknown = str(exc).startswith("unknown authority")
                 raise PageError(
-                    400 if unknown else 503,
-                    "This local authority cannot be used" if not unknown else "Unknown authority",
-                    [
-                        Problem(
-                            "authority",
-                            f"not an installed authority; expected one of: {known}"
-                            if unknown
-                            else f"cannot be used now: {exc}",
-                        )
-                    ],
+                    400,
+                    "Unknown authority",
+                    [Problem("authority", f"not an installed authority; expected one of: {known}")],
                     fix=("/", "Choose the local authority"),
                     state=State("", state.answers),
                 ) from None
+            except AuthorityError as exc:
+                raise unusable(self.registry, exc, State("", state.answers)) from None
 
     def _checked(self, state: State) -> None:
         """Check the authority, every answer, and the time (``at``) if given."""
@@ -181,13 +180,7 @@ class _Pages:
                 state=state,
             ) from None
         except AuthorityError as exc:
-            raise PageError(
-                503,
-                "This local authority cannot be used",
-                [Problem("authority", f"cannot be used now: {exc}")],
-                fix=("/", "Choose the local authority"),
-                state=state,
-            ) from None
+            raise unusable(self.registry, exc, state) from None
 
     # -------------------------------------------------------------------- pages
     def start(self, request: Request) -> Response:
@@ -381,6 +374,22 @@ class _Pages:
         return html(self.views.indicators(state, indicators, int(level)))
 
 
+def unusable(registry: Registry, exc: AuthorityError, state: State) -> PageError:
+    """The 503 page for an authority whose plugin cannot be used now: it names
+    the authority and the reason, and (as every error page) says to ring 999."""
+    try:
+        name = f"{registry.get(exc.authority_id).authority.name} ({exc.authority_id})"
+    except AuthorityError:
+        name = exc.authority_id
+    return PageError(
+        503,
+        "This local authority cannot be used",
+        [Problem("authority", f"{name} cannot be used now: {exc}")],
+        fix=("/", "Choose the local authority"),
+        state=state,
+    )
+
+
 class _Redirect(Exception):
     """Go to another page (303) instead: the answers are not complete yet."""
 
@@ -400,6 +409,13 @@ def _guarded(views: Views, handler: Handler) -> Handler:
             return _see(exc.url)
         except PageError as exc:
             return html(views.error(exc), exc.status)
+        except AuthorityError as exc:
+            # a plugin failed while the page routed (its rule raised): a 503 page
+            # naming the authority, never a 500
+            error = unusable(
+                views.registry, exc, read_query(request.query_params.multi_items(), ())[0]
+            )
+            return html(views.error(error), error.status)
         except Exception as exc:
             if debugging():
                 raise
