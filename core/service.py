@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from threshold.core.failures import ErrorDetail, ErrorInfo, debugging, error_info
+from threshold.core.failures import ErrorDetail, ErrorInfo, debugging, error_info, shown
 from threshold.core.openapi import (
     JSON,
     JSON_LINES,
@@ -563,15 +563,18 @@ class _Api:
 
     async def schema(self, request: Request) -> Response:
         """GET /schemas/{name}."""
-        from threshold.core.errors import ThresholdError
-        from threshold.core.schemas import schema
+        from threshold.core.schemas import SCHEMA_NAMES, schema
 
-        try:
-            document = schema(request.path_params["name"])
-        except ThresholdError as exc:
-            info = ErrorInfo("not-found", f"name: {exc}", (ErrorDetail("name", str(exc)),))
+        name = request.path_params["name"]
+        if name not in SCHEMA_NAMES:
+            label = shown(name, "a schema name")
+            problem = (
+                f"unknown schema {label if label != name else repr(name)}; "
+                f"expected one of: {', '.join(SCHEMA_NAMES)}"
+            )
+            info = ErrorInfo("not-found", f"name: {problem}", (ErrorDetail("name", problem),))
             return error_response(info)
-        return JSONResponse(document, media_type="application/schema+json")
+        return JSONResponse(schema(name), media_type="application/schema+json")
 
     async def openapi(self, request: Request) -> Response:
         """GET /openapi.json."""
@@ -583,11 +586,9 @@ def _query_errors(
 ) -> list[ErrorDetail]:
     """Errors for query parameters that are unknown (named only when the name looks
     like one) or given more than once."""
-    from threshold.core.schemas import shown_name
-
     expected = f"expected one of: {', '.join(allowed)}" if allowed else "expected none"
     errors = [
-        ErrorDetail(shown_name(name, "a parameter name"), f"unknown query parameter; {expected}")
+        ErrorDetail(shown(name, "a parameter name"), f"unknown query parameter; {expected}")
         for name in sorted(set(query.keys()) - set(allowed))
     ]
     errors += [

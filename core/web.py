@@ -98,6 +98,58 @@ class _Pages:
             raise PageError(400, "There is a problem with the web address", problems, state=state)
         return state, params
 
+    def _clean(self, state: State) -> State:
+        """The state with only what was checked: an installed authority, answers
+        that are one of their question's choices, a time that parses. Links and
+        hidden inputs are made from it, so nothing typed is ever repeated."""
+        bad = {p.field for p in answer_problems(state.answers)}
+        if "at" in state.answers and self._at_problems(state.answers["at"]):
+            bad.add("at")
+        answers = {k: v for k, v in state.answers.items() if k not in bad}
+        authority = state.authority if state.authority in self.registry.authority_ids() else ""
+        return State(authority, answers)
+
+    @staticmethod
+    def _at_problems(value: str) -> list[Problem]:
+        """What is wrong with the time ``at`` (never echoing it), or nothing."""
+        from threshold.core.convert import parse_case
+
+        try:
+            parse_case({"at": value})
+        except CaseError as exc:
+            return [Problem(e.path, e.message) for e in exc.errors]
+        return []
+
+    def _answers_checked(self, state: State) -> None:
+        """Check every answer, and the time (``at``) if given (not the authority)."""
+        at_problems = self._at_problems(state.answers["at"]) if "at" in state.answers else []
+        if at_problems:
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                at_problems,
+                fix=(
+                    self._clean(state).link("/question", without=["at"]),
+                    "Continue without a time",
+                )
+                if state.authority
+                else ("/", "Start again"),
+                state=self._clean(state),
+            )
+        problems = answer_problems(state.answers)
+        if problems:
+            first = problems[0].field
+            clean = self._clean(state)
+            raise PageError(
+                400,
+                "An answer in the web address is not one of the choices",
+                problems,
+                fix=(clean.link("/question", q=first), "Answer the question again")
+                if clean.authority
+                else (clean.link("/"), "Start again"),
+                state=state,
+            )
+
     def _authority(self, state: State) -> None:
         """Check the authority: missing or unknown 400, unusable 503."""
         if not state.authority:
@@ -126,32 +178,7 @@ class _Pages:
     def _checked(self, state: State) -> None:
         """Check the authority, every answer, and the time (``at``) if given."""
         self._authority(state)
-        if "at" in state.answers:
-            from threshold.core.convert import parse_case
-
-            try:
-                parse_case({"at": state.answers["at"]})
-            except CaseError as exc:
-                raise PageError(
-                    400,
-                    "There is a problem with the web address",
-                    [Problem(e.path, e.message) for e in exc.errors],
-                    fix=(state.link("/question", without=["at"]), "Continue without a time"),
-                    state=State(state.authority, {}),
-                ) from None
-        problems = answer_problems(state.answers)
-        if problems:
-            first = problems[0].field
-            raise PageError(
-                400,
-                "An answer in the web address is not one of the choices",
-                problems,
-                fix=(
-                    state.link("/question", without=[p.field for p in problems], q=first),
-                    "Answer the question again",
-                ),
-                state=state,
-            )
+        self._answers_checked(state)
 
     def _complete(self, state: State) -> State:
         """The state with only the answers that matter (those of the questions
@@ -186,6 +213,7 @@ class _Pages:
     def start(self, request: Request) -> Response:
         """GET /: which authority (radios from the installed plugins)."""
         state, params = self._state(request, "asked")
+        self._answers_checked(state)
         if params.get("asked") == "authority":
             if state.authority in self.registry.authority_ids():
                 return _see(state.link("/question"))
@@ -216,7 +244,7 @@ class _Pages:
                     400,
                     "There is a problem with the web address",
                     [Problem(name, "expected one of: " + ", ".join(QUESTION_IDS))],
-                    fix=(state.link("/question"), "Go to the next question"),
+                    fix=(self._clean(state).link("/question"), "Go to the next question"),
                     state=state,
                 )
         asked = params.get("asked")
@@ -227,8 +255,7 @@ class _Pages:
             if not wrong:
                 self._checked(state)
                 return _see(self._after(state))
-            if answer_problems(others):
-                self._checked(State(state.authority, others))
+            self._answers_checked(State(state.authority, others))
             shown = State(state.authority, others)
             return html(self.views.question(shown, question(asked), error=True), 400)
         self._checked(state)
@@ -257,8 +284,9 @@ class _Pages:
         state, _ = self._state(request)
         if state.answers.get("danger") != "yes":
             return _see(state.link("/question"))
-        usable = state.authority in self.registry.authority_ids()
-        return html(self.views.urgent(state, usable=usable), 200 if usable else 400)
+        clean = self._clean(state)  # this page never refuses: it drops what is wrong
+        usable = bool(clean.authority)
+        return html(self.views.urgent(clean, usable=usable), 200 if usable else 400)
 
     def check(self, request: Request) -> Response:
         """GET /check: check your answers, with Change links."""
@@ -284,7 +312,7 @@ class _Pages:
                 400,
                 "There is a problem with the web address",
                 [Problem("format", "expected one of: html, json, markdown")],
-                fix=(state.link("/record"), "See the decision record"),
+                fix=(self._clean(state).link("/record"), "See the decision record"),
                 state=state,
             )
         self._checked(state)
@@ -310,7 +338,7 @@ class _Pages:
                 400,
                 "There is a problem with the web address",
                 [Problem("format", "expected one of: html, markdown")],
-                fix=(state.link("/form"), "See the form"),
+                fix=(self._clean(state).link("/form"), "See the form"),
                 state=state,
             )
         self._checked(state)
@@ -355,12 +383,14 @@ class _Pages:
                 400,
                 "There is a problem with the web address",
                 [Problem("level", "expected a level of need from 1 to 4")],
-                fix=(state.link("/question", without=["level"], q="level"), "Back to the question"),
+                fix=(
+                    self._clean(state).link("/question", without=["level"], q="level"),
+                    "Back to the question",
+                ),
                 state=State(state.authority, {}),
             )
         others = {k: v for k, v in state.answers.items() if k != "level"}
-        if answer_problems(others):
-            self._checked(State(state.authority, others))
+        self._answers_checked(State(state.authority, others))
         try:
             indicators = self.registry.indicators_for(state.authority)
         except AuthorityError as exc:

@@ -196,3 +196,64 @@ def test_threshold_serve_defaults_are_the_services() -> None:
     defaults = {p.name: p.default for p in serve.params}
     assert defaults["header_timeout"] == HEADER_TIMEOUT
     assert defaults["max_body_bytes"] == MAX_BODY_BYTES
+
+
+# ----------------------------------------------------------------------------- echo
+PERSONAL = "Zebedee Quux"
+LONG_ID = "zebedee" * 5000  # shaped like an id, but 35,000 characters
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("GET", "/schemas/" + "Zebedee%20Quux" * 5000, None, "name"),
+        ("GET", "/schemas/Zebedee", None, "name"),
+        ("POST", "/route?authority=derbyshire&Zebedee=1", b"{}", "(a parameter name"),
+        ("POST", "/route?authority=derbyshire&Zebedee%20Quux=1", b"{}", "(a parameter name"),
+        ("GET", "/compare?authority=derbyshire&authority=derby_city&Zebedee=1", None, "(a param"),
+        ("GET", "/forms/derbyshire/x?Zebedee=1", None, "(a parameter name"),
+        ("POST", "/validate?Zebedee=1", b"{}", "(a parameter name"),
+        ("GET", "/compare?authority=derbyshire&authority=" + LONG_ID, None, "authority"),
+        ("GET", f"/forms/{LONG_ID}/x", None, "authority"),
+        ("POST", "/route", json.dumps({"authority": LONG_ID, "level": 1}).encode(), "authority"),
+        ("POST", "/route?authority=" + LONG_ID, b"{}", "authority"),
+        (
+            "POST",
+            "/validate",
+            json.dumps({"authority": LONG_ID, "form": "x", "answers": {}}).encode(),
+            "authority",
+        ),
+    ],
+)
+def test_no_error_repeats_what_was_typed(
+    live_server: str, method: str, path: str, body: bytes | None, field: str
+) -> None:
+    """An error names the field and what is expected, never what was typed (only a
+    short id matching [a-z0-9_-]{1,40} may be quoted): GET /schemas/<60,000
+    characters> answered them all back, and so did unknown query parameter names
+    and authority ids of any length."""
+    answer = http(method, live_server + path, body, {"Content-Type": "application/json"})
+    assert 400 <= answer.status < 500, answer.status
+    text = answer.body.decode()
+    assert "zebedee" not in text.lower(), text[:300]
+    assert len(answer.body) < 2000
+    fields = [e["field"] for e in answer.json()["error"]["errors"]]
+    assert any(f.startswith(field) for f in fields), fields
+
+
+def test_a_batch_line_naming_a_long_authority_is_not_repeated(live_server: str) -> None:
+    line = json.dumps({"authority": LONG_ID, "level": 1}).encode() + b"\n"
+    answer = http("POST", live_server + "/route/batch", line)
+    assert answer.status == 200
+    (result,) = [json.loads(x) for x in answer.body.splitlines()]
+    assert result["error"]["errors"][0]["field"] == "authority"
+    assert "zebedee" not in answer.body.decode()
+
+
+def test_a_short_safe_id_may_be_quoted(live_server: str) -> None:
+    """So that a typo can be fixed: an unknown schema name or parameter name that
+    is a short, safe id is shown."""
+    schema = http("GET", live_server + "/schemas/gudiance").json()["error"]
+    assert "gudiance" in schema["message"]
+    query = http("POST", live_server + "/route?authority=derbyshire&recrod=true", b"{}").json()
+    assert query["error"]["errors"][0]["field"] == "recrod"

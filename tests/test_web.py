@@ -332,6 +332,37 @@ def test_bad_queries_get_an_html_page_saying_what_to_fix(
     assert "ring 999" in words
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?level=Zebedee%20Quux&danger=no",
+        "/?asked=authority&authority=Zebedee&eha=Zebedee",
+        "/?at=Zebedee",
+        "/urgent?authority=derbyshire&danger=yes&level=Zebedee%20Quux&at=Zebedee",
+        "/urgent?authority=Zebedee&danger=yes",
+        "/question?authority=derbyshire&q=nonsense&level=Zebedee",
+        "/question?authority=derbyshire&asked=level&level=Zebedee&eha=Zebedee",
+        "/record?authority=derbyshire&format=pdf&level=Zebedee",
+        "/form?authority=derbyshire&format=pdf&eha=Zebedee",
+        "/indicators?authority=derbyshire&level=9&eha=Zebedee",
+        "/guidance?authority=derbyshire&at=Zebedee&level=Zebedee",
+        "/check?authority=derbyshire&danger=yes&harm=Zebedee&at=2026-11-23T11:00",
+        "/indicators?authority=derbyshire&level=3&at=Zebedee",
+        "/question?authority=derbyshire&asked=danger&at=Zebedee",
+    ],
+)
+def test_no_page_repeats_an_unchecked_answer(server: str, path: str) -> None:
+    """Unchecked answers were copied into hidden inputs and links (the start page
+    put "Zebedee Quux" in a hidden input): a page keeps only the answers that are
+    one of their question's choices, and an error page says which field to fix."""
+    answer = get(server, path)
+    page = answer.body.decode()
+    assert "zebedee" not in page.lower(), [
+        line for line in page.splitlines() if "zebedee" in line.lower()
+    ]
+    assert "ring 999" in text(page)
+
+
 def test_an_error_page_still_gives_the_urgent_advice_first(server: str) -> None:
     answer = get(server, "/check?authority=derbyshire&danger=yes&level=9")
     main = main_text(answer.body.decode())
