@@ -23,7 +23,7 @@ import logging
 import os
 import re
 import socket
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import attrs
@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,6 +53,11 @@ from threshold.core.urgent import NATIONAL_URGENT
 #: Default request body limit: a case is well under 1 KiB, so this is about
 #: 15,000 cases in one ``POST /route/batch``; larger batches belong on the CLI.
 MAX_BODY_BYTES = 1024 * 1024
+#: Most lines in one ``POST /route/batch`` (blank lines count): a request over it is
+#: refused whole before any line is routed (each line's answer is ~10 KB).
+MAX_BATCH_LINES = 1000
+#: Most bytes of results one ``POST /route/batch`` may give (over it: 413, fewer lines).
+MAX_BATCH_OUTPUT_BYTES = 16 * 1024 * 1024
 #: Seconds for a request's line and headers to arrive (and the longest a body may
 #: pause) before the connection is closed (``threshold serve --header-timeout``).
 HEADER_TIMEOUT = 10.0
@@ -156,7 +161,16 @@ ENDPOINTS = (
         request=(JSON_LINES, "batch-line"),
         responses=(
             Answer(200, "One result per input line.", "batch-result", JSON_LINES),
-            *_ERRORS,
+            Answer(400, "A bad query parameter.", "error"),
+            Answer(
+                413,
+                f"The body is over the size limit, has more than {MAX_BATCH_LINES:,} lines "
+                f"(blank lines count), or its results would be over "
+                f"{MAX_BATCH_OUTPUT_BYTES:,} bytes (the defaults); send fewer lines per "
+                "request, or large batches to `threshold route --batch`.",
+                "error",
+            ),
+            *(e for e in _ERRORS if e.status not in (400, 413)),
         ),
     ),
     Endpoint(
@@ -379,11 +393,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 class _Api:
     """The endpoints: one method per :data:`ENDPOINTS` entry, named after it."""
 
-    def __init__(self, registry: Registry, version: str) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        version: str,
+        *,
+        max_batch_lines: int = MAX_BATCH_LINES,
+        max_batch_output_bytes: int = MAX_BATCH_OUTPUT_BYTES,
+    ) -> None:
         from threshold.core.openapi import openapi_document
 
         self.registry = registry
         self.version = version
+        self.max_batch_lines = max_batch_lines
+        self.max_batch_output_bytes = max_batch_output_bytes
         self.openapi_json = openapi_document(ENDPOINTS, version=version)
 
     # ------------------------------------------------------------------ helpers
@@ -471,13 +494,53 @@ class _Api:
             except AuthorityError as exc:
                 return error_response(error_info(exc, None, None, self.registry))
         body = await request.body()
-        results = route_stream(io.BytesIO(body), default, record=record, registry=self.registry)
+        count = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+        if count > self.max_batch_lines:
+            return self._batch_refused(
+                body,
+                default,
+                f"{count:,} lines, over the limit; expected at most {self.max_batch_lines:,} "
+                "lines per request (blank lines count)",
+            )
 
-        def lines() -> Iterator[bytes]:
-            for result in results:
-                yield result.to_json_line()
+        def routed() -> list[bytes] | None:
+            """The result lines, or None once they pass the output limit."""
+            out, size = [], 0
+            for result in route_stream(
+                io.BytesIO(body), default, record=record, registry=self.registry
+            ):
+                line = result.to_json_line()
+                size += len(line)
+                if size > self.max_batch_output_bytes:
+                    return None
+                out.append(line)
+            return out
 
-        return StreamingResponse(lines(), media_type=JSON_LINES)
+        lines = await run_in_threadpool(routed)
+        if lines is None:
+            return self._batch_refused(
+                body,
+                default,
+                f"the results would be over the limit of {self.max_batch_output_bytes:,} "
+                "bytes; expected fewer lines per request",
+            )
+        return Response(b"".join(lines), media_type=JSON_LINES)
+
+    def _batch_refused(self, body: bytes, default: str | None, problem: str) -> JSONResponse:
+        """413 for a batch over a limit, with the urgent advice of any line that
+        raised an urgent flag (none of them was routed)."""
+        from threshold.core.urgent import urgent_advice
+
+        advice = urgent_advice(body, default, self.registry)
+        urgent = f"{advice}." if advice else None
+        info = ErrorInfo(
+            "too-large",
+            f"body: {problem} (send large batches to `threshold route --batch`)"
+            + (f" — {urgent}" if urgent else ""),
+            (ErrorDetail("body", problem),),
+            urgent,
+        )
+        return error_response(info)
 
     async def form(self, request: Request) -> Response:
         """GET /forms/{authority}/{form}?format=...&level=3...: one form, prefilled."""
@@ -647,6 +710,8 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     routes: Sequence[BaseRoute] = (),
     error_pages: Callable[[Request, int], Response | None] | None = None,
+    max_batch_lines: int = MAX_BATCH_LINES,
+    max_batch_output_bytes: int = MAX_BATCH_OUTPUT_BYTES,
 ) -> Starlette:
     """Return the HTTP application.
 
@@ -656,11 +721,19 @@ def create_app(
         routes: More routes for the same app (the web pages: threshold.core.web).
         error_pages: Given a request and a 404 or 405 status, a page to answer
             with instead of the JSON error, or None to keep the JSON error.
+        max_batch_lines: A ``POST /route/batch`` with more lines is refused (413).
+        max_batch_output_bytes: A ``POST /route/batch`` whose results would be
+            larger is refused (413).
     """
     from threshold.core.record import engine_version
 
     registry = registry or default_registry()
-    api = _Api(registry, engine_version().split(" ", 1)[1])
+    api = _Api(
+        registry,
+        engine_version().split(" ", 1)[1],
+        max_batch_lines=max_batch_lines,
+        max_batch_output_bytes=max_batch_output_bytes,
+    )
     table: list[BaseRoute] = [
         Route(e.path, getattr(api, e.name), methods=[e.method], name=e.name) for e in ENDPOINTS
     ]

@@ -257,3 +257,52 @@ def test_a_short_safe_id_may_be_quoted(live_server: str) -> None:
     assert "gudiance" in schema["message"]
     query = http("POST", live_server + "/route?authority=derbyshire&recrod=true", b"{}").json()
     assert query["error"]["errors"][0]["field"] == "recrod"
+
+
+# ----------------------------------------------------------------------------- batch
+def test_a_batch_is_bounded_by_lines(live_server: str) -> None:
+    """1 MiB of `{}` lines gave a 3.7 GB answer and ~100 s of CPU, 1 MiB of blank
+    lines 304 MB and 259 s: a batch request now has at most MAX_BATCH_LINES lines,
+    refused whole (413, the field named) before any is routed."""
+    from threshold.core.service import MAX_BATCH_LINES
+
+    url = live_server + "/route/batch?authority=derbyshire"
+    for line in (b"{}\n", b"\n"):
+        answer = http("POST", url, line * (1024 * 1024 // len(line)))
+        assert answer.status == 413 and len(answer.body) < 2000
+        error = answer.json()["error"]
+        assert error["code"] == "too-large" and error["errors"][0]["field"] == "body"
+        assert f"at most {MAX_BATCH_LINES:,} lines" in error["message"]
+        assert error["urgent"] is None
+    urgent = b"{}\n" * MAX_BATCH_LINES + b'{"immediate_danger": true}\n'
+    refused = http("POST", url, urgent).json()["error"]
+    assert refused["urgent"] == "immediate danger was reported: ring 999 now."
+    assert "ring 999 now" in refused["message"]
+    document = http("GET", live_server + "/openapi.json").json()
+    limits = document["paths"]["/route/batch"]["post"]["responses"]["413"]["description"]
+    assert f"{MAX_BATCH_LINES:,} lines" in limits
+
+
+def test_a_batch_at_the_line_limit_is_routed(live_server: str) -> None:
+    from threshold.core.service import MAX_BATCH_LINES
+
+    body = b'{"level": 1}\n' * MAX_BATCH_LINES
+    answer = http("POST", live_server + "/route/batch?authority=derbyshire", body)
+    assert answer.status == 200
+    lines = answer.body.splitlines()
+    assert len(lines) == MAX_BATCH_LINES and json.loads(lines[-1])["line"] == MAX_BATCH_LINES
+
+
+def test_a_batch_is_bounded_by_output() -> None:
+    """The results of a batch are bounded too: over the limit, 413 naming the body
+    and saying to send fewer lines, instead of a partial answer."""
+    from threshold.core.service import create_app
+
+    with serving(create_app(max_batch_output_bytes=50_000)) as (url, _):
+        ten = http("POST", url + "/route/batch?authority=derbyshire", b"{}\n" * 10)
+        one = http("POST", url + "/route/batch?authority=derbyshire", b"{}\n")
+    assert ten.status == 413 and len(ten.body) < 2000
+    error = ten.json()["error"]
+    assert error["code"] == "too-large" and error["errors"][0]["field"] == "body"
+    assert "50,000 bytes" in error["message"] and "fewer lines" in error["message"]
+    assert one.status == 200 and len(one.body) < 50_000
