@@ -18,6 +18,7 @@ same app with ``create_app(routes=..., error_pages=...)``.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -48,6 +49,16 @@ from threshold.core.openapi import (
 )
 from threshold.core.registry import Registry, default_registry
 from threshold.core.schemas import schema as published
+from threshold.core.slow_lane import (
+    CACHE_BYTES,
+    RETRY_AFTER,
+    SLOW_QUEUE,
+    SLOW_SLOTS,
+    Busy,
+    Made,
+    ResultCache,
+    SlowLane,
+)
 from threshold.core.urgent import NATIONAL_URGENT
 
 #: Default request body limit: a case is well under 1 KiB, so this is about
@@ -58,6 +69,8 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_BATCH_LINES = 1000
 #: Most bytes of results one ``POST /route/batch`` may give (over it: 413, fewer lines).
 MAX_BATCH_OUTPUT_BYTES = 16 * 1024 * 1024
+#: Worker threads of POST /route's own (the slow endpoints cannot take them).
+ROUTE_THREADS = 8
 #: Seconds for a request's line and headers to arrive (and the longest a body may
 #: pause) before the connection is closed (``threshold serve --header-timeout``).
 HEADER_TIMEOUT = 10.0
@@ -77,6 +90,7 @@ STATUS = {
     "too-large": 413,
     "internal-error": 500,
     "broken-plugin": 503,
+    "busy": 503,
 }
 
 _AUTHORITY = Parameter(
@@ -122,6 +136,14 @@ _HTML_HEADERS = {
         "base-uri 'none'; frame-ancestors 'none'"
     )
 }
+
+_BUSY = Answer(
+    503,
+    "Busy with other slow requests (GET /compare, POST /route/batch run a few at a time, "
+    "with a bounded queue): retry after the seconds in Retry-After. POST /route is answered "
+    "meanwhile.",
+    "error",
+)
 
 #: Every endpoint, as data: the routing table and /openapi.json are built from it.
 ENDPOINTS = (
@@ -171,6 +193,7 @@ ENDPOINTS = (
                 "error",
             ),
             *(e for e in _ERRORS if e.status not in (400, 413)),
+            _BUSY,
         ),
     ),
     Endpoint(
@@ -252,6 +275,7 @@ ENDPOINTS = (
             ),
             Answer(404, "No such authority.", "error"),
             Answer(503, "An authority's plugin is broken.", "error"),
+            _BUSY,
         ),
     ),
     Endpoint(
@@ -400,6 +424,8 @@ class _Api:
         *,
         max_batch_lines: int = MAX_BATCH_LINES,
         max_batch_output_bytes: int = MAX_BATCH_OUTPUT_BYTES,
+        slow_lane: SlowLane | None = None,
+        cache: ResultCache | None = None,
     ) -> None:
         from threshold.core.openapi import openapi_document
 
@@ -407,6 +433,9 @@ class _Api:
         self.version = version
         self.max_batch_lines = max_batch_lines
         self.max_batch_output_bytes = max_batch_output_bytes
+        self.slow_lane = slow_lane or SlowLane()
+        self.cache = cache or ResultCache()
+        self._route_threads: Any = None
         self.openapi_json = openapi_document(ENDPOINTS, version=version)
 
     # ------------------------------------------------------------------ helpers
@@ -422,6 +451,32 @@ class _Api:
         if errors:
             raise _BadQuery(errors)
         return authority, record == "true"
+
+    async def _in_route_thread(self, func: Callable[[], Any]) -> Any:
+        """Run ``func`` in a worker thread of POST /route's own (slow endpoints
+        cannot take them all)."""
+        import anyio.to_thread
+
+        if self._route_threads is None:
+            self._route_threads = anyio.CapacityLimiter(ROUTE_THREADS)
+        return await anyio.to_thread.run_sync(func, limiter=self._route_threads)
+
+    def _busy(self, body: bytes | None = None, authority: str | None = None) -> JSONResponse:
+        """503 busy, with Retry-After, and the urgent advice of a body that raised
+        an urgent flag (it was not routed)."""
+        from threshold.core.urgent import urgent_advice
+
+        advice = urgent_advice(body, authority, self.registry) if body else None
+        urgent = f"{advice}." if advice else None
+        message = (
+            "busy with other slow requests (GET /compare and POST /route/batch run a few at "
+            f"a time); expected a retry after {RETRY_AFTER} seconds (POST /route is answered "
+            "meanwhile)"
+        )
+        info = ErrorInfo("busy", message + (f" — {urgent}" if urgent else ""), (), urgent)
+        response = error_response(info)
+        response.headers["retry-after"] = str(RETRY_AFTER)
+        return response
 
     @staticmethod
     def _bad_query(exc: _BadQuery) -> JSONResponse:
@@ -472,8 +527,8 @@ class _Api:
         try:
             data = decode_json(body, field="body")
             authority, case = parse_line(data, default)
-            guidance = await run_in_threadpool(
-                route, case, authority, registry=self.registry, record=record
+            guidance = await self._in_route_thread(
+                functools.partial(route, case, authority, registry=self.registry, record=record)
             )
         except Exception as exc:
             return self._failure(exc, data, authority_of(data, default))
@@ -516,7 +571,11 @@ class _Api:
                 out.append(line)
             return out
 
-        lines = await run_in_threadpool(routed)
+        try:
+            async with self.slow_lane.slot():
+                lines = await run_in_threadpool(routed)
+        except Busy:
+            return self._busy(body, default)
         if lines is None:
             return self._batch_refused(
                 body,
@@ -593,7 +652,6 @@ class _Api:
 
     async def compare(self, request: Request) -> Response:
         """GET /compare?authority=A&authority=B[&differences_only=true][&format=...]."""
-        from threshold.core.compare import compare
         from threshold.core.errors import CaseError
 
         query = request.query_params
@@ -606,23 +664,32 @@ class _Api:
         if errors:
             return self._bad_query(_BadQuery(errors))
 
-        def made() -> Response:
+        def made() -> Made:
+            from threshold.core import compare
             from threshold.core.compare_render import render_comparison
 
-            comparison = compare(self.registry, ids, differences_only=differences)
+            comparison = compare.compare(self.registry, ids, differences_only=differences)
             if fmt == "json":
-                return JSONResponse(comparison.to_dict())
+                return Made(bytes(JSONResponse(comparison.to_dict()).body), JSON)
             text = render_comparison(comparison, fmt)
-            if fmt == "csv":
-                return Response(text, media_type="text/csv")
-            return Response(text, media_type="text/html", headers=_HTML_HEADERS)
+            return Made(text.encode("utf-8"), "text/csv" if fmt == "csv" else "text/html")
 
+        async def in_the_lane() -> Made:
+            async with self.slow_lane.slot():
+                return await run_in_threadpool(made)
+
+        # it depends only on the installed data, and on the date (review warnings)
+        key = ("compare", tuple(ids), differences, fmt, _today())
         try:
-            return await run_in_threadpool(made)
+            result = await self.cache.get_or_make(key, in_the_lane)
+        except Busy:
+            return self._busy()
         except CaseError as exc:
             return self._bad_query(_BadQuery([ErrorDetail("authority", exc.errors[0].message)]))
         except Exception as exc:
             return self._failure(exc, None, None, in_path=True)
+        headers = _HTML_HEADERS if fmt == "html" else None
+        return Response(result.body, media_type=result.media_type, headers=headers)
 
     async def schema(self, request: Request) -> Response:
         """GET /schemas/{name}."""
@@ -642,6 +709,14 @@ class _Api:
     async def openapi(self, request: Request) -> Response:
         """GET /openapi.json."""
         return JSONResponse(self.openapi_json)
+
+
+def _today() -> str:
+    """Today's date in England (a guidance's review warning depends on it)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
 
 
 def _query_errors(
@@ -712,6 +787,9 @@ def create_app(
     error_pages: Callable[[Request, int], Response | None] | None = None,
     max_batch_lines: int = MAX_BATCH_LINES,
     max_batch_output_bytes: int = MAX_BATCH_OUTPUT_BYTES,
+    slow_slots: int = SLOW_SLOTS,
+    slow_queue: int = SLOW_QUEUE,
+    cache_bytes: int = CACHE_BYTES,
 ) -> Starlette:
     """Return the HTTP application.
 
@@ -724,6 +802,12 @@ def create_app(
         max_batch_lines: A ``POST /route/batch`` with more lines is refused (413).
         max_batch_output_bytes: A ``POST /route/batch`` whose results would be
             larger is refused (413).
+        slow_slots: Slow requests (``GET /compare``, ``POST /route/batch``) run
+            at most this many at a time (:mod:`threshold.core.slow_lane`).
+        slow_queue: At most this many slow requests wait for a slot; more get 503
+            busy with Retry-After.
+        cache_bytes: Bytes of comparisons kept (each is made once per authorities,
+            options, format and day).
     """
     from threshold.core.record import engine_version
 
@@ -733,6 +817,8 @@ def create_app(
         engine_version().split(" ", 1)[1],
         max_batch_lines=max_batch_lines,
         max_batch_output_bytes=max_batch_output_bytes,
+        slow_lane=SlowLane(slow_slots, slow_queue),
+        cache=ResultCache(cache_bytes),
     )
     table: list[BaseRoute] = [
         Route(e.path, getattr(api, e.name), methods=[e.method], name=e.name) for e in ENDPOINTS

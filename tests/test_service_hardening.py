@@ -306,3 +306,157 @@ def test_a_batch_is_bounded_by_output() -> None:
     assert error["code"] == "too-large" and error["errors"][0]["field"] == "body"
     assert "50,000 bytes" in error["message"] and "fewer lines" in error["message"]
     assert one.status == 200 and len(one.body) < 50_000
+
+
+# ----------------------------------------------------------------------------- slow endpoints
+COMPARE = "/compare?authority=derbyshire&authority=derby_city"
+
+
+def _peak_rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+@contextmanager
+def threshold_serve() -> Iterator[tuple[int, int]]:
+    """`threshold serve --port 0` in its own process; yield (pid, port)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from threshold.cli import main; main()", "serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stderr is not None
+        match = re.search(r"127\.0\.0\.1:(\d+)/", process.stderr.readline())
+        assert match
+        yield process.pid, int(match.group(1))
+    finally:
+        process.terminate()
+        process.wait(timeout=PATIENCE)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/status"), reason="needs /proc")
+def test_slow_endpoints_never_hold_an_urgent_route() -> None:
+    """40 concurrent GET /compare (each ~0.5 s of CPU, computed afresh) held an
+    urgent POST /route for 12.5-22 s and grew the server from 39 to 403 MiB. The
+    comparison is now computed once and kept, and slow endpoints run one at a time
+    beside /route: the urgent answer comes before any comparison does, and the
+    server's peak memory grows by a bounded amount."""
+    count = 40
+    with threshold_serve() as (pid, port):
+        assert http("GET", f"http://127.0.0.1:{port}/health").status == 200
+        before = _peak_rss_mib(pid)
+        sent = threading.Barrier(count + 1, timeout=PATIENCE)
+        finished: list[float] = []
+        statuses: list[int] = []
+
+        def compare() -> None:
+            connection = HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                connection.request("GET", COMPARE)
+                sent.wait()
+                response = connection.getresponse()
+                response.read()
+                statuses.append(response.status)
+                finished.append(time.monotonic())
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=compare) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        sent.wait()  # every comparison has been asked for
+        urgent = HTTPConnection("127.0.0.1", port, timeout=120)
+        urgent.request(
+            "POST",
+            "/route",
+            json.dumps({"authority": "derbyshire", "immediate_danger": True}),
+            {"Content-Type": "application/json"},
+        )
+        answer = urgent.getresponse()
+        assert answer.status == 200 and json.loads(answer.read())["route"] == "emergency"
+        answered = time.monotonic()
+        urgent.close()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert statuses == [200] * count
+        assert answered < min(finished), "a comparison was answered before the urgent route"
+        growth = _peak_rss_mib(pid) - before
+        assert growth < 150, f"the server grew by {growth:.0f} MiB"
+
+
+def test_a_comparison_is_computed_once_per_pair_and_format(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its result depends only on the installed data (and the date, for review
+    warnings): concurrent and later asks for the same pair and format share one
+    computation, and get the same bytes."""
+    import threshold.core.compare
+    from threshold.core.service import create_app
+
+    real = threshold.core.compare.compare
+    calls: list[tuple[str, ...]] = []
+
+    def counted(registry: Any, ids: Any, **options: Any) -> Any:
+        calls.append(tuple(ids))
+        return real(registry, ids, **options)
+
+    monkeypatch.setattr(threshold.core.compare, "compare", counted)
+    with serving(create_app()) as (url, _):
+        bodies: list[bytes] = []
+
+        def ask(query: str) -> None:
+            bodies.append(http("GET", url + COMPARE + query).body)
+
+        threads = [threading.Thread(target=ask, args=("",)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        ask("&format=csv")
+        ask("")
+        ask("&format=csv")
+        reversed_ = http("GET", url + "/compare?authority=derby_city&authority=derbyshire")
+    assert len(calls) == 3, calls  # json, csv, and the other column order
+    assert len({*bodies[:6], bodies[7]}) == 1 and bodies[6] == bodies[8]
+    assert reversed_.status == 200
+
+
+def test_slow_endpoints_queue_then_answer_busy_with_retry_after() -> None:
+    """Beyond the slow endpoints' queue, 503 `busy` with Retry-After, naming what
+    to do, while POST /route is served."""
+    from threshold.core.service import create_app
+
+    with serving(create_app(slow_queue=0)) as (url, _):
+        first = HTTPConnection("127.0.0.1", port_of(url), timeout=120)
+        try:
+            first.request("GET", COMPARE)  # computing, and nothing may wait behind it
+            second = http("GET", url + COMPARE + "&format=csv")
+            route = http(
+                "POST",
+                url + "/route?authority=derbyshire",
+                b'{"significant_harm": true}',
+                {"Content-Type": "application/json"},
+            )
+            batch = http(
+                "POST", url + "/route/batch?authority=derbyshire", b'{"immediate_danger": true}\n'
+            )
+            assert first.getresponse().status == 200
+        finally:
+            first.close()
+    assert second.status == 503 and int(second.headers["retry-after"]) >= 1
+    error = second.json()["error"]
+    assert error["code"] == "busy" and "POST /route" in error["message"]
+    assert route.status == 200 and route.json()["route"] == "child-protection"
+    assert batch.status == 503 and batch.json()["error"]["urgent"] == (
+        "immediate danger was reported: ring 999 now."
+    )
