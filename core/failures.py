@@ -10,7 +10,6 @@ who to ring.
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -68,18 +67,6 @@ class ErrorInfo:
         return {"error": to_dict(self)}
 
 
-#: What a value from the input must look like to be quoted in an error: a short,
-#: safe identifier (a typo shown so it can be fixed). Anything else (a name, free
-#: text, a 60,000-character path) is described, never repeated.
-SAFE_ID = re.compile(r"[a-z0-9_-]{1,40}")
-
-
-def shown(value: str, what: str) -> str:
-    """``value`` when it is a short safe identifier (:data:`SAFE_ID`), else a
-    placeholder such as "(a parameter name that is not shown)"."""
-    return value if SAFE_ID.fullmatch(value) else f"({what} that is not shown)"
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -87,10 +74,11 @@ def _one_line(text: str) -> str:
 def _authority_text(exc: AuthorityError) -> str:
     """The error's message, with the authority id it names replaced by a
     placeholder unless it is a short safe id (ids of any length reach here)."""
+    from threshold.core.schemas import shown_name
+
     text = str(exc)
-    if SAFE_ID.fullmatch(exc.authority_id):
-        return text
-    return text.replace(repr(exc.authority_id), shown(exc.authority_id, "an authority id"))
+    shown = shown_name(exc.authority_id, "an authority id")
+    return text if shown == exc.authority_id else text.replace(repr(exc.authority_id), shown)
 
 
 def error_info(

@@ -37,7 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from threshold.core.failures import ErrorDetail, ErrorInfo, debugging, error_info, shown
+from threshold.core.failures import ErrorDetail, ErrorInfo, debugging, error_info
 from threshold.core.openapi import (
     JSON,
     JSON_LINES,
@@ -49,6 +49,7 @@ from threshold.core.openapi import (
 )
 from threshold.core.registry import Registry, default_registry
 from threshold.core.schemas import schema as published
+from threshold.core.schemas import shown_name
 from threshold.core.slow_lane import (
     CACHE_BYTES,
     RETRY_AFTER,
@@ -285,7 +286,7 @@ ENDPOINTS = (
         "One of the published JSON Schemas.",
         parameters=(Parameter("name", "path", "The schema's name.", {"type": "string"}),),
         responses=(
-            Answer(200, "The JSON Schema (draft 2020-12).", None),
+            Answer(200, "The JSON Schema (draft 2020-12).", None, "application/schema+json"),
             Answer(404, "No schema has this name.", "error"),
         ),
     ),
@@ -406,12 +407,15 @@ def _content_length(scope: Scope) -> int | None:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """404 and 405 (and any other HTTP error Starlette raises) as JSON."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
+    headers = exc.headers if isinstance(exc, HTTPException) else None  # a 405's Allow
     code = {404: "not-found", 405: "method-not-allowed"}.get(status, "invalid-query")
     message = {
         404: "no such endpoint; see GET /openapi.json",
-        405: f"method {request.method} not allowed here; see GET /openapi.json",
+        405: "method not allowed here; expected "
+        + (headers or {}).get("Allow", "another")
+        + " (see GET /openapi.json)",
     }.get(status, "bad request")
-    return JSONResponse(ErrorInfo(code, message).to_dict(), status_code=status)
+    return JSONResponse(ErrorInfo(code, message).to_dict(), status_code=status, headers=headers)
 
 
 class _Api:
@@ -697,7 +701,7 @@ class _Api:
 
         name = request.path_params["name"]
         if name not in SCHEMA_NAMES:
-            label = shown(name, "a schema name")
+            label = shown_name(name, "a schema name")
             problem = (
                 f"unknown schema {label if label != name else repr(name)}; "
                 f"expected one of: {', '.join(SCHEMA_NAMES)}"
@@ -726,7 +730,7 @@ def _query_errors(
     like one) or given more than once."""
     expected = f"expected one of: {', '.join(allowed)}" if allowed else "expected none"
     errors = [
-        ErrorDetail(shown(name, "a parameter name"), f"unknown query parameter; {expected}")
+        ErrorDetail(shown_name(name, "a parameter name"), f"unknown query parameter; {expected}")
         for name in sorted(set(query.keys()) - set(allowed))
     ]
     errors += [
@@ -828,6 +832,7 @@ def create_app(
         if error_pages is not None and isinstance(exc, HTTPException):
             page = error_pages(request, exc.status_code)
             if page is not None:
+                page.headers.update(exc.headers or {})  # a 405's Allow
                 return page
         return await _http_error(request, exc)
 

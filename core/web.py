@@ -487,7 +487,7 @@ def error_page(registry: Registry | None = None) -> Callable[[Request, int], Res
         if path not in PAGES and not (status == 404 and wants_html):
             return None
         if status == 405:
-            problem = Problem("", f"method {request.method} not allowed; the pages use GET")
+            problem = Problem("", "method not allowed; the pages use GET")
             title = "This page only answers GET"
         else:
             problem = Problem("", "no page at this address; check it is correct, or start again")

@@ -250,6 +250,23 @@ def test_a_batch_line_naming_a_long_authority_is_not_repeated(live_server: str) 
     assert "zebedee" not in answer.body.decode()
 
 
+def test_validate_never_repeats_an_unknown_item_id_that_is_not_a_safe_id(
+    live_server: str,
+) -> None:
+    """schemathesis found POST /validate repeating item ids such as 'A000' (any name
+    starting with a letter was shown, so a capitalised name too)."""
+    referral = {
+        "authority": "derbyshire",
+        "form": "derbyshire-request-for-support",
+        "answers": {"A000": 1, "Zebedee": "x", "consnet": "given"},
+    }
+    answer = http("POST", live_server + "/validate", json.dumps(referral).encode())
+    assert answer.status == 200
+    items = [e["item"] for e in answer.json()["errors"]]
+    assert "consnet" in items and "A000" not in answer.body.decode()
+    assert "zebedee" not in answer.body.decode().lower()
+
+
 def test_a_short_safe_id_may_be_quoted(live_server: str) -> None:
     """So that a typo can be fixed: an unknown schema name or parameter name that
     is a short, safe id is shown."""
@@ -460,3 +477,25 @@ def test_slow_endpoints_queue_then_answer_busy_with_retry_after() -> None:
     assert batch.status == 503 and batch.json()["error"]["urgent"] == (
         "immediate danger was reported: ring 999 now."
     )
+
+
+# ----------------------------------------------------------------------------- schemathesis found
+def test_405_says_which_methods_are_allowed(live_server: str) -> None:
+    """RFC 9110: a 405 carries Allow (schemathesis found every endpoint without it),
+    and its message names the methods allowed, not the one sent (which was repeated)."""
+    from threshold.core.service import ENDPOINTS
+
+    for endpoint in ENDPOINTS:
+        path = endpoint.path.replace("{authority}", "derbyshire").replace("{form}", "x")
+        path = path.replace("{name}", "case")
+        answer = http("ZEBEDEE", live_server + path)
+        assert answer.status == 405, endpoint.path
+        assert endpoint.method in answer.headers["allow"].split(", "), endpoint.path
+        message = answer.json()["error"]["message"]
+        assert "ZEBEDEE" not in message and answer.headers["allow"] in message
+    from tests.web_helpers import web_server
+
+    with web_server() as url:
+        page = http("ZEBEDEE", url + "/question", b"")
+    assert page.status == 405 and "GET" in page.headers["allow"]
+    assert "ZEBEDEE" not in page.body.decode()
