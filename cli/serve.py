@@ -25,7 +25,15 @@ from threshold.cli.common import Failure
     show_default=True,
     help="Refuse request bodies larger than this (413).",
 )
-def serve(host: str, port: int, max_body_bytes: int) -> None:
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0.1, max=3600),
+    default=10.0,
+    show_default=True,
+    help="Close a connection whose request line and headers take longer than this many "
+    "seconds to arrive, or whose body pauses for longer.",
+)
+def serve(host: str, port: int, max_body_bytes: int, header_timeout: float) -> None:
     """Serve the guided web tool (open http://127.0.0.1:8000/) and threshold's JSON
     API: /authorities, /route, /route/batch, /forms/AUTHORITY/FORM, /validate, /compare,
     /schemas/NAME, /openapi.json, /health.
@@ -60,4 +68,5 @@ def serve(host: str, port: int, max_body_bytes: int) -> None:
     )
     # Ctrl+C is how the service is stopped: not an error.
     with contextlib.suppress(KeyboardInterrupt):
-        server(create_web_app(max_body_bytes=max_body_bytes)).run(sockets=[sock])
+        app = create_web_app(max_body_bytes=max_body_bytes)
+        server(app, header_timeout=header_timeout).run(sockets=[sock])

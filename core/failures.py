@@ -71,6 +71,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _authority_text(exc: AuthorityError) -> str:
+    """The error's message, with the authority id it names replaced by a
+    placeholder unless it is a short safe id (ids of any length reach here)."""
+    from threshold.core.schemas import shown_name
+
+    text = str(exc)
+    shown = shown_name(exc.authority_id, "an authority id")
+    return text if shown == exc.authority_id else text.replace(repr(exc.authority_id), shown)
+
+
 def error_info(
     exc: BaseException,
     raw: object,
@@ -99,8 +109,8 @@ def error_info(
         urgent = f"{advice}." if advice else NATIONAL_URGENT
         return ErrorInfo(
             code="unknown-authority" if isinstance(exc, UnknownAuthorityError) else "broken-plugin",
-            message=_one_line(f"authority: {exc} — {urgent}"),
-            errors=(ErrorDetail("authority", _one_line(str(exc))),),
+            message=_one_line(f"authority: {_authority_text(exc)} — {urgent}"),
+            errors=(ErrorDetail("authority", _one_line(_authority_text(exc))),),
             urgent=urgent,
         )
     if isinstance(exc, FormError):

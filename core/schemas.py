@@ -127,14 +127,18 @@ def _expected(error: jsonschema.ValidationError) -> str | None:
     return None
 
 
-_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+#: What a name or id from the input must look like to be quoted in an error: a
+#: short, safe identifier (a typo, shown so it can be fixed). Anything else (a
+#: person's name such as "Zebedee", free text, a 60,000-character path) is never
+#: repeated.
+SAFE_ID = re.compile(r"[a-z0-9_-]{1,40}")
 
 
 def shown_name(name: str, what: str = "a field name") -> str:
-    """Return a name from the input as it may be shown in an error: a name that looks
-    like one (a typo, shown so it can be fixed), else a placeholder ("(a field name
-    that is not shown)"), so free text or a newline in a key is never echoed."""
-    return name if _FIELD_NAME.fullmatch(name) else f"({what} that is not shown)"
+    """Return a name from the input as it may be shown in an error: a short safe
+    identifier (:data:`SAFE_ID`) as it is, else a placeholder ("(a field name that
+    is not shown)"), so free text, a capitalised name or a newline is never echoed."""
+    return name if SAFE_ID.fullmatch(name) else f"({what} that is not shown)"
 
 
 def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:

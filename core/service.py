@@ -18,11 +18,13 @@ same app with ``create_app(routes=..., error_pages=...)``.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import os
 import re
 import socket
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import attrs
@@ -31,7 +33,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,11 +49,32 @@ from threshold.core.openapi import (
 )
 from threshold.core.registry import Registry, default_registry
 from threshold.core.schemas import schema as published
+from threshold.core.schemas import shown_name
+from threshold.core.slow_lane import (
+    CACHE_BYTES,
+    RETRY_AFTER,
+    SLOW_QUEUE,
+    SLOW_SLOTS,
+    Busy,
+    Made,
+    ResultCache,
+    SlowLane,
+)
 from threshold.core.urgent import NATIONAL_URGENT, urgent_advice
 
 #: Default request body limit: a case is well under 1 KiB, so this is about
 #: 15,000 cases in one ``POST /route/batch``; larger batches belong on the CLI.
 MAX_BODY_BYTES = 1024 * 1024
+#: Most lines in one ``POST /route/batch`` (blank lines count): a request over it is
+#: refused whole before any line is routed (each line's answer is ~10 KB).
+MAX_BATCH_LINES = 1000
+#: Most bytes of results one ``POST /route/batch`` may give (over it: 413, fewer lines).
+MAX_BATCH_OUTPUT_BYTES = 16 * 1024 * 1024
+#: Worker threads of POST /route's own (the slow endpoints cannot take them).
+ROUTE_THREADS = 8
+#: Seconds for a request's line and headers to arrive (and the longest a body may
+#: pause) before the connection is closed (``threshold serve --header-timeout``).
+HEADER_TIMEOUT = 10.0
 
 log = logging.getLogger("threshold.service")
 
@@ -68,6 +91,7 @@ STATUS = {
     "too-large": 413,
     "internal-error": 500,
     "broken-plugin": 503,
+    "busy": 503,
 }
 
 _AUTHORITY = Parameter(
@@ -114,6 +138,14 @@ _HTML_HEADERS = {
     )
 }
 
+_BUSY = Answer(
+    503,
+    "Busy with other slow requests (GET /compare, POST /route/batch run a few at a time, "
+    "with a bounded queue): retry after the seconds in Retry-After. POST /route is answered "
+    "meanwhile.",
+    "error",
+)
+
 #: Every endpoint, as data: the routing table and /openapi.json are built from it.
 ENDPOINTS = (
     Endpoint(
@@ -152,7 +184,17 @@ ENDPOINTS = (
         request=(JSON_LINES, "batch-line"),
         responses=(
             Answer(200, "One result per input line.", "batch-result", JSON_LINES),
-            *_ERRORS,
+            Answer(400, "A bad query parameter.", "error"),
+            Answer(
+                413,
+                f"The body is over the size limit, has more than {MAX_BATCH_LINES:,} lines "
+                f"(blank lines count), or its results would be over "
+                f"{MAX_BATCH_OUTPUT_BYTES:,} bytes (the defaults); send fewer lines per "
+                "request, or large batches to `threshold route --batch`.",
+                "error",
+            ),
+            *(e for e in _ERRORS if e.status not in (400, 413)),
+            _BUSY,
         ),
     ),
     Endpoint(
@@ -234,6 +276,7 @@ ENDPOINTS = (
             ),
             Answer(404, "No such authority.", "error"),
             Answer(503, "An authority's plugin is broken.", "error"),
+            _BUSY,
         ),
     ),
     Endpoint(
@@ -243,7 +286,7 @@ ENDPOINTS = (
         "One of the published JSON Schemas.",
         parameters=(Parameter("name", "path", "The schema's name.", {"type": "string"}),),
         responses=(
-            Answer(200, "The JSON Schema (draft 2020-12).", None),
+            Answer(200, "The JSON Schema (draft 2020-12).", None, "application/schema+json"),
             Answer(404, "No schema has this name.", "error"),
         ),
     ),
@@ -337,7 +380,7 @@ class _Guard:
 
     def _too_large(self) -> JSONResponse:
         limit = self.max_body_bytes
-        return error_response(
+        response = error_response(
             ErrorInfo(
                 "too-large",
                 f"body: over the limit of {limit} bytes; expected a smaller request "
@@ -345,6 +388,10 @@ class _Guard:
                 (ErrorDetail("body", f"over the limit of {limit} bytes"),),
             )
         )
+        # The rest of the body is not read: the connection closes after the answer
+        # (lingering, so a client still sending reads it: http_protocol).
+        response.headers["connection"] = "close"
+        return response
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -360,22 +407,39 @@ def _content_length(scope: Scope) -> int | None:
 async def _http_error(request: Request, exc: Exception) -> Response:
     """404 and 405 (and any other HTTP error Starlette raises) as JSON."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
+    headers = exc.headers if isinstance(exc, HTTPException) else None  # a 405's Allow
     code = {404: "not-found", 405: "method-not-allowed"}.get(status, "invalid-query")
     message = {
         404: "no such endpoint; see GET /openapi.json",
-        405: f"method {request.method} not allowed here; see GET /openapi.json",
+        405: "method not allowed here; expected "
+        + (headers or {}).get("Allow", "another")
+        + " (see GET /openapi.json)",
     }.get(status, "bad request")
-    return JSONResponse(ErrorInfo(code, message).to_dict(), status_code=status)
+    return JSONResponse(ErrorInfo(code, message).to_dict(), status_code=status, headers=headers)
 
 
 class _Api:
     """The endpoints: one method per :data:`ENDPOINTS` entry, named after it."""
 
-    def __init__(self, registry: Registry, version: str) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        version: str,
+        *,
+        max_batch_lines: int = MAX_BATCH_LINES,
+        max_batch_output_bytes: int = MAX_BATCH_OUTPUT_BYTES,
+        slow_lane: SlowLane | None = None,
+        cache: ResultCache | None = None,
+    ) -> None:
         from threshold.core.openapi import openapi_document
 
         self.registry = registry
         self.version = version
+        self.max_batch_lines = max_batch_lines
+        self.max_batch_output_bytes = max_batch_output_bytes
+        self.slow_lane = slow_lane or SlowLane()
+        self.cache = cache or ResultCache()
+        self._route_threads: Any = None
         self.openapi_json = openapi_document(ENDPOINTS, version=version)
 
     # ------------------------------------------------------------------ helpers
@@ -391,6 +455,30 @@ class _Api:
         if errors:
             raise _BadQuery(errors)
         return authority, record == "true"
+
+    async def _in_route_thread(self, func: Callable[[], Any]) -> Any:
+        """Run ``func`` in a worker thread of POST /route's own (slow endpoints
+        cannot take them all)."""
+        import anyio.to_thread
+
+        if self._route_threads is None:
+            self._route_threads = anyio.CapacityLimiter(ROUTE_THREADS)
+        return await anyio.to_thread.run_sync(func, limiter=self._route_threads)
+
+    def _busy(self, body: bytes | None = None, authority: str | None = None) -> JSONResponse:
+        """503 busy, with Retry-After, and the urgent advice of a body that raised
+        an urgent flag (it was not routed)."""
+        advice = urgent_advice(body, authority, self.registry) if body else None
+        urgent = f"{advice}." if advice else None
+        message = (
+            "busy with other slow requests (GET /compare and POST /route/batch run a few at "
+            f"a time); expected a retry after {RETRY_AFTER} seconds (POST /route is answered "
+            "meanwhile)"
+        )
+        info = ErrorInfo("busy", message + (f" — {urgent}" if urgent else ""), (), urgent)
+        response = error_response(info)
+        response.headers["retry-after"] = str(RETRY_AFTER)
+        return response
 
     def _bad_query(
         self, exc: _BadQuery, raw: object = None, authority: str | None = None
@@ -447,8 +535,8 @@ class _Api:
         try:
             data = decode_json(body, field="body")
             authority, case = parse_line(data, default)
-            guidance = await run_in_threadpool(
-                route, case, authority, registry=self.registry, record=record
+            guidance = await self._in_route_thread(
+                functools.partial(route, case, authority, registry=self.registry, record=record)
             )
         except Exception as exc:
             return self._failure(exc, data, authority_of(data, default))
@@ -469,13 +557,57 @@ class _Api:
             except AuthorityError as exc:
                 return error_response(error_info(exc, None, None, self.registry))
         body = await request.body()
-        results = route_stream(io.BytesIO(body), default, record=record, registry=self.registry)
+        count = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+        if count > self.max_batch_lines:
+            return self._batch_refused(
+                body,
+                default,
+                f"{count:,} lines, over the limit; expected at most {self.max_batch_lines:,} "
+                "lines per request (blank lines count)",
+            )
 
-        def lines() -> Iterator[bytes]:
-            for result in results:
-                yield result.to_json_line()
+        def routed() -> list[bytes] | None:
+            """The result lines, or None once they pass the output limit."""
+            out, size = [], 0
+            for result in route_stream(
+                io.BytesIO(body), default, record=record, registry=self.registry
+            ):
+                line = result.to_json_line()
+                size += len(line)
+                if size > self.max_batch_output_bytes:
+                    return None
+                out.append(line)
+            return out
 
-        return StreamingResponse(lines(), media_type=JSON_LINES)
+        try:
+            async with self.slow_lane.slot():
+                lines = await run_in_threadpool(routed)
+        except Busy:
+            return self._busy(body, default)
+        if lines is None:
+            return self._batch_refused(
+                body,
+                default,
+                f"the results would be over the limit of {self.max_batch_output_bytes:,} "
+                "bytes; expected fewer lines per request",
+            )
+        return Response(b"".join(lines), media_type=JSON_LINES)
+
+    def _batch_refused(self, body: bytes, default: str | None, problem: str) -> JSONResponse:
+        """413 for a batch over a limit, with the urgent advice of any line that
+        raised an urgent flag (none of them was routed)."""
+        from threshold.core.urgent import urgent_advice
+
+        advice = urgent_advice(body, default, self.registry)
+        urgent = f"{advice}." if advice else None
+        info = ErrorInfo(
+            "too-large",
+            f"body: {problem} (send large batches to `threshold route --batch`)"
+            + (f" — {urgent}" if urgent else ""),
+            (ErrorDetail("body", problem),),
+            urgent,
+        )
+        return error_response(info)
 
     async def form(self, request: Request) -> Response:
         """GET /forms/{authority}/{form}?format=...&level=3...: one form, prefilled."""
@@ -528,7 +660,6 @@ class _Api:
 
     async def compare(self, request: Request) -> Response:
         """GET /compare?authority=A&authority=B[&differences_only=true][&format=...]."""
-        from threshold.core.compare import compare
         from threshold.core.errors import CaseError
 
         query = request.query_params
@@ -541,39 +672,59 @@ class _Api:
         if errors:
             return self._bad_query(_BadQuery(errors))
 
-        def made() -> Response:
+        def made() -> Made:
+            from threshold.core import compare
             from threshold.core.compare_render import render_comparison
 
-            comparison = compare(self.registry, ids, differences_only=differences)
+            comparison = compare.compare(self.registry, ids, differences_only=differences)
             if fmt == "json":
-                return JSONResponse(comparison.to_dict())
+                return Made(bytes(JSONResponse(comparison.to_dict()).body), JSON)
             text = render_comparison(comparison, fmt)
-            if fmt == "csv":
-                return Response(text, media_type="text/csv")
-            return Response(text, media_type="text/html", headers=_HTML_HEADERS)
+            return Made(text.encode("utf-8"), "text/csv" if fmt == "csv" else "text/html")
 
+        async def in_the_lane() -> Made:
+            async with self.slow_lane.slot():
+                return await run_in_threadpool(made)
+
+        # it depends only on the installed data, and on the date (review warnings)
+        key = ("compare", tuple(ids), differences, fmt, _today())
         try:
-            return await run_in_threadpool(made)
+            result = await self.cache.get_or_make(key, in_the_lane)
+        except Busy:
+            return self._busy()
         except CaseError as exc:
             return self._bad_query(_BadQuery([ErrorDetail("authority", exc.errors[0].message)]))
         except Exception as exc:
             return self._failure(exc, None, None, in_path=True)
+        headers = _HTML_HEADERS if fmt == "html" else None
+        return Response(result.body, media_type=result.media_type, headers=headers)
 
     async def schema(self, request: Request) -> Response:
         """GET /schemas/{name}."""
-        from threshold.core.errors import ThresholdError
-        from threshold.core.schemas import schema
+        from threshold.core.schemas import SCHEMA_NAMES, schema
 
-        try:
-            document = schema(request.path_params["name"])
-        except ThresholdError as exc:
-            info = ErrorInfo("not-found", f"name: {exc}", (ErrorDetail("name", str(exc)),))
+        name = request.path_params["name"]
+        if name not in SCHEMA_NAMES:
+            label = shown_name(name, "a schema name")
+            problem = (
+                f"unknown schema {label if label != name else repr(name)}; "
+                f"expected one of: {', '.join(SCHEMA_NAMES)}"
+            )
+            info = ErrorInfo("not-found", f"name: {problem}", (ErrorDetail("name", problem),))
             return error_response(info)
-        return JSONResponse(document, media_type="application/schema+json")
+        return JSONResponse(schema(name), media_type="application/schema+json")
 
     async def openapi(self, request: Request) -> Response:
         """GET /openapi.json."""
         return JSONResponse(self.openapi_json)
+
+
+def _today() -> str:
+    """Today's date in England (a guidance's review warning depends on it)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
 
 
 def _query_errors(
@@ -581,8 +732,6 @@ def _query_errors(
 ) -> list[ErrorDetail]:
     """Errors for query parameters that are unknown (named only when the name looks
     like one) or given more than once."""
-    from threshold.core.schemas import shown_name
-
     expected = f"expected one of: {', '.join(allowed)}" if allowed else "expected none"
     errors = [
         ErrorDetail(shown_name(name, "a parameter name"), f"unknown query parameter; {expected}")
@@ -644,6 +793,11 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     routes: Sequence[BaseRoute] = (),
     error_pages: Callable[[Request, int], Response | None] | None = None,
+    max_batch_lines: int = MAX_BATCH_LINES,
+    max_batch_output_bytes: int = MAX_BATCH_OUTPUT_BYTES,
+    slow_slots: int = SLOW_SLOTS,
+    slow_queue: int = SLOW_QUEUE,
+    cache_bytes: int = CACHE_BYTES,
 ) -> Starlette:
     """Return the HTTP application.
 
@@ -653,11 +807,27 @@ def create_app(
         routes: More routes for the same app (the web pages: threshold.core.web).
         error_pages: Given a request and a 404 or 405 status, a page to answer
             with instead of the JSON error, or None to keep the JSON error.
+        max_batch_lines: A ``POST /route/batch`` with more lines is refused (413).
+        max_batch_output_bytes: A ``POST /route/batch`` whose results would be
+            larger is refused (413).
+        slow_slots: Slow requests (``GET /compare``, ``POST /route/batch``) run
+            at most this many at a time (:mod:`threshold.core.slow_lane`).
+        slow_queue: At most this many slow requests wait for a slot; more get 503
+            busy with Retry-After.
+        cache_bytes: Bytes of comparisons kept (each is made once per authorities,
+            options, format and day).
     """
     from threshold.core.record import engine_version
 
     registry = registry or default_registry()
-    api = _Api(registry, engine_version().split(" ", 1)[1])
+    api = _Api(
+        registry,
+        engine_version().split(" ", 1)[1],
+        max_batch_lines=max_batch_lines,
+        max_batch_output_bytes=max_batch_output_bytes,
+        slow_lane=SlowLane(slow_slots, slow_queue),
+        cache=ResultCache(cache_bytes),
+    )
     table: list[BaseRoute] = [
         Route(e.path, getattr(api, e.name), methods=[e.method], name=e.name) for e in ENDPOINTS
     ]
@@ -666,6 +836,7 @@ def create_app(
         if error_pages is not None and isinstance(exc, HTTPException):
             page = error_pages(request, exc.status_code)
             if page is not None:
+                page.headers.update(exc.headers or {})  # a 405's Allow
                 return page
         return await _http_error(request, exc)
 
@@ -683,7 +854,22 @@ def listen(host: str, port: int) -> socket.socket:
         OSError: the address cannot be used.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    # IPPROTO_TCP, not 0 (as socket.create_server makes it): asyncio sets TCP_NODELAY
+    # only on connections of such a socket, and without it every keep-alive response
+    # waits for the client's delayed ACK (the protocol sets it on each one too).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        if os.name == "posix":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def is_loopback(host: str) -> bool:
@@ -698,13 +884,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def server(app: ASGIApp, *, log_level: str = "warning") -> Any:
+def server(
+    app: ASGIApp, *, log_level: str = "warning", header_timeout: float = HEADER_TIMEOUT
+) -> Any:
     """Return a uvicorn server for ``app`` that logs no requests: no access log
-    (request lines can carry query strings), no server header, and warnings only."""
+    (request lines can carry query strings), no server header, and warnings only.
+
+    Its connections (:mod:`threshold.core.http_protocol`) set TCP_NODELAY, close a
+    request whose headers take longer than ``header_timeout`` seconds (or whose
+    body pauses for longer), and linger after an early answer such as a 413, so
+    that a client still sending reads the answer rather than a reset.
+    """
     import uvicorn
+
+    from threshold.core.http_protocol import protocol_class
 
     config = uvicorn.Config(
         app,
+        http=protocol_class(header_timeout=header_timeout),
         access_log=False,
         server_header=False,
         proxy_headers=False,

@@ -24,7 +24,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from threshold.core.errors import AuthorityError, CaseError, ThresholdError
+from threshold.core.errors import (
+    AuthorityError,
+    CaseError,
+    ThresholdError,
+    UnknownAuthorityError,
+)
 from threshold.core.failures import debugging
 from threshold.core.registry import Registry, default_registry
 from threshold.core.web_state import PageError, Problem, State, answer_problems, read_query
@@ -93,6 +98,58 @@ class _Pages:
             raise PageError(400, "There is a problem with the web address", problems, state=state)
         return state, params
 
+    def _clean(self, state: State) -> State:
+        """The state with only what was checked: an installed authority, answers
+        that are one of their question's choices, a time that parses. Links and
+        hidden inputs are made from it, so nothing typed is ever repeated."""
+        bad = {p.field for p in answer_problems(state.answers)}
+        if "at" in state.answers and self._at_problems(state.answers["at"]):
+            bad.add("at")
+        answers = {k: v for k, v in state.answers.items() if k not in bad}
+        authority = state.authority if state.authority in self.registry.authority_ids() else ""
+        return State(authority, answers)
+
+    @staticmethod
+    def _at_problems(value: str) -> list[Problem]:
+        """What is wrong with the time ``at`` (never echoing it), or nothing."""
+        from threshold.core.convert import parse_case
+
+        try:
+            parse_case({"at": value})
+        except CaseError as exc:
+            return [Problem(e.path, e.message) for e in exc.errors]
+        return []
+
+    def _answers_checked(self, state: State) -> None:
+        """Check every answer, and the time (``at``) if given (not the authority)."""
+        at_problems = self._at_problems(state.answers["at"]) if "at" in state.answers else []
+        if at_problems:
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                at_problems,
+                fix=(
+                    self._clean(state).link("/question", without=["at"]),
+                    "Continue without a time",
+                )
+                if state.authority
+                else ("/", "Start again"),
+                state=self._clean(state),
+            )
+        problems = answer_problems(state.answers)
+        if problems:
+            first = problems[0].field
+            clean = self._clean(state)
+            raise PageError(
+                400,
+                "An answer in the web address is not one of the choices",
+                problems,
+                fix=(clean.link("/question", q=first), "Answer the question again")
+                if clean.authority
+                else (clean.link("/"), "Start again"),
+                state=state,
+            )
+
     def _authority(self, state: State) -> None:
         """Check the authority: missing or unknown 400, unusable 503."""
         if not state.authority:
@@ -106,53 +163,22 @@ class _Pages:
         if state.authority not in self.registry.authority_ids():
             try:
                 self.registry.get(state.authority)
-            except AuthorityError as exc:
+            except UnknownAuthorityError:
                 known = ", ".join(self.registry.authority_ids()) or "none installed"
-                unknown = str(exc).startswith("unknown authority")
                 raise PageError(
-                    400 if unknown else 503,
-                    "This local authority cannot be used" if not unknown else "Unknown authority",
-                    [
-                        Problem(
-                            "authority",
-                            f"not an installed authority; expected one of: {known}"
-                            if unknown
-                            else f"cannot be used now: {exc}",
-                        )
-                    ],
+                    400,
+                    "Unknown authority",
+                    [Problem("authority", f"not an installed authority; expected one of: {known}")],
                     fix=("/", "Choose the local authority"),
                     state=State("", state.answers),
                 ) from None
+            except AuthorityError as exc:
+                raise unusable(self.registry, exc, State("", state.answers)) from None
 
     def _checked(self, state: State) -> None:
         """Check the authority, every answer, and the time (``at``) if given."""
         self._authority(state)
-        if "at" in state.answers:
-            from threshold.core.convert import parse_case
-
-            try:
-                parse_case({"at": state.answers["at"]})
-            except CaseError as exc:
-                raise PageError(
-                    400,
-                    "There is a problem with the web address",
-                    [Problem(e.path, e.message) for e in exc.errors],
-                    fix=(state.link("/question", without=["at"]), "Continue without a time"),
-                    state=State(state.authority, {}),
-                ) from None
-        problems = answer_problems(state.answers)
-        if problems:
-            first = problems[0].field
-            raise PageError(
-                400,
-                "An answer in the web address is not one of the choices",
-                problems,
-                fix=(
-                    state.link("/question", without=[p.field for p in problems], q=first),
-                    "Answer the question again",
-                ),
-                state=state,
-            )
+        self._answers_checked(state)
 
     def _complete(self, state: State) -> State:
         """The state with only the answers that matter (those of the questions
@@ -181,18 +207,13 @@ class _Pages:
                 state=state,
             ) from None
         except AuthorityError as exc:
-            raise PageError(
-                503,
-                "This local authority cannot be used",
-                [Problem("authority", f"cannot be used now: {exc}")],
-                fix=("/", "Choose the local authority"),
-                state=state,
-            ) from None
+            raise unusable(self.registry, exc, state) from None
 
     # -------------------------------------------------------------------- pages
     def start(self, request: Request) -> Response:
         """GET /: which authority (radios from the installed plugins)."""
         state, params = self._state(request, "asked")
+        self._answers_checked(state)
         if params.get("asked") == "authority":
             if state.authority in self.registry.authority_ids():
                 return _see(state.link("/question"))
@@ -223,7 +244,7 @@ class _Pages:
                     400,
                     "There is a problem with the web address",
                     [Problem(name, "expected one of: " + ", ".join(QUESTION_IDS))],
-                    fix=(state.link("/question"), "Go to the next question"),
+                    fix=(self._clean(state).link("/question"), "Go to the next question"),
                     state=state,
                 )
         asked = params.get("asked")
@@ -234,8 +255,7 @@ class _Pages:
             if not wrong:
                 self._checked(state)
                 return _see(self._after(state))
-            if answer_problems(others):
-                self._checked(State(state.authority, others))
+            self._answers_checked(State(state.authority, others))
             shown = State(state.authority, others)
             return html(self.views.question(shown, question(asked), error=True), 400)
         self._checked(state)
@@ -264,8 +284,9 @@ class _Pages:
         state, _ = self._state(request)
         if state.answers.get("danger") != "yes":
             return _see(state.link("/question"))
-        usable = state.authority in self.registry.authority_ids()
-        return html(self.views.urgent(state, usable=usable), 200 if usable else 400)
+        clean = self._clean(state)  # this page never refuses: it drops what is wrong
+        usable = bool(clean.authority)
+        return html(self.views.urgent(clean, usable=usable), 200 if usable else 400)
 
     def check(self, request: Request) -> Response:
         """GET /check: check your answers, with Change links."""
@@ -291,7 +312,7 @@ class _Pages:
                 400,
                 "There is a problem with the web address",
                 [Problem("format", "expected one of: html, json, markdown")],
-                fix=(state.link("/record"), "See the decision record"),
+                fix=(self._clean(state).link("/record"), "See the decision record"),
                 state=state,
             )
         self._checked(state)
@@ -317,7 +338,7 @@ class _Pages:
                 400,
                 "There is a problem with the web address",
                 [Problem("format", "expected one of: html, markdown")],
-                fix=(state.link("/form"), "See the form"),
+                fix=(self._clean(state).link("/form"), "See the form"),
                 state=state,
             )
         self._checked(state)
@@ -362,12 +383,14 @@ class _Pages:
                 400,
                 "There is a problem with the web address",
                 [Problem("level", "expected a level of need from 1 to 4")],
-                fix=(state.link("/question", without=["level"], q="level"), "Back to the question"),
+                fix=(
+                    self._clean(state).link("/question", without=["level"], q="level"),
+                    "Back to the question",
+                ),
                 state=State(state.authority, {}),
             )
         others = {k: v for k, v in state.answers.items() if k != "level"}
-        if answer_problems(others):
-            self._checked(State(state.authority, others))
+        self._answers_checked(State(state.authority, others))
         try:
             indicators = self.registry.indicators_for(state.authority)
         except AuthorityError as exc:
@@ -379,6 +402,22 @@ class _Pages:
                 state=state,
             ) from None
         return html(self.views.indicators(state, indicators, int(level)))
+
+
+def unusable(registry: Registry, exc: AuthorityError, state: State) -> PageError:
+    """The 503 page for an authority whose plugin cannot be used now: it names
+    the authority and the reason, and (as every error page) says to ring 999."""
+    try:
+        name = f"{registry.get(exc.authority_id).authority.name} ({exc.authority_id})"
+    except AuthorityError:
+        name = exc.authority_id
+    return PageError(
+        503,
+        "This local authority cannot be used",
+        [Problem("authority", f"{name} cannot be used now: {exc}")],
+        fix=("/", "Choose the local authority"),
+        state=state,
+    )
 
 
 class _Redirect(Exception):
@@ -400,6 +439,13 @@ def _guarded(views: Views, handler: Handler) -> Handler:
             return _see(exc.url)
         except PageError as exc:
             return html(views.error(exc, request.query_params.multi_items()), exc.status)
+        except AuthorityError as exc:
+            # a plugin failed while the page routed (its rule raised): a 503 page
+            # naming the authority, never a 500
+            error = unusable(
+                views.registry, exc, read_query(request.query_params.multi_items(), ())[0]
+            )
+            return html(views.error(error, request.query_params.multi_items()), error.status)
         except Exception as exc:
             if debugging():
                 raise
@@ -441,7 +487,7 @@ def error_page(registry: Registry | None = None) -> Callable[[Request, int], Res
         if path not in PAGES and not (status == 404 and wants_html):
             return None
         if status == 405:
-            problem = Problem("", f"method {request.method} not allowed; the pages use GET")
+            problem = Problem("", "method not allowed; the pages use GET")
             title = "This page only answers GET"
         else:
             problem = Problem("", "no page at this address; check it is correct, or start again")

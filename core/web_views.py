@@ -20,6 +20,9 @@ from threshold.core.urgent import urgent_advice
 from threshold.core.web_state import PageError, State, urgent_query
 from threshold.core.wizard import QUESTIONS, Question, asked_questions, question
 
+#: The first line of a page for an authority that cannot be used (503).
+NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
+
 #: Routes where a phone call comes first and any form is the written follow-up.
 URGENT_ROUTES = ("emergency", "child-protection")
 
@@ -347,7 +350,8 @@ class Views:
                 {"field": p.field, "message": p.message, "text": str(p)} for p in error.problems
             ],
             fix=error.fix,
-            urgent_line=self._urgent_line(error.state, query),
+            urgent_line=self._urgent_line(error.state, query)
+            or (NATIONAL_URGENT_NOW if error.status == 503 else None),
         )
 
     def internal_error(self) -> str:

@@ -291,7 +291,13 @@ def test_oversized_by_content_length(small_server: str) -> None:
 
 
 def test_oversized_while_streaming(small_server: str) -> None:
-    """No Content-Length (chunked): the limit is enforced as the body is read."""
+    """No Content-Length (chunked): the limit is enforced as the body is read.
+
+    The server answers 413 before the client has sent its whole body; with a
+    plain close the client, still sending, could get a reset instead of the
+    answer (this test failed 4 times in 50 with both cores busy). The server's
+    lingering close reads and drops the rest (up to 5 s and 8 MiB), so it holds
+    under any load; test_service_hardening.py holds the race deterministically."""
 
     def chunks() -> Iterator[bytes]:
         yield b'{"level": 1, "pad": "'

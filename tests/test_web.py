@@ -28,6 +28,7 @@ from tests.web_helpers import (
     web_server,
 )
 from threshold.core.api import route
+from threshold.core.hookspecs import hookimpl
 from threshold.core.registry import Registry
 from threshold.core.wizard import QUESTION_IDS, case_from_answers
 
@@ -331,6 +332,37 @@ def test_bad_queries_get_an_html_page_saying_what_to_fix(
     assert "ring 999" in words
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?level=Zebedee%20Quux&danger=no",
+        "/?asked=authority&authority=Zebedee&eha=Zebedee",
+        "/?at=Zebedee",
+        "/urgent?authority=derbyshire&danger=yes&level=Zebedee%20Quux&at=Zebedee",
+        "/urgent?authority=Zebedee&danger=yes",
+        "/question?authority=derbyshire&q=nonsense&level=Zebedee",
+        "/question?authority=derbyshire&asked=level&level=Zebedee&eha=Zebedee",
+        "/record?authority=derbyshire&format=pdf&level=Zebedee",
+        "/form?authority=derbyshire&format=pdf&eha=Zebedee",
+        "/indicators?authority=derbyshire&level=9&eha=Zebedee",
+        "/guidance?authority=derbyshire&at=Zebedee&level=Zebedee",
+        "/check?authority=derbyshire&danger=yes&harm=Zebedee&at=2026-11-23T11:00",
+        "/indicators?authority=derbyshire&level=3&at=Zebedee",
+        "/question?authority=derbyshire&asked=danger&at=Zebedee",
+    ],
+)
+def test_no_page_repeats_an_unchecked_answer(server: str, path: str) -> None:
+    """Unchecked answers were copied into hidden inputs and links (the start page
+    put "Zebedee Quux" in a hidden input): a page keeps only the answers that are
+    one of their question's choices, and an error page says which field to fix."""
+    answer = get(server, path)
+    page = answer.body.decode()
+    assert "zebedee" not in page.lower(), [
+        line for line in page.splitlines() if "zebedee" in line.lower()
+    ]
+    assert "ring 999" in text(page)
+
+
 def test_an_error_page_still_gives_the_urgent_advice_first(server: str) -> None:
     answer = get(server, "/check?authority=derbyshire&danger=yes&level=9")
     main = main_text(answer.body.decode())
@@ -365,6 +397,43 @@ def test_an_unusable_authority_is_503_and_still_says_999() -> None:
         assert "boom: RuntimeError: data file missing" in start
         urgent = get(url, "/urgent?authority=boom&danger=yes")
         assert main_text(urgent.body.decode()).startswith("Ring 999 now")
+
+
+class _BrokenRule:
+    """A plugin whose authority registers fine but whose routing rule raises."""
+
+    @staticmethod
+    @hookimpl
+    def threshold_register_authorities(register: Callable[..., None]) -> None:
+        import attrs
+
+        from threshold.plugins import derbyshire
+
+        register(attrs.evolve(derbyshire.authority(), id="broken_shire", name="Broken Shire"))
+
+    @staticmethod
+    @hookimpl
+    def threshold_referral_route(authority: Any, case: Any) -> Any:
+        if authority.id == "broken_shire":
+            raise ValueError("the rule's own fault")
+        return None
+
+
+def test_a_broken_authority_rule_is_a_503_page_naming_it_with_999() -> None:
+    """A rule that raises while the pages route (the questions, the check page, the
+    guidance, the record, the form): a 503 page naming the authority, 999 first;
+    the other authorities keep working."""
+    registry = Registry.load([("broken", _BrokenRule)])
+    answers = urlencode({"authority": "broken_shire", **BASE})
+    with web_server(registry) as url:
+        for path in ("/check", "/guidance", "/record", "/form", "/question"):
+            answer = get(url, f"{path}?{answers}")
+            assert answer.status == 503, (path, answer.status)
+            words = main_text(answer.body.decode())
+            assert words.startswith("! Warning: If a child is in immediate danger, ring 999"), words
+            assert "Broken Shire (broken_shire) cannot be used now" in words, words
+        fine = get(url, guidance_path("derbyshire"))
+        assert fine.status == 200 and shown_route(fine.body.decode()) == "early-help-first"
 
 
 def test_broken_forms_leave_the_guidance_working(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -343,3 +343,28 @@ def test_the_readme_screenshot_is_a_guidance_page() -> None:
     assert len(data) < 400_000
     readme = (REPO / "README.md").read_text("utf-8")
     assert "](docs/screenshots/guidance.png)" in readme
+
+
+def test_a_broken_authority_rule_shows_a_503_page_with_999_first(page: Any) -> None:
+    """A person answers the questions for an authority whose routing rule raises:
+    the page they land on names the authority, says it cannot be used, and begins
+    with 999 (it was a bare "something went wrong" 500)."""
+    from tests.test_web import _BrokenRule
+
+    with web_server(Registry.load([("broken", _BrokenRule)])) as url:
+        start(page, url, "Broken Shire")
+        for _ in range(len(PRACTITIONER)):
+            radios = page.locator("form input[type=radio]")
+            if "/question" not in page.url or radios.count() == 0:
+                break
+            name = radios.first.get_attribute("name")
+            answer(page, name, PRACTITIONER[name])
+        if page.get_by_role("button", name="See the guidance").count():
+            page.get_by_role("button", name="See the guidance").click()
+        assert page.get_by_role("heading", level=1).inner_text() == (
+            "This local authority cannot be used"
+        )
+        first = page.locator("main > *").first
+        assert "If a child is in immediate danger, ring 999 now." in first.inner_text()
+        assert "Broken Shire (broken_shire) cannot be used now" in main_text(page)
+        check_accessible(page, "web-broken-authority")
