@@ -301,7 +301,13 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
         plan.purposes.append(Purpose.CHILD_PROTECTION)
     else:
         plan.steps = ["level3-discuss"]
-    plan.consent_keys = ["specialist" if case.level == 4 else "early-help"]
+    if case.consent is Consent.UNSAFE_TO_SEEK:
+        # Seeking consent would put the child at risk: never give the texts that say
+        # to seek it ("specialist", "early-help", "eha-in-writing"); the section 4
+        # text for sharing without consent is added with the case's extras.
+        plan.consent_keys = []
+    else:
+        plan.consent_keys = ["specialist" if case.level == 4 else "early-help"]
     if case.consent is Consent.REFUSED:
         # Nothing the family refused may be shared without the duties of section 4.
         plan.steps.append("consent-refused-review")
@@ -321,7 +327,7 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
         )
     else:
         plan.steps += list(choice.steps)
-    if choice.eha_required:
+    if choice.eha_required and case.consent is not Consent.UNSAFE_TO_SEEK:
         plan.consent_keys.append("eha-in-writing")
     return plan
 
@@ -391,7 +397,8 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
             ["universal-own-agency", "universal-consider-with-family", "universal-tools"],
             [],
             consent_required=False,
-            consent_keys=["universal"],
+            # its text says to seek consent where possible: not where that is unsafe
+            consent_keys=[] if case.consent is Consent.UNSAFE_TO_SEEK else ["universal"],
         )
     else:
         plan = _Plan(
@@ -821,7 +828,12 @@ def _render(
     )
 
     record = authority.record_keeping
-    record_keeping = tuple(_dedupe([record.always, record.conversations, *consent.record]))
+    # The record-keeping duties are a practitioner's: a member of the public gets none.
+    record_keeping = (
+        ()
+        if case.referrer is Referrer.PUBLIC
+        else tuple(_dedupe([record.always, record.conversations, *consent.record]))
+    )
 
     warnings = list(plan.warnings)
     for contact in ordered:

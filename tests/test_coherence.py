@@ -126,6 +126,41 @@ def test_level_2_where_seeking_consent_is_unsafe_is_never_told_to_seek_it(
 
 
 @pytest.mark.parametrize("authority", AUTHORITIES)
+def test_no_route_where_seeking_consent_is_unsafe_tells_to_seek_it(
+    registry: Registry, authority: str
+) -> None:
+    """Over the whole matrix, not only level 2: at levels 3-4 the "early-help",
+    "specialist" and "eha-in-writing" texts said to seek consent (found after the
+    level 2 fix; this test failed for every level 3-4 combination then)."""
+    for combination in combinations():
+        case = combination.case()
+        if case["consent"] != "unsafe-to-seek":
+            continue
+        guidance = route(case, authority, registry=registry)
+        assert _tells_to_seek_consent(guidance) == [], combination.label()
+
+
+@pytest.mark.parametrize("authority", AUTHORITIES)
+def test_a_member_of_the_public_is_given_no_practitioners_record_keeping(
+    registry: Registry, authority: str, run_cli: Callable[..., Result]
+) -> None:
+    """The record-keeping duties are a practitioner's (failed before: every public
+    guidance listed them, in every format)."""
+    for combination in combinations():
+        case = combination.case()
+        guidance = route(case, authority, registry=registry)
+        if case["referrer"] == "public":
+            assert guidance.record_keeping == (), combination.label()
+        else:
+            assert guidance.record_keeping, combination.label()
+    for fmt, heading in (("text", "WHAT TO RECORD"), ("markdown", "What to record")):
+        public = run_cli("route", "--authority", authority, "--referrer", "public", "--format", fmt)
+        assert public.code == 0 and heading not in public.out
+        worker = run_cli("route", "--authority", authority, "--level", "2", "--format", fmt)
+        assert worker.code == 0 and heading in worker.out
+
+
+@pytest.mark.parametrize("authority", AUTHORITIES)
 def test_level_2_with_consent_still_seeks_it(registry: Registry, authority: str) -> None:
     for consent in ("given", "not-sought"):
         guidance = route({"level": 2, "consent": consent, "at": AT}, authority, registry=registry)
