@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from threshold.core.errors import CaseError
-from threshold.core.urgent import NATIONAL_URGENT as NATIONAL_URGENT
+from threshold.core.io.urgent_flags import NATIONAL_URGENT as NATIONAL_URGENT
+from threshold.core.model.errors import CaseError
 
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_PLUGIN = 3
@@ -42,7 +42,7 @@ def _urgent_hint(
 ) -> str:
     """The urgent advice to add to an error when the input raised an urgent flag
     (``seen``: flags already read from the text of input that could not be parsed)."""
-    from threshold.core.urgent import urgent_advice
+    from threshold.core.engine.urgent import urgent_advice
 
     advice = urgent_advice(raw, authority_id, seen=seen)
     return f" — {advice}." if advice else ""
@@ -86,7 +86,7 @@ def read_json_source(
             f"{label}: larger than {max_bytes // (1024 * 1024)} MiB; expected a JSON object "
             f"such as {example}{_urgent_hint(data, authority_id)}"
         )
-    from threshold.core.convert import decode_json
+    from threshold.core.io.parse import decode_json
 
     try:
         return decode_json(data, field=label, example=example)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from threshold.cli.common import EXIT_BROKEN_PLUGIN, NATIONAL_URGENT, Failure
-from threshold.core.errors import AuthorityError, CaseError
+from threshold.core.model.errors import AuthorityError, CaseError
 
 FORMATS = ("text", "markdown", "html", "csv", "json")
 
@@ -20,9 +20,9 @@ def compare(authority_ids: tuple[str, ...], differences_only: bool, fmt: str) ->
     """Compare authorities side by side: contacts by purpose, and each authority's
     route for every combination of the case fields that change a route, with the
     source of each rule. CSV and JSON hold every combination."""
-    from threshold.core.compare import compare as build
-    from threshold.core.compare_render import render_comparison
-    from threshold.core.registry import default_registry
+    from threshold.core.analysis.compare import compare as build
+    from threshold.core.plugins.registry import default_registry
+    from threshold.core.render.compare import render_comparison
 
     registry = default_registry()
     try:

@@ -19,7 +19,7 @@ from threshold.cli.common import (
     gather_case,
     read_json_source,
 )
-from threshold.core.errors import AuthorityError, CaseError, FormError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError, FormError, UnknownAuthorityError
 
 #: Exit status when the route has no written form (the message says what to do).
 EXIT_NO_FORM = 1
@@ -44,7 +44,7 @@ def _read_answers(source: str, label: str, authority_id: str | None) -> dict[str
         source, label, REFERRAL_EXAMPLE, MAX_REFERRAL_BYTES, authority_id=authority_id
     )
     if not isinstance(answers, dict):
-        from threshold.core.schemas import describe_value
+        from threshold.core.io.schemas import describe_value
 
         raise Failure(
             f"{label}: got {describe_value(answers)}; expected a JSON object of answers by "
@@ -83,7 +83,7 @@ def form(
 ) -> None:
     """The referral form for a case's route (or --form ID), with what the case says
     filled in: as JSON Schema, GOV.UK-style HTML, Markdown or a FHIR Questionnaire."""
-    from threshold.core.forms_output import make_form
+    from threshold.core.render.form_output import make_form
 
     raw = gather_case(case_source, flags, authority_id)
     if answers_source is not None and fmt not in ("html", "markdown"):
@@ -125,8 +125,8 @@ def form(
 def validate_referral(authority_id: str, form_id: str, fmt: str, referral: str) -> None:
     """Check a filled referral (JSON answers by item id; - for standard input)
     against its form. Exit 0 valid, 1 invalid (one line per error), 2 unusable."""
-    from threshold.core.referrals import check, referral_flags
-    from threshold.core.registry import default_registry
+    from threshold.core.forms.referrals import check, referral_flags
+    from threshold.core.plugins.registry import default_registry
 
     answers = _read_answers(referral, "referral", authority_id)
     flags = referral_flags(answers)

@@ -15,14 +15,14 @@ from threshold.cli.common import (
     _read_case_source,
     _urgent_hint,
 )
-from threshold.core.errors import AuthorityError, CaseError
+from threshold.core.model.errors import AuthorityError, CaseError
 
 FORMATS = ("text", "markdown", "json")
 
 
 def _indicator_set(authority_id: str | None, hint: str = "") -> Any:
     """The indicator set of the authority's policy document (or the only one installed)."""
-    from threshold.core.registry import default_registry
+    from threshold.core.plugins.registry import default_registry
 
     registry = default_registry()
     if authority_id is not None:
@@ -61,8 +61,8 @@ def indicators(
 ) -> None:
     """List the threshold indicators of possible need (Appendix 2 of the threshold
     document), each with its id and source. A guide, not a checklist."""
-    from threshold.core.indicators import resolve_domain, select
-    from threshold.core.indicators_render import render_indicators
+    from threshold.core.analysis.indicator_search import resolve_domain, select
+    from threshold.core.render.indicators import render_indicators
 
     if level is not None and not 1 <= level <= 4:
         raise Failure(f"--level: got {level}; expected an integer from 1 to 4")
@@ -117,10 +117,10 @@ def assess(
     """Summarise the threshold indicators you have seen by level and domain, and say
     which level they point towards, in the document's own words. Urgent advice
     comes first. It never replaces your judgement and never lowers an urgent route."""
-    from threshold.core.assess import assess as build
-    from threshold.core.assess import parse_assess_input
-    from threshold.core.indicators_render import render_assessment
-    from threshold.core.registry import default_registry
+    from threshold.core.analysis.assess import assess as build
+    from threshold.core.analysis.assess import parse_assess_input
+    from threshold.core.plugins.registry import default_registry
+    from threshold.core.render.indicators import render_assessment
 
     given = {k: v for k, v in flags.items() if v is not None}
     if case_source is not None:

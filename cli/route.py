@@ -17,7 +17,7 @@ from threshold.cli.common import (
     case_options,
     gather_case,
 )
-from threshold.core.errors import AuthorityError, CaseError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
 
 
 @click.command()
@@ -74,8 +74,8 @@ def route(
         raise Failure(
             "--authority: missing; expected an authority id (see `threshold authorities`)"
         )
-    from threshold.core.api import route as route_case
-    from threshold.core.render import render_guidance
+    from threshold.core.engine.api import route as route_case
+    from threshold.core.render.environment import render_guidance
 
     raw = gather_case(case_source, flags, authority_id)
     try:
@@ -110,7 +110,7 @@ def _batch(
     if fmt not in (None, "json"):
         raise Failure("--format: --batch writes JSON Lines; expected json or nothing")
     if authority_id is not None:
-        from threshold.core.registry import default_registry
+        from threshold.core.plugins.registry import default_registry
 
         try:
             default_registry().get(authority_id)
@@ -127,9 +127,9 @@ def _batch(
 )
 def authorities(fmt: str) -> None:
     """List the installed authorities, their plugins and data dates, and any broken plugin."""
-    from threshold.core.convert import to_dict
-    from threshold.core.installed import list_authorities
-    from threshold.core.registry import default_registry
+    from threshold.core.model.converter import to_dict
+    from threshold.core.plugins.installed import list_authorities
+    from threshold.core.plugins.registry import default_registry
 
     listed = to_dict(list_authorities(default_registry()))
     rows, problems = listed["authorities"], listed["broken"]

@@ -12,10 +12,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tests.conftest import Result
-from threshold.core.assess import assess, parse_assess_input
-from threshold.core.errors import CaseError
-from threshold.core.registry import Registry
-from threshold.core.schemas import schema
+from threshold.core.analysis.assess import assess, parse_assess_input
+from threshold.core.io.schemas import schema
+from threshold.core.model.errors import CaseError
+from threshold.core.plugins.registry import Registry
 from threshold.plugins.ddscp import indicators
 
 Run = Callable[..., Result]

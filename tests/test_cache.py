@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from threshold.core import cache, data, hours
-from threshold.core.errors import DataError
+from threshold.core.engine import hours
+from threshold.core.io import cache
+from threshold.core.io import loading as data
+from threshold.core.model.errors import DataError
 from threshold.plugins import derby_city
 from threshold.plugins.ddscp import PARTNERSHIP_DATA
 

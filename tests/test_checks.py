@@ -11,13 +11,16 @@ import attrs
 import pytest
 
 from tests.conftest import Result
-from threshold.core import registry as registry_module
-from threshold.core.checks import RULE_IDS, RULES, Violation, check_rules
-from threshold.core.convert import parse_case
-from threshold.core.hookspecs import hookimpl
-from threshold.core.matrix import FIELDS, SIZE, combinations, matrix
-from threshold.core.models import Authority, Case, Purpose, RouteChoice, StepText
-from threshold.core.registry import Registry
+from threshold.core.analysis.checks import RULE_IDS, RULES, Violation, check_rules
+from threshold.core.analysis.matrix import FIELDS, SIZE, combinations, matrix
+from threshold.core.io.parse import parse_case
+from threshold.core.model.authority import Authority, StepText
+from threshold.core.model.case import Case
+from threshold.core.model.enums import Purpose
+from threshold.core.model.guidance import RouteChoice
+from threshold.core.plugins import registry as registry_module
+from threshold.core.plugins.hookspecs import hookimpl
+from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city
 
 Run = Callable[..., Result]
@@ -81,7 +84,7 @@ def raises_at_level_4(authority: Authority, case: Case) -> RouteChoice | None:
 
 
 def depends_on_the_time(authority: Authority, case: Case) -> RouteChoice | None:
-    from threshold.core.models import Route
+    from threshold.core.model.enums import Route
 
     assert case.at is not None
     route = Route.ONLINE_REFERRAL if case.at.hour < 17 else Route.VULNERABLE_CHILDRENS_MEETING

@@ -232,7 +232,7 @@ def test_unknown_field_names_are_echoed_only_when_they_look_like_field_names(run
 
 
 def test_urgent_flags_in_referral_spelling_are_recognised() -> None:
-    from threshold.core.urgent import flags
+    from threshold.core.io.urgent_flags import flags
 
     assert flags('{"answers": {"immediate-danger": true, "x": ') == (True, False)
     assert flags({"significant-harm": "yes"}) == (False, True)

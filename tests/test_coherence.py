@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Result
-from threshold.core.api import route
-from threshold.core.matrix import combinations
-from threshold.core.models import Guidance, Route
-from threshold.core.registry import Registry
+from threshold.core.analysis.matrix import combinations
+from threshold.core.engine.api import route
+from threshold.core.model.enums import Route
+from threshold.core.model.guidance import Guidance
+from threshold.core.plugins.registry import Registry
 
 AT = "2026-11-23T11:00"
 AUTHORITIES = ("derbyshire", "derby_city")

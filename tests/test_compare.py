@@ -17,14 +17,17 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tests.conftest import Result, axe_serious_violations, screenshot
-from threshold.core.api import route
-from threshold.core.compare import Comparison, compare
-from threshold.core.compare_render import FORMATS, render_comparison
-from threshold.core.hookspecs import hookimpl
-from threshold.core.matrix import FIELDS, SIZE, combinations, parsed, value_text
-from threshold.core.models import Authority, Case, RouteChoice
-from threshold.core.registry import Registry
-from threshold.core.schemas import schema
+from threshold.core.analysis.compare import compare
+from threshold.core.analysis.compare_model import Comparison
+from threshold.core.analysis.matrix import FIELDS, SIZE, combinations, parsed, value_text
+from threshold.core.engine.api import route
+from threshold.core.io.schemas import schema
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.guidance import RouteChoice
+from threshold.core.plugins.hookspecs import hookimpl
+from threshold.core.plugins.registry import Registry
+from threshold.core.render.compare import FORMATS, render_comparison
 from threshold.plugins import derbyshire
 
 Run = Callable[..., Result]

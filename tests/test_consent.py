@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from threshold.core.api import route
-from threshold.core.models import Route
-from threshold.core.registry import Registry
+from threshold.core.engine.api import route
+from threshold.core.model.enums import Route
+from threshold.core.plugins.registry import Registry
 
 AT = "2026-11-23T11:00"
 

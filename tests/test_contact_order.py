@@ -17,10 +17,11 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import Result
-from threshold.core.api import route
-from threshold.core.matrix import combinations
-from threshold.core.models import Guidance, Purpose, Route
-from threshold.core.registry import Registry
+from threshold.core.analysis.matrix import combinations
+from threshold.core.engine.api import route
+from threshold.core.model.enums import Purpose, Route
+from threshold.core.model.guidance import Guidance
+from threshold.core.plugins.registry import Registry
 
 SATURDAY_NIGHT = "2026-11-28T21:00"  # outside every stated opening window
 MONDAY_MORNING = "2026-11-23T11:00"  # inside every stated opening window

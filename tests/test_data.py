@@ -10,10 +10,10 @@ from typing import Any
 import phonenumbers
 import pytest
 
-from threshold.core.data import load_authority, read_data_file
-from threshold.core.errors import DataError
-from threshold.core.models import Authority, Citation
-from threshold.core.registry import Registry
+from threshold.core.io.loading import load_authority, read_data_file
+from threshold.core.model.authority import Authority, Citation
+from threshold.core.model.errors import DataError
+from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city, derbyshire
 from threshold.plugins.ddscp import PARTNERSHIP_DATA
 

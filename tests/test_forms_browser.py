@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Result, axe_serious_violations, screenshot
-from threshold.core.forms import Form, shown
-from threshold.core.registry import Registry
+from threshold.core.forms.evaluate import shown
+from threshold.core.model.forms import Form
+from threshold.core.plugins.registry import Registry
 
 Run = Callable[..., Result]
 AT = "2026-11-23T11:00"

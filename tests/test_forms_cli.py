@@ -71,7 +71,7 @@ ROUTES: list[tuple[str, str, dict[str, Any], str | None]] = [
 
 
 def test_every_route_of_both_authorities_is_covered() -> None:
-    from threshold.core.models import Route
+    from threshold.core.model.enums import Route
 
     for authority in AUTHORITY_OF.values():
         covered = {route for a, route, _, _ in ROUTES if a == authority}

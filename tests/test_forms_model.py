@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals, load
-from threshold.core.errors import AuthorityError, DataError, FieldError, FormError
-from threshold.core.forms import Form, kept_answers, missing, shown, validate
-from threshold.core.forms_data import load_form
-from threshold.core.registry import Registry
+from threshold.core.forms.evaluate import kept_answers, missing, shown, validate
+from threshold.core.forms.loading import load_form
+from threshold.core.model.errors import AuthorityError, DataError, FieldError, FormError
+from threshold.core.model.forms import Form
+from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city, derbyshire
 from threshold.testing import make_plugin as plugin
 
@@ -250,7 +251,7 @@ def test_a_plugin_may_not_register_forms_for_another_authority() -> None:
 
 
 def test_broken_forms_never_stop_routing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from threshold.core.api import route
+    from threshold.core.engine.api import route
 
     calls = []
 

@@ -21,13 +21,14 @@ from tests.forms_helpers import (
     load,
     schema_error_items,
 )
-from threshold.core.convert import parse_case
-from threshold.core.forms import Form, Item, ItemType, shown, validate
-from threshold.core.forms_fhir import to_fhir
-from threshold.core.forms_jsonschema import to_json_schema
-from threshold.core.forms_prefill import case_facts, prefill
-from threshold.core.forms_render import render_form
-from threshold.core.registry import Registry
+from threshold.core.forms.evaluate import shown, validate
+from threshold.core.forms.prefill import case_facts, prefill
+from threshold.core.io.parse import parse_case
+from threshold.core.model.forms import Form, Item, ItemType
+from threshold.core.plugins.registry import Registry
+from threshold.core.render.fhir import to_fhir
+from threshold.core.render.forms_html import render_form
+from threshold.core.render.json_schema import to_json_schema
 
 FORM_IDS = sorted(AUTHORITY_OF)
 RFS = "derbyshire-request-for-support"

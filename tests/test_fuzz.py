@@ -20,11 +20,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from threshold.cli import main
-from threshold.core.api import route
-from threshold.core.convert import parse_case, to_dict
-from threshold.core.errors import CaseError
-from threshold.core.models import Purpose, Route
-from threshold.core.schemas import quick_valid, schema, validate
+from threshold.core.engine.api import route
+from threshold.core.io.parse import parse_case
+from threshold.core.io.quick import quick_valid
+from threshold.core.io.schemas import schema, validate
+from threshold.core.model.converter import to_dict
+from threshold.core.model.enums import Purpose, Route
+from threshold.core.model.errors import CaseError
 
 GUIDANCE = Draft202012Validator(
     schema("guidance"), format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -76,7 +78,7 @@ valid_cases = st.fixed_dictionaries(
         "setting": st.sampled_from(["time-limited", None]),
         "unborn": st.booleans(),
         "advice": st.booleans(),
-        # within the range a case may be acted on (threshold.core.hours.EARLIEST..LATEST)
+        # within the range a case may be acted on (threshold.core.model.clock.EARLIEST..LATEST)
         "at": st.datetimes(
             min_value=dt.datetime(2000, 1, 1, 1),
             max_value=dt.datetime(2099, 12, 31, 22),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import axe_serious_violations, screenshot
-from threshold.core.api import route
-from threshold.core.render import render_guidance
+from threshold.core.engine.api import route
+from threshold.core.render.environment import render_guidance
 
 
 def test_guidance_page_in_chromium(page: Any) -> None:

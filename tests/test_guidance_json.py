@@ -8,9 +8,9 @@ import attrs
 import pytest
 
 from tests.test_schemas import matrix
-from threshold.core.api import route
-from threshold.core.guidance_json import guidance_json
-from threshold.core.registry import Registry
+from threshold.core.engine.api import route
+from threshold.core.plugins.registry import Registry
+from threshold.core.render.guidance_json import guidance_json
 
 
 def plain(guidance: object) -> str:

@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from threshold.core.hours import LONDON, bank_holiday, is_open, next_open, parse_local
-from threshold.core.models import Authority
-from threshold.core.registry import Registry
+from threshold.core.engine.hours import bank_holiday, is_open, next_open
+from threshold.core.model.authority import Authority
+from threshold.core.model.clock import LONDON, parse_local
+from threshold.core.plugins.registry import Registry
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +140,7 @@ def test_parse_local_refuses_to_guess(text: str, message: str) -> None:
 
 
 def test_guidance_reports_open_and_next_open(registry: Registry) -> None:
-    from threshold.core.api import route
+    from threshold.core.engine.api import route
 
     guidance = route({"at": "2026-12-25T11:00"}, "derbyshire", registry=registry)
     line = guidance.contacts[0]

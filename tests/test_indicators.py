@@ -13,15 +13,11 @@ from typing import Any
 
 import pytest
 
-from threshold.core.errors import AuthorityError, DataError
-from threshold.core.indicators import (
-    IndicatorSet,
-    normalise,
-    resolve_domain,
-    select,
-    structure_indicators,
-)
-from threshold.core.registry import Registry
+from threshold.core.analysis.indicator_search import normalise, resolve_domain, select
+from threshold.core.io.indicators import structure_indicators
+from threshold.core.model.errors import AuthorityError, DataError
+from threshold.core.model.indicators import IndicatorSet
+from threshold.core.plugins.registry import Registry
 from threshold.plugins.ddscp import INDICATORS_DATA, indicators
 from threshold.testing import make_plugin as plugin
 
@@ -303,7 +299,7 @@ def test_a_different_set_for_the_same_document_is_a_conflict_naming_the_plugins(
     with pytest.raises(AuthorityError, match="register different threshold indicators"):
         registry.indicators_for("derbyshire")
     # routing does not depend on the indicators: the authority still works
-    from threshold.core.api import route
+    from threshold.core.engine.api import route
 
     assert (
         route({"immediate_danger": True}, "derbyshire", registry=registry).route.value

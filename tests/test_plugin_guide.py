@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from threshold.core import hookspecs
+from threshold.core.plugins import hookspecs
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "plugins.md"

@@ -14,16 +14,16 @@ import pytest
 
 import threshold
 from tests.conftest import Result
-from threshold.core.convert import parse_case
-from threshold.core.record import decision_id, make_record
-from threshold.core.registry import Registry
+from threshold.core.engine.decision import decision_id, make_record
+from threshold.core.io.parse import parse_case
+from threshold.core.plugins.registry import Registry
 
 AT = "2026-11-23T11:00"
 NOW = dt.datetime(2026, 11, 23, 11, 0, 5, 123456, tzinfo=dt.UTC)
 
 
 def _record(registry: Registry, case: dict[str, Any], authority: str) -> Any:
-    from threshold.core.api import route
+    from threshold.core.engine.api import route
 
     parsed = parse_case(case)
     registered = registry.get(authority)
@@ -124,8 +124,8 @@ def test_deciding_fields(
 
 def test_deciding_fields_change_the_route_and_the_others_do_not(registry: Registry) -> None:
     """Check the definition directly: flipping a deciding field changes the route."""
-    from threshold.core.api import route
-    from threshold.core.record import _alternatives
+    from threshold.core.engine.api import route
+    from threshold.core.engine.decision import _alternatives
 
     base = parse_case({"level": 3, "early_help_assessment": "none", "at": AT})
     record = _record(

@@ -8,10 +8,12 @@ from typing import Any
 import attrs
 import pytest
 
-from threshold.core import api
-from threshold.core.errors import AuthorityError
-from threshold.core.models import Authority, Case, RouteChoice
-from threshold.core.registry import Registry
+from threshold.core.engine import api
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.errors import AuthorityError
+from threshold.core.model.guidance import RouteChoice
+from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city
 from threshold.testing import make_plugin as plugin
 
@@ -36,7 +38,7 @@ def test_unknown_hook_is_rejected_and_others_keep_working() -> None:
     assert (
         "typo",
         "rejected: PluginValidationError: unknown hook threshold_register_authoritys "
-        "(not in threshold.core.hookspecs)",
+        "(not in threshold.core.plugins.hookspecs)",
     ) in registry.problems()
     assert registry.authority_ids() == ["derby_city", "derbyshire"]
 
@@ -99,7 +101,7 @@ def test_a_rule_may_not_choose_an_urgent_route() -> None:
     other = attrs.evolve(derby_city.authority(), id="lowshire")
 
     def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
-        from threshold.core.models import Route
+        from threshold.core.model.enums import Route
 
         return RouteChoice(Route.EMERGENCY, False, ())
 
@@ -137,7 +139,7 @@ def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
 ) -> None:
     from importlib.metadata import EntryPoint
 
-    from threshold.core import registry as registry_module
+    from threshold.core.plugins import registry as registry_module
 
     real = registry_module.entry_points
     ghost = EntryPoint(name="ghost", value="threshold_no_such_plugin_module", group="threshold")
@@ -148,7 +150,7 @@ def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
     assert name == "ghost" and reason.startswith("failed to import: ModuleNotFoundError")
 
     monkeypatch.setattr(api, "default_registry", lambda: registry)
-    monkeypatch.setattr("threshold.core.registry.default_registry", lambda: registry)
+    monkeypatch.setattr("threshold.core.plugins.registry.default_registry", lambda: registry)
     listed = run_cli("authorities")
     assert "BROKEN ghost: failed to import: ModuleNotFoundError" in listed.out
     routed = run_cli("route", "--authority", "ghost", "--immediate-danger")
@@ -160,7 +162,7 @@ def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
 
 
 def test_a_plugin_with_invalid_data_is_reported_by_file_and_field(tmp_path: Any) -> None:
-    from threshold.core.data import load_authority
+    from threshold.core.io.loading import load_authority
     from threshold.plugins.ddscp import PARTNERSHIP_DATA
 
     bad = tmp_path / "authority.toml"

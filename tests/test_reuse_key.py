@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import attrs
 
-from threshold.core.engine import _case_key, build_guidance
-from threshold.core.models import Case, Route, RouteChoice
-from threshold.core.registry import Registry
+from threshold.core.engine.build import build_guidance
+from threshold.core.engine.reuse import _case_key
+from threshold.core.model.case import Case
+from threshold.core.model.enums import Route
+from threshold.core.model.guidance import RouteChoice
+from threshold.core.plugins.registry import Registry
 
 AT = "2026-11-23T11:00"
 
@@ -39,7 +42,7 @@ def test_every_field_of_case_but_its_time_is_in_the_reuse_key() -> None:
 def test_the_time_is_not_part_of_the_reuse_key() -> None:
     import datetime as dt
 
-    from threshold.core.hours import LONDON
+    from threshold.core.model.clock import LONDON
 
     morning = Case(level=3, at=dt.datetime(2026, 11, 23, 11, tzinfo=LONDON))
     night = Case(level=3, at=dt.datetime(2026, 11, 28, 21, tzinfo=LONDON))

@@ -3,9 +3,10 @@ route table for both authorities: one scenario per route and variant)."""
 
 from __future__ import annotations
 
-from threshold.core.api import route
-from threshold.core.models import Guidance, Route
-from threshold.core.registry import Registry
+from threshold.core.engine.api import route
+from threshold.core.model.enums import Route
+from threshold.core.model.guidance import Guidance
+from threshold.core.plugins.registry import Registry
 
 AT = "2026-11-23T11:00"  # Monday 11am
 

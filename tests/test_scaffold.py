@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from threshold.core.conformance import check_path
-from threshold.core.scaffold import derive_names
+from threshold.core.authoring.conformance import check_path
+from threshold.core.authoring.scaffold import derive_names
 
 BIN = Path(sys.executable).parent
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from threshold.core.errors import DataError
-from threshold.core.models import Route
-from threshold.core.scenario_files import iter_scenarios, load_scenarios
+from threshold.core.authoring.scenario_files import iter_scenarios, load_scenarios
+from threshold.core.model.enums import Route
+from threshold.core.model.errors import DataError
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from threshold.core.api import route
-from threshold.core.convert import to_dict
-from threshold.core.matrix import SIZE, matrix
-from threshold.core.registry import Registry
-from threshold.core.schemas import SCHEMA_NAMES, schema
+from threshold.core.analysis.matrix import SIZE, matrix
+from threshold.core.engine.api import route
+from threshold.core.io.schemas import SCHEMA_NAMES, schema
+from threshold.core.model.converter import to_dict
+from threshold.core.plugins.registry import Registry
 
 
 @pytest.mark.parametrize("name", SCHEMA_NAMES)
@@ -46,8 +46,8 @@ def test_guidance_schema_rejects_a_broken_output(registry: Registry) -> None:
 
 def test_case_schema_matches_case_defaults(registry: Registry) -> None:
     """The schema's defaults are the model's defaults."""
-    from threshold.core.convert import case_to_dict
-    from threshold.core.models import Case
+    from threshold.core.model.case import Case
+    from threshold.core.model.converter import case_to_dict
 
     defaults = case_to_dict(Case())
     for field, spec in schema("case")["properties"].items():

@@ -212,7 +212,7 @@ def _unbundled(name: str, component: dict[str, Any], ids: dict[str, str]) -> dic
 
 def test_openapi_is_built_from_the_schemas(live_server: str) -> None:
     import threshold
-    from threshold.core.service import ENDPOINTS
+    from threshold.core.interfaces.http.app import ENDPOINTS
 
     document = http("GET", live_server + "/openapi.json").json()
     assert document["openapi"] == "3.1.0"
@@ -263,7 +263,7 @@ def test_more_routes_can_share_the_app() -> None:
     from starlette.responses import HTMLResponse
     from starlette.routing import Route
 
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     async def page(request: Request) -> HTMLResponse:
         return HTMLResponse("<p>hello</p>")
@@ -278,7 +278,7 @@ def test_more_routes_can_share_the_app() -> None:
 @pytest.fixture(scope="module")
 def small_server() -> Iterator[str]:
     """The service with a 1 KiB body limit."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with running(create_app(max_body_bytes=1024)) as url:
         yield url
@@ -335,13 +335,13 @@ def test_under_the_limit_streaming_is_fine(small_server: str) -> None:
 def test_internal_error_is_json_without_detail(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import threshold.core.api
-    from threshold.core.service import create_app
+    import threshold.core.engine.api
+    from threshold.core.interfaces.http.app import create_app
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(CANARY)
 
-    monkeypatch.setattr(threshold.core.api, "route", broken)
+    monkeypatch.setattr(threshold.core.engine.api, "route", broken)
     monkeypatch.delenv("THRESHOLD_DEBUG", raising=False)
     with running(create_app()) as url:
         answer = post(url + "/route?authority=derbyshire", {"level": 1})
@@ -360,9 +360,9 @@ def test_internal_error_is_json_without_detail(
 
 def test_broken_plugin_is_503() -> None:
     """A plugin that raises in its rule: 503 with the urgent advice, other authorities fine."""
-    from threshold.core.hookspecs import hookimpl
-    from threshold.core.registry import Registry
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
+    from threshold.core.plugins.hookspecs import hookimpl
+    from threshold.core.plugins.registry import Registry
     from threshold.plugins import derbyshire
 
     class Broken:

@@ -249,7 +249,7 @@ def test_validate_takes_no_query_and_only_post(live_server: str) -> None:
 
 
 def test_oversized_referral_is_413() -> None:
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     body = {"authority": "derbyshire", "form": RFS, "answers": {"worries": "x" * 4096}}
     with running(create_app(max_body_bytes=2048)) as url:
@@ -331,9 +331,9 @@ def test_compare_messages_match_the_cli(live_server: str, run_cli: Run) -> None:
 def broken_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Derby City's forms fail to load, and a plugin "boom" fails to register."""
     from tests.test_forms_model import plugin
-    from threshold.core.errors import DataError, FieldError
-    from threshold.core.registry import Registry
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
+    from threshold.core.model.errors import DataError, FieldError
+    from threshold.core.plugins.registry import Registry
     from threshold.plugins import derby_city
 
     def forms() -> tuple[Any, ...]:

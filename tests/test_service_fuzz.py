@@ -35,9 +35,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import REPO
-from threshold.core.registry import Registry
-from threshold.core.schemas import SAFE_ID, SCHEMA_NAMES, format_validator
-from threshold.core.service import ENDPOINTS
+from threshold.core.interfaces.http.app import ENDPOINTS
+from threshold.core.io.schemas import SAFE_ID, SCHEMA_NAMES, format_validator
+from threshold.core.plugins.registry import Registry
 
 EXAMPLES = max(20, settings.default.max_examples // 5)
 CHECKS = [

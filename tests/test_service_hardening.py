@@ -35,7 +35,7 @@ def serving(
 ) -> Iterator[tuple[str, Any]]:
     """Serve ``app`` as `threshold serve` does (``server(app, **options)``) in a
     thread, on ``sock`` or a free loopback port; yield (base URL, uvicorn server)."""
-    from threshold.core.service import listen, server
+    from threshold.core.interfaces.http.app import listen, server
 
     sock = sock or listen("127.0.0.1", 0)
     uvicorn_server = server(app, **options)
@@ -75,7 +75,7 @@ def test_every_connection_has_tcp_nodelay() -> None:
     (as uvicorn's own bind) makes them with 0: so listen() makes its socket with
     IPPROTO_TCP, and the server sets TCP_NODELAY on every connection it accepts,
     whoever made the listening socket."""
-    from threshold.core.service import create_app, listen
+    from threshold.core.interfaces.http.app import create_app, listen
 
     sock = listen("127.0.0.1", 0)
     try:
@@ -101,7 +101,7 @@ def test_half_sent_requests_are_closed_after_the_header_timeout() -> None:
     """Half-sent requests (headers never finished, or a body that stops) were held
     for as long as the client liked; now the server closes them once the header
     timeout passes, and complete requests are served as before."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with serving(create_app(), header_timeout=0.5) as (url, _):
         port = port_of(url)
@@ -140,7 +140,7 @@ def test_an_early_413_is_read_whole_while_the_client_is_still_sending() -> None:
     then go on reading (and dropping) the rest of the body for a bounded time rather
     than close, or the client, still sending, gets a reset instead of the answer.
     Deterministic: the client reads the whole 413 first, then sends the rest."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with serving(create_app(max_body_bytes=1024)) as (url, _):
         sock = socket.create_connection(("127.0.0.1", port_of(url)), timeout=PATIENCE)
@@ -168,7 +168,7 @@ def test_an_early_413_is_read_whole_while_the_client_is_still_sending() -> None:
 def test_an_early_413_by_content_length_is_read_whole() -> None:
     """The same when Content-Length alone is over the limit: the 413 goes out
     before the body is read, and the body that follows is drained, not reset."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with serving(create_app(max_body_bytes=1024)) as (url, _):
         sock = socket.create_connection(("127.0.0.1", port_of(url)), timeout=PATIENCE)
@@ -191,7 +191,7 @@ def test_an_early_413_by_content_length_is_read_whole() -> None:
 def test_threshold_serve_defaults_are_the_services() -> None:
     """`threshold serve`'s option defaults are the service's own limits."""
     from threshold.cli.serve import serve
-    from threshold.core.service import HEADER_TIMEOUT, MAX_BODY_BYTES
+    from threshold.core.interfaces.http.app import HEADER_TIMEOUT, MAX_BODY_BYTES
 
     defaults = {p.name: p.default for p in serve.params}
     assert defaults["header_timeout"] == HEADER_TIMEOUT
@@ -281,7 +281,7 @@ def test_a_batch_is_bounded_by_lines(live_server: str) -> None:
     """1 MiB of `{}` lines gave a 3.7 GB answer and ~100 s of CPU, 1 MiB of blank
     lines 304 MB and 259 s: a batch request now has at most MAX_BATCH_LINES lines,
     refused whole (413, the field named) before any is routed."""
-    from threshold.core.service import MAX_BATCH_LINES
+    from threshold.core.interfaces.http.app import MAX_BATCH_LINES
 
     url = live_server + "/route/batch?authority=derbyshire"
     for line in (b"{}\n", b"\n"):
@@ -301,7 +301,7 @@ def test_a_batch_is_bounded_by_lines(live_server: str) -> None:
 
 
 def test_a_batch_at_the_line_limit_is_routed(live_server: str) -> None:
-    from threshold.core.service import MAX_BATCH_LINES
+    from threshold.core.interfaces.http.app import MAX_BATCH_LINES
 
     body = b'{"level": 1}\n' * MAX_BATCH_LINES
     answer = http("POST", live_server + "/route/batch?authority=derbyshire", body)
@@ -313,7 +313,7 @@ def test_a_batch_at_the_line_limit_is_routed(live_server: str) -> None:
 def test_a_batch_is_bounded_by_output() -> None:
     """The results of a batch are bounded too: over the limit, 413 naming the body
     and saying to send fewer lines, instead of a partial answer."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with serving(create_app(max_batch_output_bytes=50_000)) as (url, _):
         ten = http("POST", url + "/route/batch?authority=derbyshire", b"{}\n" * 10)
@@ -417,17 +417,17 @@ def test_a_comparison_is_computed_once_per_pair_and_format(
     """Its result depends only on the installed data (and the date, for review
     warnings): concurrent and later asks for the same pair and format share one
     computation, and get the same bytes."""
-    import threshold.core.compare
-    from threshold.core.service import create_app
+    import threshold.core.analysis.compare
+    from threshold.core.interfaces.http.app import create_app
 
-    real = threshold.core.compare.compare
+    real = threshold.core.analysis.compare.compare
     calls: list[tuple[str, ...]] = []
 
     def counted(registry: Any, ids: Any, **options: Any) -> Any:
         calls.append(tuple(ids))
         return real(registry, ids, **options)
 
-    monkeypatch.setattr(threshold.core.compare, "compare", counted)
+    monkeypatch.setattr(threshold.core.analysis.compare, "compare", counted)
     with serving(create_app()) as (url, _):
         bodies: list[bytes] = []
 
@@ -451,7 +451,7 @@ def test_a_comparison_is_computed_once_per_pair_and_format(
 def test_slow_endpoints_queue_then_answer_busy_with_retry_after() -> None:
     """Beyond the slow endpoints' queue, 503 `busy` with Retry-After, naming what
     to do, while POST /route is served."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with serving(create_app(slow_queue=0)) as (url, _):
         first = HTTPConnection("127.0.0.1", port_of(url), timeout=120)
@@ -483,7 +483,7 @@ def test_slow_endpoints_queue_then_answer_busy_with_retry_after() -> None:
 def test_405_says_which_methods_are_allowed(live_server: str) -> None:
     """RFC 9110: a 405 carries Allow (schemathesis found every endpoint without it),
     and its message names the methods allowed, not the one sent (which was repeated)."""
-    from threshold.core.service import ENDPOINTS
+    from threshold.core.interfaces.http.app import ENDPOINTS
 
     for endpoint in ENDPOINTS:
         path = endpoint.path.replace("{authority}", "derbyshire").replace("{form}", "x")

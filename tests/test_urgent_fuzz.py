@@ -34,9 +34,9 @@ from hypothesis import strategies as st
 import threshold
 from tests.conftest import http
 from threshold.cli import main
-from threshold.core.batch import route_stream
-from threshold.core.errors import ThresholdError
-from threshold.core.registry import Registry
+from threshold.core.interfaces.batch import route_stream
+from threshold.core.model.errors import ThresholdError
+from threshold.core.plugins.registry import Registry
 
 NUMBERS = {"derbyshire": "01629 533190", "derby_city": "01332 641172"}
 #: An authority id as typed, by the id it stands for: itself, or another spelling.

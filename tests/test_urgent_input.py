@@ -22,9 +22,9 @@ import pytest
 
 import threshold
 from tests.conftest import HttpResult, Result, http
-from threshold.core.batch import route_stream
-from threshold.core.errors import CaseError, UnknownAuthorityError
-from threshold.core.registry import Registry
+from threshold.core.interfaces.batch import route_stream
+from threshold.core.model.errors import CaseError, UnknownAuthorityError
+from threshold.core.plugins.registry import Registry
 
 Run = Callable[..., Result]
 AT = "2026-11-23T11:00"
@@ -59,8 +59,8 @@ def batch_error(registry: Registry, line: bytes, authority: str | None = "derbys
     ],
 )
 def test_every_spelling_of_an_urgent_field_is_that_field(name: str) -> None:
-    from threshold.core.spelling import spelling_key
-    from threshold.core.urgent import flags, urgent_field
+    from threshold.core.io.spelling import spelling_key
+    from threshold.core.io.urgent_flags import flags, urgent_field
 
     assert spelling_key(name) == "immediatedanger"
     assert urgent_field(name) == "immediate_danger"
@@ -278,7 +278,7 @@ def test_a_time_outside_the_range_is_refused_naming_at_with_the_local_number(
     ],
 )
 def test_the_range_of_at(at: str, accepted: bool, registry: Registry) -> None:
-    from threshold.core.api import route
+    from threshold.core.engine.api import route
 
     if accepted:
         assert route({"significant_harm": True, "at": at}, "derbyshire", registry=registry)
@@ -288,7 +288,7 @@ def test_the_range_of_at(at: str, accepted: bool, registry: Registry) -> None:
 
 
 def test_the_hours_are_total_to_the_ends_of_datetime(registry: Registry) -> None:
-    from threshold.core.hours import is_open, next_open
+    from threshold.core.engine.hours import is_open, next_open
 
     ends = [
         dt.datetime.max.replace(tzinfo=dt.UTC),
@@ -322,7 +322,7 @@ def test_the_hours_are_total_to_the_ends_of_datetime(registry: Registry) -> None
     ],
 )
 def test_at_accepts_iso_8601_date_times_only(text: str, run_cli: Run) -> None:
-    from threshold.core.hours import EXPECTED_AT
+    from threshold.core.model.clock import EXPECTED_AT
 
     with pytest.raises(CaseError) as info:
         threshold.route({"at": text}, "derbyshire")
@@ -355,7 +355,7 @@ def test_at_accepts_iso_8601_date_times_only(text: str, run_cli: Run) -> None:
     ],
 )
 def test_at_reads_iso_8601_date_times(text: str, utc: str) -> None:
-    from threshold.core.hours import parse_local
+    from threshold.core.model.clock import parse_local
 
     assert parse_local(text).astimezone(dt.UTC).isoformat() == utc
 
@@ -516,7 +516,7 @@ def _plugin_raising(error: BaseException, hook: str) -> Any:
 def test_a_plugin_raising_system_exit_is_isolated_like_any_broken_plugin(
     error: BaseException, hook: str, monkeypatch: pytest.MonkeyPatch, run_cli: Run
 ) -> None:
-    from threshold.core import api
+    from threshold.core.engine import api
 
     registry = Registry.load([("testshire", _plugin_raising(error, hook))])
     assert registry.authority_ids()[:2] == ["derby_city", "derbyshire"]
@@ -551,7 +551,7 @@ def test_an_installed_plugin_raising_system_exit_still_gives_the_urgent_line(
     body = (
         "raise SystemExit(0)\n"
         if where == "import"
-        else "from threshold.core.hookspecs import hookimpl\n\n"
+        else "from threshold.core.plugins.hookspecs import hookimpl\n\n"
         "@hookimpl\ndef threshold_register_authorities(register):\n    raise SystemExit(0)\n"
     )
     (tmp_path / "exiting_plugin.py").write_text(body)
@@ -574,8 +574,8 @@ def test_an_installed_plugin_raising_system_exit_still_gives_the_urgent_line(
     served = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(
             """
-            from threshold.core.service import create_app
-            from threshold.core.registry import default_registry
+            from threshold.core.interfaces.http.app import create_app
+            from threshold.core.plugins.registry import default_registry
             create_app()
             print(default_registry().authority_ids())
             """

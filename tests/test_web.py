@@ -27,10 +27,10 @@ from tests.web_helpers import (
     walk,
     web_server,
 )
-from threshold.core.api import route
-from threshold.core.hookspecs import hookimpl
-from threshold.core.registry import Registry
-from threshold.core.wizard import QUESTION_IDS, case_from_answers
+from threshold.core.engine.api import route
+from threshold.core.interfaces.web.wizard import QUESTION_IDS, case_from_answers
+from threshold.core.plugins.hookspecs import hookimpl
+from threshold.core.plugins.registry import Registry
 
 AUTHORITIES = ("derbyshire", "derby_city")
 
@@ -70,7 +70,7 @@ def engine(authority: str, answers: dict[str, str], registry: Registry) -> Any:
 
 def all_routes(registry: Registry, authority: str) -> set[str]:
     """Every route the engine gives the authority, over the whole scenario matrix."""
-    from threshold.core.matrix import combinations
+    from threshold.core.analysis.matrix import combinations
 
     return {route(c.case(), authority, registry=registry).route.value for c in combinations()}
 
@@ -98,7 +98,7 @@ def test_any_answers_reach_the_engines_route(
     """A seeded sample of every combination of answers: the page shows the route
     the engine gives for all the answers, including those the pages never asked
     (they could not change it)."""
-    from threshold.core.wizard import QUESTIONS
+    from threshold.core.interfaces.web.wizard import QUESTIONS
 
     rng = random.Random(8)
     for _ in range(25):
@@ -216,8 +216,8 @@ def test_form_links_give_the_prefilled_form(
 
 
 def test_decision_record_page_and_downloads(server: str, registry: Registry) -> None:
-    from threshold.core.record import decision_id
-    from threshold.core.schemas import validate
+    from threshold.core.engine.decision import decision_id
+    from threshold.core.io.schemas import validate
 
     page = get(server, guidance_path("derby_city", eha="completed")).body.decode()
     found = {
@@ -246,7 +246,7 @@ def test_decision_record_page_and_downloads(server: str, registry: Registry) -> 
 
 
 def test_indicators_page_lists_the_level(server: str, registry: Registry) -> None:
-    from threshold.core.indicators import select
+    from threshold.core.analysis.indicator_search import select
 
     question = get(server, "/question?authority=derbyshire&danger=no&harm=no&referrer=professional")
     indicator_links = [link for link in links(question.body.decode()) if "/indicators" in link]
@@ -437,7 +437,7 @@ def test_a_broken_authority_rule_is_a_503_page_naming_it_with_999() -> None:
 
 
 def test_broken_forms_leave_the_guidance_working(monkeypatch: pytest.MonkeyPatch) -> None:
-    from threshold.core.errors import DataError, FieldError
+    from threshold.core.model.errors import DataError, FieldError
     from threshold.plugins import derby_city
 
     def broken() -> tuple[Any, ...]:
@@ -457,7 +457,7 @@ def test_broken_forms_leave_the_guidance_working(monkeypatch: pytest.MonkeyPatch
 def test_an_internal_failure_is_an_html_page_with_999(
     server: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from threshold.core.web_views import Views
+    from threshold.core.interfaces.web.views import Views
 
     def fail(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("level=3 secret detail")

@@ -15,9 +15,9 @@ import pytest
 
 from tests.conftest import ARTIFACTS, REPO, axe_serious_violations, screenshot
 from tests.web_helpers import AT, PRACTITIONER, web_server
-from threshold.core.api import route
-from threshold.core.registry import Registry
-from threshold.core.wizard import case_from_answers
+from threshold.core.engine.api import route
+from threshold.core.interfaces.web.wizard import case_from_answers
+from threshold.core.plugins.registry import Registry
 
 GUIDANCE_SCREENSHOT = REPO / "docs" / "screenshots" / "guidance.png"
 
@@ -320,7 +320,7 @@ def test_indicators_page_from_the_level_question(page: Any, site: str, registry:
         answer(page, question_id, PRACTITIONER[question_id])
     assert page.get_by_role("heading", level=1).inner_text().startswith("What level of need")
     page.get_by_role("link", name="The threshold indicators of level 4").click()
-    from threshold.core.indicators import select
+    from threshold.core.analysis.indicator_search import select
 
     chosen = select(registry.indicators_for("derby_city"), level=4)
     assert page.locator("main li[id^='L4-']").count() == len(chosen)

@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.web_helpers import get, main_text, shown_route, walk, web_server
-from threshold.core.api import route
-from threshold.core.registry import Registry
-from threshold.core.wizard import QUESTION_IDS, can_change_answer, case_from_answers
+from threshold.core.engine.api import route
+from threshold.core.interfaces.web.wizard import QUESTION_IDS, can_change_answer, case_from_answers
+from threshold.core.plugins.registry import Registry
 
 AUTHORITIES = ("derbyshire", "derby_city")
 AT = "2026-11-23T11:00"

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.web_helpers import PRACTITIONER, get, text, web_server
-from threshold.core.api import route
-from threshold.core.registry import Registry
-from threshold.core.wizard import case_from_answers
+from threshold.core.engine.api import route
+from threshold.core.interfaces.web.wizard import case_from_answers
+from threshold.core.plugins.registry import Registry
 
 SATURDAY_NIGHT = "2026-11-28T21:00"
 

@@ -7,9 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.web_helpers import PRACTITIONER
-from threshold.core.errors import CaseError
-from threshold.core.registry import Registry
-from threshold.core.wizard import QUESTION_IDS, asked_questions, case_from_answers, next_question
+from threshold.core.interfaces.web.wizard import (
+    QUESTION_IDS,
+    asked_questions,
+    case_from_answers,
+    next_question,
+)
+from threshold.core.model.errors import CaseError
+from threshold.core.plugins.registry import Registry
 
 
 def walk(registry: Registry, authority: str, choices: dict[str, str]) -> list[str]:
@@ -56,7 +61,7 @@ def test_level_1_skips_eha_and_escalation(registry: Registry) -> None:
 
 def test_every_remaining_question_was_irrelevant(registry: Registry) -> None:
     """Whatever was skipped could not have changed the guidance."""
-    from threshold.core.wizard import can_change_answer
+    from threshold.core.interfaces.web.wizard import can_change_answer
 
     answers = {
         "danger": "no",
@@ -129,7 +134,7 @@ def test_referrer_and_unborn_become_case_fields() -> None:
 
 
 def test_given_fields_count_a_no_as_answered() -> None:
-    from threshold.core.wizard import given_fields
+    from threshold.core.interfaces.web.wizard import given_fields
 
     assert given_fields({"danger": "no", "harm": "no", "level": "unsure"}) == {
         "immediate_danger",
@@ -141,8 +146,8 @@ def test_given_fields_count_a_no_as_answered() -> None:
 
 
 def test_every_question_maps_to_case_fields_in_the_schema() -> None:
-    from threshold.core.schemas import schema
-    from threshold.core.wizard import QUESTION_FIELDS
+    from threshold.core.interfaces.web.wizard import QUESTION_FIELDS
+    from threshold.core.io.schemas import schema
 
     assert set(QUESTION_FIELDS) == set(QUESTION_IDS)
     properties = schema("case")["properties"]
@@ -160,8 +165,8 @@ def test_question_hints_come_from_the_data_with_citations(registry: Registry) ->
 
 
 def test_a_hint_for_an_unknown_question_is_a_data_error(tmp_path: Path) -> None:
-    from threshold.core.data import load_authority
-    from threshold.core.errors import DataError
+    from threshold.core.io.loading import load_authority
+    from threshold.core.model.errors import DataError
     from threshold.plugins.ddscp import PARTNERSHIP_DATA
     from threshold.plugins.derbyshire import DATA
 

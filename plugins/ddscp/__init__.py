@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from threshold.core.indicators import IndicatorSet
+    from threshold.core.model.indicators import IndicatorSet
 
 #: Levels, partnership-wide steps, consent texts and the 999 contact.
 PARTNERSHIP_DATA = Path(__file__).with_name("partnership.toml")
@@ -23,6 +23,6 @@ INDICATORS_DATA = Path(__file__).with_name("indicators.json")
 @cache
 def indicators() -> IndicatorSet:
     """Return the Appendix 2 threshold indicators, loaded and validated once."""
-    from threshold.core.indicators import load_indicators
+    from threshold.core.io.indicators import load_indicators
 
     return load_indicators(INDICATORS_DATA)

@@ -14,22 +14,17 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from threshold.core.data import load_authority
-from threshold.core.hookspecs import hookimpl
-from threshold.core.models import (
-    Authority,
-    Case,
-    EarlyHelpAssessment,
-    Referrer,
-    Route,
-    RouteChoice,
-    Warning,
-)
+from threshold.core.io.loading import load_authority
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.enums import EarlyHelpAssessment, Referrer, Route
+from threshold.core.model.guidance import RouteChoice, Warning
+from threshold.core.plugins.hookspecs import hookimpl
 from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
 
 if TYPE_CHECKING:
-    from threshold.core.forms import Form
-    from threshold.core.indicators import IndicatorSet
+    from threshold.core.model.forms import Form
+    from threshold.core.model.indicators import IndicatorSet
 
 AUTHORITY_ID = "derby_city"
 DATA = Path(__file__).with_name("authority.toml")
@@ -51,7 +46,7 @@ def threshold_register_authorities(register: Callable[[Authority], None]) -> Non
 @cache
 def forms() -> tuple[Form, ...]:
     """Return Derby City's referral forms (``forms/*.toml``), loaded and validated once."""
-    from threshold.core.forms_data import load_forms
+    from threshold.core.forms.loading import load_forms
 
     return tuple(load_forms(FORMS, authority()))
 

@@ -1,0 +1,219 @@
+"""The routing engine: one case and one authority in, one guidance out.
+
+The plan (:mod:`threshold.core.engine.plan`) is turned into output here: the
+words of every step come from the authority's data, each with its citation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+
+from threshold.core.engine.contacts import _slots, _timed
+from threshold.core.engine.plan import ReferralRule, _Plan, _plan
+from threshold.core.engine.reuse import _REUSE, _STATIC, _case_key, _Static
+from threshold.core.engine.wording import (
+    _NOT_URGENT,
+    _STATIC_LIMIT,
+    DISCLAIMER,
+    FOLLOW_UP_HOURS,
+    _cites,
+    _dedupe,
+    _dedupe_citations,
+    _dedupe_warnings,
+    _fill_values,
+    _hours_warnings,
+)
+from threshold.core.model.authority import Authority, Contact
+from threshold.core.model.case import Case
+from threshold.core.model.clock import LONDON, local_now
+from threshold.core.model.enums import (
+    PURPOSE_RANK,
+    Purpose,
+    Referrer,
+)
+from threshold.core.model.errors import AuthorityError
+from threshold.core.model.guidance import (
+    AuthorityRef,
+    ConsentAdvice,
+    FollowUp,
+    Guidance,
+    SourceInfo,
+    StepOut,
+    Warning,
+)
+
+FORMAT = "threshold.guidance/1"
+
+
+def build_guidance(
+    case: Case,
+    authority: Authority,
+    rule: ReferralRule,
+    *,
+    plugin: str,
+    plugin_version: str,
+    today: dt.date | None = None,
+) -> Guidance:
+    """Return the guidance for ``case`` in ``authority``.
+
+    ``rule`` is the authority's own rule for non-urgent referrals (level 3-4 and
+    the public); the core decides everything else. ``today`` (for the data
+    review check) defaults to the current date in Europe/London.
+
+    Everything but the time-dependent parts (whether each contact is open, and
+    the review date) is a pure function of the case fields and the authority's
+    data, so it is computed once per distinct case and reused.
+
+    Raises:
+        AuthorityError: the rule failed, or the data lacks a step or contact the
+            route needs. Callers show the urgent advice with the error.
+    """
+    when = case.at or local_now()
+    static = _static_guidance(case, authority, rule, plugin, plugin_version)
+    warnings = static.guidance.warnings
+    today = today or dt.datetime.now(LONDON).date()
+    if today > static.review_due:
+        warnings = (
+            Warning(
+                "review-overdue",
+                f"Check these numbers: the {authority.name} information was due for review on "
+                f"{authority.review_due} and has not been re-checked since.",
+            ),
+            *warnings,
+        )
+    return Guidance(
+        **static.fields,
+        at=when.isoformat(),
+        contacts=_timed(static.contacts, when),
+        urgent_contacts=_timed(static.urgent_contacts, when),
+        warnings=warnings,
+    )
+
+
+def _static_guidance(
+    case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
+) -> _Static:
+    key = (id(authority), plugin, plugin_version, _case_key(case))
+    reuse = _REUSE[-1]
+    hit = _STATIC.get(key) if reuse else None
+    if hit is not None and hit[0]() is authority:
+        return hit[1]
+    plan = _plan(case, authority, rule)
+    try:
+        static = _render(case, authority, plan, plugin, plugin_version)
+    except KeyError as exc:
+        raise AuthorityError(
+            authority.id, f"the {authority.id} data has no {exc.args[0]!r}, which this route needs"
+        ) from None
+    if reuse:
+        if len(_STATIC) >= _STATIC_LIMIT:
+            _STATIC.clear()
+        _STATIC[key] = (weakref.ref(authority), static)
+    return static
+
+
+def _render(
+    case: Case,
+    authority: Authority,
+    plan: _Plan,
+    plugin: str,
+    plugin_version: str,
+) -> _Static:
+    fill = _fill_values(authority, case, plan.summary_values)
+
+    steps = []
+    for order, step_id in enumerate(_dedupe(plan.steps), start=1):
+        text = authority.steps[step_id]
+        steps.append(
+            StepOut(
+                order=order,
+                id=step_id,
+                action=text.action.format_map(fill),
+                reason=text.reason.format_map(fill),
+                citations=_cites(authority, text.citations),
+            )
+        )
+
+    chosen: list[Contact] = [c for p in plan.purposes for c in authority.contacts_for(p)]
+    chosen += [authority.contact(i) for i in plan.contact_ids]
+    unique = {c.id: c for c in chosen}
+    # urgent lines first (999, child protection, the public line); the rest in the
+    # order the route gives them
+    ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], _NOT_URGENT))
+    contacts = _slots(authority, ordered)
+    urgent = _slots(
+        authority,
+        [
+            c
+            for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
+            for c in authority.contacts_for(p)
+        ],
+    )
+
+    consent_texts = [authority.consent[k] for k in _dedupe(plan.consent_keys)]
+    consent = ConsentAdvice(
+        status=case.consent,
+        required=plan.consent_required,
+        guidance=tuple(t.guidance for t in consent_texts),
+        record=tuple(_dedupe(r for t in consent_texts for r in t.record)),
+        citations=tuple(c for t in consent_texts for c in _cites(authority, t.citations)),
+    )
+
+    record = authority.record_keeping
+    # The record-keeping duties are a practitioner's: a member of the public gets none.
+    record_keeping = (
+        ()
+        if case.referrer is Referrer.PUBLIC
+        else tuple(_dedupe([record.always, record.conversations, *consent.record]))
+    )
+
+    warnings = list(plan.warnings)
+    for contact in ordered:
+        warnings += _hours_warnings(contact)
+
+    follow_up = None
+    if plan.follow_up:
+        follow_up = FollowUp(
+            within_hours=FOLLOW_UP_HOURS,
+            how=authority.steps["follow-up-in-writing"].action.format_map(fill),
+        )
+
+    level_citations = authority.level(case.level).citations if case.level is not None else ()
+    citations = _dedupe_citations(
+        [
+            *_cites(authority, level_citations),
+            *(c for s in steps for c in s.citations),
+            *(c for slot in contacts for c in slot.template.citations),
+            *consent.citations,
+            *_cites(authority, record.citations),
+        ]
+    )
+    policy = authority.document(authority.policy_document)
+    guidance = Guidance(
+        format=FORMAT,
+        at="",
+        source=SourceInfo(
+            plugin=plugin,
+            plugin_version=plugin_version,
+            document=policy.title,
+            document_date=policy.date,
+            data_reviewed=authority.reviewed,
+            data_review_due=authority.review_due,
+        ),
+        authority=AuthorityRef(authority.id, authority.name),
+        level=case.level,
+        level_name=authority.level(case.level).name if case.level is not None else None,
+        route=plan.route,
+        summary=authority.route_summaries[plan.summary_key].format_map(fill),
+        eha_required=plan.eha_required,
+        contacts=(),
+        urgent_contacts=(),
+        follow_up=follow_up,
+        consent=consent,
+        steps=tuple(steps),
+        record_keeping=record_keeping,
+        citations=citations,
+        warnings=tuple(_dedupe_warnings(warnings)),
+        disclaimer=DISCLAIMER,
+    )
+    return _Static(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))

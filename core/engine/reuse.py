@@ -1,0 +1,73 @@
+"""Reuse of the time-independent part of a guidance, once per distinct case."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import operator
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from threshold.core.engine.contacts import _Slot
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.guidance import (
+    Guidance,
+)
+
+
+@attrs.frozen
+class _Static:
+    """The time-independent part of a guidance, with each contact's hours."""
+
+    guidance: Guidance
+    contacts: tuple[_Slot, ...]
+    urgent_contacts: tuple[_Slot, ...]
+    review_due: dt.date
+    #: The guidance's fields but those set on every call, to build it quickly.
+    fields: dict[str, Any] = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        per_call = ("at", "contacts", "urgent_contacts", "warnings")
+        fields = {
+            f.name: getattr(self.guidance, f.name)
+            for f in attrs.fields(Guidance)
+            if f.name not in per_call
+        }
+        object.__setattr__(self, "fields", fields)
+
+
+_STATIC: dict[tuple[object, ...], tuple[weakref.ref[Authority], _Static]] = {}
+_REUSE = [True]
+
+
+@contextlib.contextmanager
+def without_reuse() -> Iterator[None]:
+    """Compute every guidance afresh inside this block (asking the authority's rule
+    each time): the completeness checks use it to catch a rule that is not a pure
+    function of the case."""
+    _REUSE.append(False)
+    try:
+        yield
+    finally:
+        _REUSE.pop()
+
+
+#: The case field that is the time: the only one the reused part may not depend on.
+_TIME_FIELD = "at"
+#: For each case class (Case, or a subclass), a getter of its other fields.
+_KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
+
+
+def _case_key(case: Case) -> tuple[object, ...]:
+    """The reuse key of ``case``: its class and every one of its fields but ``at``,
+    found from the class itself (``attrs.fields``), so a field added to Case is in it."""
+    cls = type(case)
+    getter = _KEY_GETTERS.get(cls)
+    if getter is None:
+        names = [f.name for f in attrs.fields(cls) if f.name != _TIME_FIELD]
+        getter = _KEY_GETTERS[cls] = operator.attrgetter(*names)
+    return (cls, getter(case))
