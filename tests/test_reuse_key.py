@@ -9,7 +9,7 @@ from __future__ import annotations
 import attrs
 
 from threshold.core.engine.build import build_guidance
-from threshold.core.engine.reuse import _case_key
+from threshold.core.engine.reuse import case_key
 from threshold.core.model.case import Case
 from threshold.core.model.enums import Route
 from threshold.core.model.guidance import RouteChoice
@@ -35,8 +35,8 @@ def test_every_field_of_case_but_its_time_is_in_the_reuse_key() -> None:
         marker = object()
         marked = Case()
         object.__setattr__(marked, name, marker)  # any value: the key must carry it
-        assert _case_key(marked) != _case_key(base), f"{name} is not part of the reuse key"
-        assert any(part is marker for part in _flatten(_case_key(marked))), name
+        assert case_key(marked) != case_key(base), f"{name} is not part of the reuse key"
+        assert any(part is marker for part in _flatten(case_key(marked))), name
 
 
 def test_the_time_is_not_part_of_the_reuse_key() -> None:
@@ -46,11 +46,11 @@ def test_the_time_is_not_part_of_the_reuse_key() -> None:
 
     morning = Case(level=3, at=dt.datetime(2026, 11, 23, 11, tzinfo=LONDON))
     night = Case(level=3, at=dt.datetime(2026, 11, 28, 21, tzinfo=LONDON))
-    assert _case_key(morning) == _case_key(night) == _case_key(Case(level=3))
+    assert case_key(morning) == case_key(night) == case_key(Case(level=3))
 
 
 def test_a_field_added_to_case_is_part_of_the_reuse_key() -> None:
-    assert _case_key(CaseWithMore(level=3)) != _case_key(CaseWithMore(level=3, looked_after=True))
+    assert case_key(CaseWithMore(level=3)) != case_key(CaseWithMore(level=3, looked_after=True))
 
 
 def test_a_new_route_changing_field_is_never_served_another_cases_guidance(

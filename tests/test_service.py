@@ -335,13 +335,16 @@ def test_under_the_limit_streaming_is_fine(small_server: str) -> None:
 def test_internal_error_is_json_without_detail(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import threshold.core.engine.api
+    from threshold.core.interfaces import batch
+    from threshold.core.interfaces.http import endpoints
     from threshold.core.interfaces.http.app import create_app
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(CANARY)
 
-    monkeypatch.setattr(threshold.core.engine.api, "route", broken)
+    # routing itself fails, in POST /route and in each line of POST /route/batch
+    monkeypatch.setattr(endpoints, "route", broken)
+    monkeypatch.setattr(batch, "route", broken)
     monkeypatch.delenv("THRESHOLD_DEBUG", raising=False)
     with running(create_app()) as url:
         answer = post(url + "/route?authority=derbyshire", {"level": 1})

@@ -28,7 +28,8 @@ from tests.web_helpers import (
     web_server,
 )
 from threshold.core.engine.api import route
-from threshold.core.interfaces.web.wizard import QUESTION_IDS, case_from_answers
+from threshold.core.interfaces.web.wizard import case_from_answers
+from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.hookspecs import hookimpl
 from threshold.core.plugins.registry import Registry
 

@@ -12,7 +12,8 @@ import pytest
 
 from tests.web_helpers import get, main_text, shown_route, walk, web_server
 from threshold.core.engine.api import route
-from threshold.core.interfaces.web.wizard import QUESTION_IDS, can_change_answer, case_from_answers
+from threshold.core.interfaces.web.wizard import can_change_answer, case_from_answers
+from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry
 
 AUTHORITIES = ("derbyshire", "derby_city")

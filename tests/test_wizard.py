@@ -8,12 +8,12 @@ import pytest
 
 from tests.web_helpers import PRACTITIONER
 from threshold.core.interfaces.web.wizard import (
-    QUESTION_IDS,
     asked_questions,
     case_from_answers,
     next_question,
 )
 from threshold.core.model.errors import CaseError
+from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry
 
 

@@ -17,7 +17,7 @@ import attrs
 from threshold.core.analysis.indicator_search import by_level_and_domain
 from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER
-from threshold.core.io.schemas import validate
+from threshold.core.io.schemas import describe_value, validate
 from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError
 from threshold.core.model.guidance import CitationOut
@@ -139,8 +139,6 @@ def parse_assess_input(data: object, indicators: IndicatorSet) -> AssessInput:
         CaseError: one FieldError per problem, naming the field and what is expected.
     """
     if not isinstance(data, Mapping):
-        from threshold.core.io.schemas import describe_value
-
         raise CaseError(
             [
                 FieldError(

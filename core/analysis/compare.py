@@ -42,14 +42,16 @@ from threshold.core.analysis.matrix import (
     value_text,
 )
 from threshold.core.engine.api import route
-from threshold.core.engine.wording import DISCLAIMER, contact_label
+from threshold.core.engine.wording import DISCLAIMER, cite_all, contact_label
 from threshold.core.model.authority import Authority, Contact, OpeningHours
+from threshold.core.model.case import Case
 from threshold.core.model.clock import DAY_NAMES
+from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import BankHolidays, HoursKind
 from threshold.core.model.errors import CaseError, FieldError
 from threshold.core.model.guidance import CitationOut, Guidance
+from threshold.core.model.vocabulary import ROUTE_TITLES
 from threshold.core.plugins.registry import Registry
-from threshold.core.render.environment import ROUTE_TITLES
 
 
 class _Footnotes:
@@ -102,7 +104,6 @@ def bank_holidays_text(hours: OpeningHours) -> str:
 
 
 def _contact_cell(authority: Authority, contact: Contact, notes: _Footnotes) -> ContactCell:
-    from threshold.core.engine.wording import _cites
 
     return ContactCell(
         name=contact.name,
@@ -111,7 +112,7 @@ def _contact_cell(authority: Authority, contact: Contact, notes: _Footnotes) -> 
         days=days_text(contact.hours),
         bank_holidays=bank_holidays_text(contact.hours),
         note=contact.note,
-        footnotes=notes.add(_cites(authority, contact.citations)),
+        footnotes=notes.add(cite_all(authority, contact.citations)),
     )
 
 
@@ -152,8 +153,6 @@ def _route_all(registry: Registry, authority_id: str) -> list[Guidance | Excepti
 
 def _example(indices: Sequence[int]) -> int:
     """The combination of a row closest to the case defaults (its words are shown)."""
-    from threshold.core.model.case import Case
-    from threshold.core.model.converter import case_to_dict
 
     defaults = case_to_dict(Case())
     cases = list(combinations())

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from threshold.core.analysis.grouping import Condition
+from threshold.core.model.converter import to_dict
 from threshold.core.model.enums import Purpose
 
 FORMAT = "threshold.compare/1"
@@ -239,7 +240,6 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the comparison as JSON-ready data matching ``schemas/compare.schema.json``."""
-        from threshold.core.model.converter import to_dict
 
         data: dict[str, Any] = to_dict(self)
         return data

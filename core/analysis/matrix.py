@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from threshold.core.io.parse import parse_case
+
 if TYPE_CHECKING:
     from threshold.core.model.case import Case
 
@@ -93,7 +95,6 @@ def combinations() -> Iterator[Combination]:
 def parsed(at: str = MATRIX_AT) -> tuple[Case, ...]:
     """Every combination as a validated :class:`~threshold.core.model.case.Case`, in
     matrix order (parsed once per instant and shared: cases are immutable)."""
-    from threshold.core.io.parse import parse_case
 
     return tuple(parse_case(combination.case(at)) for combination in combinations())
 

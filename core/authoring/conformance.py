@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from threshold.core.analysis.checks import check_rules
 from threshold.core.authoring.scaffold import PLACEHOLDER
 from threshold.core.authoring.scenario_files import (
     check_scenario,
@@ -26,7 +27,7 @@ from threshold.core.authoring.scenario_files import (
 from threshold.core.model.authority import Authority
 from threshold.core.model.clock import LONDON
 from threshold.core.model.enums import HoursKind
-from threshold.core.model.errors import DataError
+from threshold.core.model.errors import AuthorityError, DataError
 from threshold.core.plugins.registry import Registry
 
 
@@ -165,7 +166,6 @@ def check_authority(
     today: dt.date | None = None,
 ) -> list[Finding]:
     """Run every check on one authority loaded in ``registry``."""
-    from threshold.core.model.errors import AuthorityError
 
     try:
         registered = registry.get(authority_id)
@@ -185,14 +185,12 @@ def check_authority(
 
 def _check_rules(registry: Registry, authority_id: str) -> list[Finding]:
     """The rule completeness and safety checks over the scenario matrix."""
-    from threshold.core.analysis.checks import check_rules
 
     return [_error(f"{authority_id}: rules", str(v)) for v in check_rules(registry, authority_id)]
 
 
 def installed_scenario_files(registry: Registry, authority_id: str) -> list[Path]:
     """Scenario files shipped inside the package of the plugin that registered the authority."""
-    from threshold.core.model.errors import AuthorityError
 
     try:
         plugin = registry.pm.get_plugin(registry.get(authority_id).plugin.name)

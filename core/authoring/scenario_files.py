@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from threshold.core.engine.api import route
 from threshold.core.io.loading import read_data_file
 from threshold.core.io.schemas import validate
 from threshold.core.model.errors import DataError, ThresholdError
@@ -104,7 +105,6 @@ def check_scenario(
     scenario: Scenario, registry: Registry, today: dt.date | None = None
 ) -> tuple[list[str], Guidance | None]:
     """Run one scenario; return (mismatches, guidance). No mismatch means it passed."""
-    from threshold.core.engine.api import route
 
     try:
         guidance = route(scenario.case, scenario.authority, registry=registry, today=today)

@@ -8,20 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 
-from threshold.core.engine.contacts import _slots, _timed
-from threshold.core.engine.plan import ReferralRule, _Plan, _plan
-from threshold.core.engine.reuse import _REUSE, _STATIC, _case_key, _Static
+from threshold.core.engine.contacts import contacts_at, prepare_contacts
+from threshold.core.engine.plan import Plan, ReferralRule, plan_case
+from threshold.core.engine.reuse import REUSE, STATIC, StaticGuidance, case_key
 from threshold.core.engine.wording import (
-    _NOT_URGENT,
-    _STATIC_LIMIT,
+    CACHE_LIMIT,
     DISCLAIMER,
     FOLLOW_UP_HOURS,
-    _cites,
-    _dedupe,
-    _dedupe_citations,
-    _dedupe_warnings,
-    _fill_values,
-    _hours_warnings,
+    NOT_URGENT,
+    cite_all,
+    dedupe,
+    dedupe_citations,
+    dedupe_warnings,
+    fill_values,
+    hours_warnings,
 )
 from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.case import Case
@@ -84,21 +84,21 @@ def build_guidance(
     return Guidance(
         **static.fields,
         at=when.isoformat(),
-        contacts=_timed(static.contacts, when),
-        urgent_contacts=_timed(static.urgent_contacts, when),
+        contacts=contacts_at(static.contacts, when),
+        urgent_contacts=contacts_at(static.urgent_contacts, when),
         warnings=warnings,
     )
 
 
 def _static_guidance(
     case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
-) -> _Static:
-    key = (id(authority), plugin, plugin_version, _case_key(case))
-    reuse = _REUSE[-1]
-    hit = _STATIC.get(key) if reuse else None
+) -> StaticGuidance:
+    key = (id(authority), plugin, plugin_version, case_key(case))
+    reuse = REUSE[-1]
+    hit = STATIC.get(key) if reuse else None
     if hit is not None and hit[0]() is authority:
         return hit[1]
-    plan = _plan(case, authority, rule)
+    plan = plan_case(case, authority, rule)
     try:
         static = _render(case, authority, plan, plugin, plugin_version)
     except KeyError as exc:
@@ -106,23 +106,23 @@ def _static_guidance(
             authority.id, f"the {authority.id} data has no {exc.args[0]!r}, which this route needs"
         ) from None
     if reuse:
-        if len(_STATIC) >= _STATIC_LIMIT:
-            _STATIC.clear()
-        _STATIC[key] = (weakref.ref(authority), static)
+        if len(STATIC) >= CACHE_LIMIT:
+            STATIC.clear()
+        STATIC[key] = (weakref.ref(authority), static)
     return static
 
 
 def _render(
     case: Case,
     authority: Authority,
-    plan: _Plan,
+    plan: Plan,
     plugin: str,
     plugin_version: str,
-) -> _Static:
-    fill = _fill_values(authority, case, plan.summary_values)
+) -> StaticGuidance:
+    fill = fill_values(authority, case, plan.summary_values)
 
     steps = []
-    for order, step_id in enumerate(_dedupe(plan.steps), start=1):
+    for order, step_id in enumerate(dedupe(plan.steps), start=1):
         text = authority.steps[step_id]
         steps.append(
             StepOut(
@@ -130,7 +130,7 @@ def _render(
                 id=step_id,
                 action=text.action.format_map(fill),
                 reason=text.reason.format_map(fill),
-                citations=_cites(authority, text.citations),
+                citations=cite_all(authority, text.citations),
             )
         )
 
@@ -139,9 +139,9 @@ def _render(
     unique = {c.id: c for c in chosen}
     # urgent lines first (999, child protection, the public line); the rest in the
     # order the route gives them
-    ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], _NOT_URGENT))
-    contacts = _slots(authority, ordered)
-    urgent = _slots(
+    ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], NOT_URGENT))
+    contacts = prepare_contacts(authority, ordered)
+    urgent = prepare_contacts(
         authority,
         [
             c
@@ -150,13 +150,13 @@ def _render(
         ],
     )
 
-    consent_texts = [authority.consent[k] for k in _dedupe(plan.consent_keys)]
+    consent_texts = [authority.consent[k] for k in dedupe(plan.consent_keys)]
     consent = ConsentAdvice(
         status=case.consent,
         required=plan.consent_required,
         guidance=tuple(t.guidance for t in consent_texts),
-        record=tuple(_dedupe(r for t in consent_texts for r in t.record)),
-        citations=tuple(c for t in consent_texts for c in _cites(authority, t.citations)),
+        record=tuple(dedupe(r for t in consent_texts for r in t.record)),
+        citations=tuple(c for t in consent_texts for c in cite_all(authority, t.citations)),
     )
 
     record = authority.record_keeping
@@ -164,12 +164,12 @@ def _render(
     record_keeping = (
         ()
         if case.referrer is Referrer.PUBLIC
-        else tuple(_dedupe([record.always, record.conversations, *consent.record]))
+        else tuple(dedupe([record.always, record.conversations, *consent.record]))
     )
 
     warnings = list(plan.warnings)
     for contact in ordered:
-        warnings += _hours_warnings(contact)
+        warnings += hours_warnings(contact)
 
     follow_up = None
     if plan.follow_up:
@@ -179,13 +179,13 @@ def _render(
         )
 
     level_citations = authority.level(case.level).citations if case.level is not None else ()
-    citations = _dedupe_citations(
+    citations = dedupe_citations(
         [
-            *_cites(authority, level_citations),
+            *cite_all(authority, level_citations),
             *(c for s in steps for c in s.citations),
             *(c for slot in contacts for c in slot.template.citations),
             *consent.citations,
-            *_cites(authority, record.citations),
+            *cite_all(authority, record.citations),
         ]
     )
     policy = authority.document(authority.policy_document)
@@ -213,7 +213,7 @@ def _render(
         steps=tuple(steps),
         record_keeping=record_keeping,
         citations=citations,
-        warnings=tuple(_dedupe_warnings(warnings)),
+        warnings=tuple(dedupe_warnings(warnings)),
         disclaimer=DISCLAIMER,
     )
-    return _Static(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))
+    return StaticGuidance(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))

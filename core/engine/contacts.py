@@ -14,9 +14,9 @@ import attrs
 
 from threshold.core.engine.hours import is_open, next_open
 from threshold.core.engine.wording import (
-    _STATIC_LIMIT,
-    _WHY,
-    _cites,
+    CACHE_LIMIT,
+    WHY,
+    cite_all,
     contact_label,
     contact_placeholders,
 )
@@ -40,7 +40,7 @@ def contact_role(purpose: Purpose) -> Purpose:
 
 
 @attrs.frozen(eq=False)  # compared and hashed by identity: a key of _CLOSED
-class _Slot:
+class Slot:
     """A contact as prepared for a case: its advice without the time-dependent parts,
     its hours, its group (contacts of one role share the place of the first of them)
     and, for each alternative in its group in route order, the alternative's index
@@ -54,8 +54,8 @@ class _Slot:
     no_alternative: str
 
 
-def _slots(authority: Authority, contacts: list[Contact]) -> tuple[_Slot, ...]:
-    """Prepare ``contacts`` (in route order) for :func:`_timed`."""
+def prepare_contacts(authority: Authority, contacts: list[Contact]) -> tuple[Slot, ...]:
+    """Prepare ``contacts`` (in route order) for :func:`contacts_at`."""
     roles = [contact_role(c.purpose) for c in contacts]
     urgent = contact_placeholders(authority)["child_protection_line"]
     has_urgent = bool(authority.contacts_for(Purpose.CHILD_PROTECTION))
@@ -77,13 +77,13 @@ def _slots(authority: Authority, contacts: list[Contact]) -> tuple[_Slot, ...]:
                 "No other contact in the sources does this while it is closed; if it becomes "
                 f"urgent, ring {urgent}, or 999 if a child is in immediate danger."
             )
-        template, hours = _contact_template(authority, contact)
-        slots.append(_Slot(template, hours, group, alternatives, fallback))
+        template, hours = contact_template(authority, contact)
+        slots.append(Slot(template, hours, group, alternatives, fallback))
     return tuple(slots)
 
 
 def _meanwhile(alternative: Contact) -> str:
-    why = _WHY[alternative.purpose].rstrip(".")
+    why = WHY[alternative.purpose].rstrip(".")
     return (
         f"Meanwhile, the sources give {contact_label(alternative)} for {why[0].lower()}{why[1:]}."
     )
@@ -100,7 +100,7 @@ def _when_it_opens(hours: OpeningHours, opening: dt.datetime | None) -> str:
     return f"When it next opens is not known from the sources (its hours: {hours.text})."
 
 
-def _timed(slots: tuple[_Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
+def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
     """The contacts at ``when``: whether each is open and when it next opens; any
     closed one after its alternatives that are not closed, saying when it opens
     and which alternative to use meanwhile."""
@@ -124,7 +124,7 @@ def _timed(slots: tuple[_Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, 
             opening = dt.datetime.fromisoformat(advice.next_open) if advice.next_open else None
             meanwhile = alternative[1] if alternative else slot.no_alternative
             sentence = f"{_when_it_opens(slot.hours, opening)} {meanwhile}"
-            if len(_CLOSED) >= _STATIC_LIMIT:
+            if len(_CLOSED) >= CACHE_LIMIT:
                 _CLOSED.clear()
             _CLOSED[key] = sentence
         template = slot.template
@@ -148,7 +148,7 @@ def _timed(slots: tuple[_Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, 
     return tuple(ordered)
 
 
-def _at(slot: _Slot, when: dt.datetime) -> ContactAdvice:
+def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
     opened = is_open(slot.hours, when)
     opening = None if opened is True else next_open(slot.hours, when)
@@ -170,10 +170,10 @@ def _at(slot: _Slot, when: dt.datetime) -> ContactAdvice:
 
 #: The sentence for a closed contact, by (contact, next opening, alternative index):
 #: the same few sentences recur for every call while a line is closed.
-_CLOSED: dict[tuple[_Slot, str | None, int], str] = {}
+_CLOSED: dict[tuple[Slot, str | None, int], str] = {}
 
 
-def _contact_template(authority: Authority, contact: Contact) -> tuple[ContactAdvice, OpeningHours]:
+def contact_template(authority: Authority, contact: Contact) -> tuple[ContactAdvice, OpeningHours]:
     template = ContactAdvice(
         id=contact.id,
         name=contact.name,
@@ -183,8 +183,8 @@ def _contact_template(authority: Authority, contact: Contact) -> tuple[ContactAd
         hours=contact.hours.text,
         open=None,
         next_open=None,
-        why=_WHY[contact.purpose],
-        citations=_cites(authority, contact.citations),
+        why=WHY[contact.purpose],
+        citations=cite_all(authority, contact.citations),
         note=contact.note,
     )
     return template, contact.hours

@@ -22,8 +22,10 @@ from typing import Any
 import attrs
 
 from threshold.core.engine.plan import ReferralRule, decide_route
+from threshold.core.io.schemas import schema
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
+from threshold.core.model.converter import converter, to_dict
 from threshold.core.model.guidance import AuthorityRef, DecisionRecord, Guidance, RecordStep
 
 FORMAT = "threshold.record/1"
@@ -57,8 +59,6 @@ def engine_version() -> str:
 def _alternatives() -> tuple[tuple[str, tuple[object, ...]], ...]:
     """Every case field that can decide a route, with every value it may take,
     read from the case schema (so a new enum or boolean field is included)."""
-    from threshold.core.io.schemas import schema
-    from threshold.core.model.converter import converter
 
     types = attrs.fields_dict(attrs.resolve_types(Case))
     found = []
@@ -110,7 +110,6 @@ def make_record(
 
     ``now`` (for tests) is when the record is made; default: the current UTC time.
     """
-    from threshold.core.model.converter import to_dict
 
     made = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     record = DecisionRecord(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from threshold.core.io import cache
 from threshold.core.model.authority import OpeningHours
 from threshold.core.model.clock import LONDON
 from threshold.core.model.enums import BankHolidays, HoursKind
@@ -26,8 +27,6 @@ def _england_holidays(year: int) -> dict[dt.date, str]:
     result is kept in the on-disk cache, keyed by the package's version.
     """
     from importlib.metadata import version
-
-    from threshold.core.io import cache
 
     name = f"bank-holidays-ENG-{year}-{cache.digest(version('holidays'))}"
     stored = cache.read(name)

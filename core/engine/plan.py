@@ -40,7 +40,7 @@ AUTHORITY_ROUTES = frozenset(
 
 
 @attrs.define
-class _Plan:
+class Plan:
     """What the engine has decided so far, before it is turned into output."""
 
     route: Route
@@ -57,17 +57,17 @@ class _Plan:
     advice_line: bool = False
 
 
-def _plan_urgent(case: Case, authority: Authority) -> _Plan:
+def _plan_urgent(case: Case, authority: Authority) -> Plan:
     public = case.referrer is Referrer.PUBLIC
     if case.immediate_danger:
-        plan = _Plan(
+        plan = Plan(
             Route.EMERGENCY,
             "emergency",
             ["call-999", "call-child-protection-line-after-999"],
             [Purpose.EMERGENCY, Purpose.CHILD_PROTECTION],
         )
     else:
-        plan = _Plan(
+        plan = Plan(
             Route.CHILD_PROTECTION,
             "child-protection",
             ["call-child-protection-line"],
@@ -108,7 +108,7 @@ def _plan_urgent(case: Case, authority: Authority) -> _Plan:
     return plan
 
 
-def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
+def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> Plan:
     choice = rule(case)
     if choice.route not in AUTHORITY_ROUTES:
         raise AuthorityError(
@@ -116,7 +116,7 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
             f"the {authority.id} rule chose route {choice.route.value!r}, which only the core "
             "may choose",
         )
-    plan = _Plan(
+    plan = Plan(
         choice.route,
         choice.summary or choice.route.value,
         [],
@@ -182,7 +182,7 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> _Pla
     return plan
 
 
-def _plan_early_help(case: Case) -> _Plan:
+def _plan_early_help(case: Case) -> Plan:
     plan = _plan_early_help_steps(case)
     if case.consent is Consent.UNSAFE_TO_SEEK:
         # Level 2 work is done with the family's consent and cannot be done without
@@ -200,9 +200,9 @@ def _plan_early_help(case: Case) -> _Plan:
     return plan
 
 
-def _plan_early_help_steps(case: Case) -> _Plan:
+def _plan_early_help_steps(case: Case) -> Plan:
     if case.setting is Setting.TIME_LIMITED:
-        plan = _Plan(
+        plan = Plan(
             Route.EARLY_HELP,
             "early-help-time-limited",
             [
@@ -217,7 +217,7 @@ def _plan_early_help_steps(case: Case) -> _Plan:
         )
         plan.consent_keys = ["early-help"]
     else:
-        plan = _Plan(
+        plan = Plan(
             Route.EARLY_HELP,
             "early-help",
             [
@@ -233,7 +233,7 @@ def _plan_early_help_steps(case: Case) -> _Plan:
     return plan
 
 
-def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
+def plan_case(case: Case, authority: Authority, rule: ReferralRule) -> Plan:
     if case.immediate_danger or case.child_protection:
         plan = _plan_urgent(case, authority)
     elif case.referrer is Referrer.PUBLIC or case.level in (3, 4):
@@ -241,7 +241,7 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
     elif case.level == 2:
         plan = _plan_early_help(case)
     elif case.level == 1:
-        plan = _Plan(
+        plan = Plan(
             Route.UNIVERSAL,
             "universal",
             ["universal-own-agency", "universal-consider-with-family", "universal-tools"],
@@ -251,7 +251,7 @@ def _plan(case: Case, authority: Authority, rule: ReferralRule) -> _Plan:
             consent_keys=[] if case.consent is Consent.UNSAFE_TO_SEEK else ["universal"],
         )
     else:
-        plan = _Plan(
+        plan = Plan(
             Route.ADVICE,
             "advice",
             ["advice-safeguarding-lead", "advice-read-threshold", "advice-line"],
@@ -268,10 +268,10 @@ def decide_route(case: Case, authority: Authority, rule: ReferralRule) -> Route:
     """Return only the route ``case`` takes in ``authority`` (no output is built):
     the same precedence as :func:`build_guidance`, for finding which case fields
     decided a route."""
-    return _plan(case, authority, rule).route
+    return plan_case(case, authority, rule).route
 
 
-def _add_case_extras(case: Case, authority: Authority, plan: _Plan) -> None:
+def _add_case_extras(case: Case, authority: Authority, plan: Plan) -> None:
     urgent = plan.route in (Route.EMERGENCY, Route.CHILD_PROTECTION)
     # The consent rules, the pre-birth protocol and the other extras are written for
     # practitioners: a member of the public is given none of them, so nothing about

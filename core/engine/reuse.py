@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from threshold.core.engine.contacts import _Slot
+from threshold.core.engine.contacts import Slot
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.guidance import (
@@ -20,12 +20,12 @@ from threshold.core.model.guidance import (
 
 
 @attrs.frozen
-class _Static:
+class StaticGuidance:
     """The time-independent part of a guidance, with each contact's hours."""
 
     guidance: Guidance
-    contacts: tuple[_Slot, ...]
-    urgent_contacts: tuple[_Slot, ...]
+    contacts: tuple[Slot, ...]
+    urgent_contacts: tuple[Slot, ...]
     review_due: dt.date
     #: The guidance's fields but those set on every call, to build it quickly.
     fields: dict[str, Any] = attrs.field(init=False, eq=False)
@@ -40,8 +40,8 @@ class _Static:
         object.__setattr__(self, "fields", fields)
 
 
-_STATIC: dict[tuple[object, ...], tuple[weakref.ref[Authority], _Static]] = {}
-_REUSE = [True]
+STATIC: dict[tuple[object, ...], tuple[weakref.ref[Authority], StaticGuidance]] = {}
+REUSE = [True]
 
 
 @contextlib.contextmanager
@@ -49,11 +49,11 @@ def without_reuse() -> Iterator[None]:
     """Compute every guidance afresh inside this block (asking the authority's rule
     each time): the completeness checks use it to catch a rule that is not a pure
     function of the case."""
-    _REUSE.append(False)
+    REUSE.append(False)
     try:
         yield
     finally:
-        _REUSE.pop()
+        REUSE.pop()
 
 
 #: The case field that is the time: the only one the reused part may not depend on.
@@ -62,7 +62,7 @@ _TIME_FIELD = "at"
 _KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
 
 
-def _case_key(case: Case) -> tuple[object, ...]:
+def case_key(case: Case) -> tuple[object, ...]:
     """The reuse key of ``case``: its class and every one of its fields but ``at``,
     found from the class itself (``attrs.fields``), so a field added to Case is in it."""
     cls = type(case)

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from threshold.core.engine.wording import contact_label
 from threshold.core.io.urgent_flags import flags
+from threshold.core.model.enums import Purpose
+from threshold.core.model.errors import ThresholdError, UnknownAuthorityError
+from threshold.core.plugins.registry import default_registry
 
 if TYPE_CHECKING:
     from threshold.core.plugins.registry import Registry
@@ -54,8 +58,6 @@ def child_protection_line(authority_id: str | None, registry: Registry | None = 
     """
     if authority_id is None:
         return None
-    from threshold.core.model.errors import ThresholdError, UnknownAuthorityError
-    from threshold.core.plugins.registry import default_registry
 
     registry = registry or default_registry()
     try:
@@ -76,8 +78,6 @@ def child_protection_line(authority_id: str | None, registry: Registry | None = 
 
 
 def _lines(registry: Registry, authority_id: str) -> str | None:
-    from threshold.core.engine.wording import contact_label
-    from threshold.core.model.enums import Purpose
 
     authority = registry.get(authority_id).authority
     lines = authority.contacts_for(Purpose.CHILD_PROTECTION)

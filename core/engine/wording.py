@@ -65,7 +65,7 @@ def contact_placeholders(authority: Authority) -> dict[str, str]:
     return values
 
 
-def _fill_values(authority: Authority, case: Case, extra: dict[str, str]) -> _Fill:
+def fill_values(authority: Authority, case: Case, extra: dict[str, str]) -> _Fill:
     values = _Fill(contact_placeholders(authority))
     values["level"] = str(case.level) if case.level is not None else "not given"
     values.update(extra)
@@ -86,19 +86,19 @@ def _cite(authority: Authority, citation: Citation) -> CitationOut:
 _CITES: dict[int, tuple[object, Authority, tuple[CitationOut, ...]]] = {}
 
 
-def _cites(authority: Authority, citations: tuple[Citation, ...]) -> tuple[CitationOut, ...]:
+def cite_all(authority: Authority, citations: tuple[Citation, ...]) -> tuple[CitationOut, ...]:
     """The citations as printed; made once per citations tuple of the authority's data."""
     hit = _CITES.get(id(citations))
     if hit is not None and hit[0] is citations and hit[1] is authority:
         return hit[2]
     made = tuple(_cite(authority, c) for c in citations)
-    if len(_CITES) >= _STATIC_LIMIT:
+    if len(_CITES) >= CACHE_LIMIT:
         _CITES.clear()
     _CITES[id(citations)] = (citations, authority, made)  # the references keep the id
     return made
 
 
-def _hours_warnings(contact: Contact) -> list[Warning]:
+def hours_warnings(contact: Contact) -> list[Warning]:
     hours = contact.hours
     who = f"{contact.name} ({contact.phone})" if contact.phone else contact.name
     found = []
@@ -134,9 +134,9 @@ def _hours_warnings(contact: Contact) -> list[Warning]:
     return found
 
 
-_NOT_URGENT = PURPOSE_RANK[Purpose.PROFESSIONAL_ADVICE]
+NOT_URGENT = PURPOSE_RANK[Purpose.PROFESSIONAL_ADVICE]
 
-_WHY = {
+WHY = {
     Purpose.EMERGENCY: "Immediate danger to a child.",
     Purpose.CHILD_PROTECTION: "Child protection referrals by phone.",
     Purpose.PUBLIC: "Concerns from members of the public.",
@@ -148,11 +148,11 @@ _WHY = {
 }
 
 
-def _dedupe(items: Iterable[str]) -> list[str]:
+def dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-_STATIC_LIMIT = 100_000
+CACHE_LIMIT = 100_000
 
 
 @functools.lru_cache(maxsize=4096)
@@ -160,7 +160,7 @@ def _unquoted(citation: CitationOut) -> CitationOut:
     return attrs.evolve(citation, quote=None)
 
 
-def _dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...]:
+def dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...]:
     seen: dict[tuple[str, str], CitationOut] = {}
     for citation in citations:
         key = (citation.seed, citation.section)
@@ -169,5 +169,5 @@ def _dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ..
     return tuple(seen.values())
 
 
-def _dedupe_warnings(warnings: Iterable[Warning]) -> list[Warning]:
+def dedupe_warnings(warnings: Iterable[Warning]) -> list[Warning]:
     return list({(w.code, w.message): w for w in warnings}.values())

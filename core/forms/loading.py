@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import cattrs
 
+from threshold.core.engine.wording import contact_placeholders
 from threshold.core.io.loading import read_data_file
 from threshold.core.io.schemas import field_errors, schema
 from threshold.core.model.authority import Authority
@@ -297,8 +298,6 @@ def load_form(path: Path, authority: Authority) -> Form:
         raise DataError(str(path), errors)
     resolved, errors, shared = _resolve(data)
     if not errors:
-        from threshold.core.engine.wording import contact_placeholders
-
         resolved = _fill_texts(resolved, contact_placeholders(authority), "", errors)
     errors = errors or check_form(resolved, authority, shared)
     if errors:

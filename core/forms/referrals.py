@@ -17,6 +17,7 @@ import attrs
 
 from threshold.core.engine.urgent import urgent_advice
 from threshold.core.forms.evaluate import missing, validate
+from threshold.core.io.schemas import validate as against
 from threshold.core.io.urgent_flags import flags
 from threshold.core.model.errors import CaseError, FieldError
 from threshold.core.model.forms import Form
@@ -94,7 +95,6 @@ def parse_referral(data: object) -> tuple[str, str, dict[str, Any]]:
         CaseError: it does not match ``schemas/referral.schema.json``; each error
             names the field and what is expected.
     """
-    from threshold.core.io.schemas import validate as against
 
     errors = against("referral", data)
     if errors:

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import attrs
 
+from threshold.core.engine.api import route
 from threshold.core.interfaces.failures import ErrorInfo, debugging, error_info
 from threshold.core.io.parse import decode_json, parse_case
 from threshold.core.io.schemas import describe_value
@@ -25,6 +26,7 @@ from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError, ThresholdError
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
+from threshold.core.render.guidance_json import guidance_json_bytes
 
 #: The longest line read (a case is well under 1 KiB); longer lines are an error.
 MAX_LINE_BYTES = 64 * 1024
@@ -76,8 +78,6 @@ class LineResult:
         """Return the result as one line of compact JSON (UTF-8, newline-terminated):
         the same text as ``json.dumps(self.to_dict())``, encoded faster."""
         if self.guidance is not None:
-            from threshold.core.render.guidance_json import guidance_json_bytes
-
             head = b'{"line":%d,"guidance":' % self.line
             return head + guidance_json_bytes(self.guidance) + b"}\n"
         text = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
@@ -178,7 +178,6 @@ def route_line(
     line: Line, default_authority: str | None, *, record: bool, registry: Registry
 ) -> LineResult:
     """Route one line; any failure becomes that line's error record."""
-    from threshold.core.engine.api import route
 
     data: object = line.data
     try:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from threshold.core.engine.urgent import urgent_advice
+from threshold.core.io.schemas import shown_name
 from threshold.core.io.urgent_flags import NATIONAL_URGENT
+from threshold.core.model.converter import to_dict
 from threshold.core.model.errors import (
     AuthorityError,
     CaseError,
@@ -63,7 +65,6 @@ class ErrorInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the error object ``{"error": {...}}`` of ``schemas/error.schema.json``."""
-        from threshold.core.model.converter import to_dict
 
         return {"error": to_dict(self)}
 
@@ -75,7 +76,6 @@ def _one_line(text: str) -> str:
 def _authority_text(exc: AuthorityError) -> str:
     """The error's message, with the authority id it names replaced by a
     placeholder unless it is a short safe id (ids of any length reach here)."""
-    from threshold.core.io.schemas import shown_name
 
     text = str(exc)
     shown = shown_name(exc.authority_id, "an authority id")

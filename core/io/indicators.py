@@ -8,6 +8,7 @@ from typing import Any
 
 import cattrs
 
+from threshold.core.io.loading import read_data_file
 from threshold.core.io.schemas import validate
 from threshold.core.model.converter import converter
 from threshold.core.model.errors import DataError, FieldError
@@ -79,6 +80,5 @@ def load_indicators(path: Path) -> IndicatorSet:
     Raises:
         DataError: naming the file, the field and what is expected.
     """
-    from threshold.core.io.loading import read_data_file
 
     return structure_indicators(read_data_file(path), str(path))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import string
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,10 +20,18 @@ import cattrs
 
 from threshold.core.io import cache
 from threshold.core.io.schemas import field_errors, schema, validator
+from threshold.core.model import vocabulary
 from threshold.core.model.authority import Authority
 from threshold.core.model.clock import DAY_NAMES
 from threshold.core.model.converter import converter
 from threshold.core.model.errors import DataError, FieldError
+from threshold.core.model.vocabulary import (
+    CORE_CONSENT,
+    CORE_STEPS,
+    CORE_SUMMARIES,
+    PLACEHOLDERS,
+    QUESTION_IDS,
+)
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -141,7 +150,6 @@ def check_references(data: dict[str, Any]) -> list[FieldError]:
                 errors.append(
                     FieldError(f"extra_steps.{route}[{index}]", f"unknown step {step_id!r}")
                 )
-    from threshold.core.interfaces.web.wizard import QUESTION_IDS
 
     for question_id in sorted(set(data.get("question_hints", {})) - set(QUESTION_IDS)):
         errors.append(
@@ -156,14 +164,6 @@ def check_references(data: dict[str, Any]) -> list[FieldError]:
 
 def _check_vocabulary(data: dict[str, Any]) -> list[FieldError]:
     """Every id the core engine uses is defined, and every placeholder is known."""
-    import string
-
-    from threshold.core.model.vocabulary import (
-        CORE_CONSENT,
-        CORE_STEPS,
-        CORE_SUMMARIES,
-        PLACEHOLDERS,
-    )
 
     errors = []
     for key, needed in (
@@ -198,11 +198,9 @@ def _check_vocabulary(data: dict[str, Any]) -> list[FieldError]:
 
 def _validation_key(paths: list[Path]) -> str:
     """The inputs that decide validity: the files, the schema and the checking code."""
-    from threshold.core.interfaces.web import wizard
-    from threshold.core.model import vocabulary
 
     sources = [p.read_bytes() for p in paths]
-    checks = [Path(m).read_bytes() for m in (__file__, vocabulary.__file__, wizard.__file__)]
+    checks = [Path(m).read_bytes() for m in (__file__, vocabulary.__file__)]
     return cache.digest(*sources, json.dumps(schema("authority"), sort_keys=True), *checks)
 
 

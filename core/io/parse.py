@@ -13,7 +13,8 @@ from typing import Any
 import cattrs
 
 from threshold.core.io.quick import quick_valid
-from threshold.core.io.schemas import schema, validate
+from threshold.core.io.schemas import describe_value, path_text, schema, shown_name, validate
+from threshold.core.io.urgent_flags import flags
 from threshold.core.model.case import Case
 from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.converter import converter
@@ -28,8 +29,6 @@ def parse_case(data: object) -> Case:
             what is expected.
     """
     if not isinstance(data, Mapping):
-        from threshold.core.io.schemas import describe_value
-
         raise CaseError(
             [
                 FieldError(
@@ -163,7 +162,6 @@ def decode_json(
 
 def _invalid(text: str, errors: list[FieldError]) -> InvalidJSONError:
     """The error for input ``text`` that cannot be used, with its urgent flags."""
-    from threshold.core.io.urgent_flags import flags
 
     error = InvalidJSONError(errors)
     error.raised = flags(text)
@@ -175,7 +173,6 @@ def _duplicate_errors(
 ) -> list[FieldError]:
     """One error per duplicated key, named by its path in the input (a key that
     does not look like a field name is not shown)."""
-    from threshold.core.io.schemas import path_text, shown_name
 
     where = {id(found): names for found, names in duplicates}
     errors = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -9,6 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from threshold.core.io.spelling import spelling_key
 from threshold.core.model.errors import FieldError, ThresholdError
 
 if TYPE_CHECKING:  # jsonschema costs ~20 ms to import: only when input is invalid
@@ -83,7 +86,6 @@ def _formats() -> jsonschema.FormatChecker:
         # an optional package is installed, so threshold checks it itself).
         if not isinstance(value, str):
             return True
-        import datetime as dt
 
         parsed = dt.datetime.fromisoformat(value)
         return value[10:11] in ("T", "t") and parsed.tzinfo is not None
@@ -143,9 +145,6 @@ def shown_name(name: str, what: str = "a field name") -> str:
 
 
 def _unknown_fields(error: jsonschema.ValidationError) -> list[FieldError]:
-    import difflib
-
-    from threshold.core.io.spelling import spelling_key
 
     spec = error.schema if isinstance(error.schema, dict) else {}
     allowed = sorted(spec.get("properties", {}))

@@ -189,7 +189,7 @@ class Authority:
         silences: Where the sources are silent, by topic, in words.
         extra_steps: Extra step ids the authority adds to a route, by route id.
         question_hints: Hints for the web tool's questions, by question id
-            (:data:`threshold.core.interfaces.web.wizard.QUESTION_IDS`), with citations.
+            (:data:`threshold.core.model.vocabulary.QUESTION_IDS`), with citations.
     """
 
     id: str

@@ -86,3 +86,32 @@ PLACEHOLDERS = frozenset(
         "why",
     }
 )
+
+#: The web tool's questions, in the order it asks them; an authority's
+#: ``question_hints`` are keyed by them, and :data:`threshold.core.model.fields.CASE_FIELDS`
+#: says which case fields each one answers.
+QUESTION_IDS = (
+    "danger",
+    "harm",
+    "referrer",
+    "level",
+    "eha",
+    "escalation",
+    "consent",
+    "setting",
+    "unborn",
+)
+
+#: Each route in words, as a heading.
+ROUTE_TITLES = {
+    "emergency": "Emergency: ring 999",
+    "child-protection": "Child protection referral",
+    "request-for-support": "Request for support",
+    "early-help-first": "Early Help Assessment first",
+    "vulnerable-childrens-meeting": "Vulnerable Children's Meeting",
+    "online-referral": "Online referral",
+    "early-help": "Early help",
+    "universal": "Universal services",
+    "public-contact": "Member of the public",
+    "advice": "Advice first",
+}

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from threshold.core.model.converter import to_dict
 from threshold.core.plugins.registry import Registry
 
 
@@ -68,7 +69,6 @@ class AuthorityList:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the list as JSON-ready data matching ``schemas/authorities.schema.json``."""
-        from threshold.core.model.converter import to_dict
 
         data: dict[str, Any] = to_dict(self)
         return data

@@ -11,6 +11,7 @@ make that id unusable, and the error names both.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -26,6 +27,8 @@ from threshold.core.model.case import Case
 from threshold.core.model.errors import AuthorityError, FormError, UnknownAuthorityError
 from threshold.core.model.guidance import RouteChoice
 from threshold.core.plugins import hookspecs
+from threshold.core.plugins.collect import collect_forms, collect_indicators
+from threshold.core.plugins.info import PluginInfo, Registered, describe_failure
 
 if TYPE_CHECKING:  # forms and indicators load only when asked for
     from threshold.core.model.forms import Form
@@ -34,30 +37,6 @@ if TYPE_CHECKING:  # forms and indicators load only when asked for
 ENTRY_POINT_GROUP = "threshold"
 #: Comma-separated plugin (entry-point) names; when set, only these are loaded.
 PLUGINS_ENV = "THRESHOLD_PLUGINS"
-
-
-@attrs.frozen
-class PluginInfo:
-    """A plugin as found: its name, distribution and version, and why it is broken."""
-
-    name: str
-    distribution: str | None = None
-    version: str | None = None
-    error: str | None = None
-
-
-@attrs.frozen
-class Registered:
-    """An authority with the plugin that registered it."""
-
-    authority: Authority
-    plugin: PluginInfo
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else ""
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 class Registry:
@@ -119,7 +98,7 @@ class Registry:
             raise
         except BaseException as exc:  # a broken plugin must not take the others down
             self.plugins[info.name] = attrs.evolve(
-                info, error=f"failed to import: {_describe(exc)}"
+                info, error=f"failed to import: {describe_failure(exc)}"
             )
             return
         self._add(info, module)
@@ -149,7 +128,7 @@ class Registry:
         except KeyboardInterrupt:
             raise
         except BaseException as exc:
-            self.plugins[info.name] = attrs.evolve(info, error=f"rejected: {_describe(exc)}")
+            self.plugins[info.name] = attrs.evolve(info, error=f"rejected: {describe_failure(exc)}")
             return
         self.plugins[info.name] = info
 
@@ -171,7 +150,7 @@ class Registry:
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
-                self.plugins[info.name] = attrs.evolve(info, error=_describe(exc))
+                self.plugins[info.name] = attrs.evolve(info, error=describe_failure(exc))
                 continue
             for authority in found:
                 claims.setdefault(authority.id, []).append((authority, info))
@@ -193,100 +172,17 @@ class Registry:
         """Collect each plugin's forms the first time they are asked for (routing
         never pays for them); a plugin whose forms fail keeps routing."""
         if self._forms is None:
-            self._forms = {}
-            self._collect_forms(self._forms)
+            self._forms, self._form_problems = collect_forms(
+                self.pm, self.plugins, self._authorities.values()
+            )
         return self._forms
-
-    def _collect_forms(self, collected: dict[str, dict[str, Form]]) -> None:
-        for impl in self.pm.hook.threshold_register_forms.get_hookimpls():
-            info = self.plugins[self.pm.get_name(impl.plugin) or ""]
-            if info.error:
-                continue
-            found: list[Form] = []
-
-            def register(form: Form, found: list[Form] = found) -> None:
-                from threshold.core.model.forms import Form
-
-                if not isinstance(form, Form):
-                    raise TypeError(f"register() expects a Form, got {type(form).__name__}")
-                found.append(form)
-
-            try:
-                impl.function(register=register)
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:
-                self._form_problems[info.name] = _describe(exc)
-                continue
-            problem = self._check_forms(info, found)
-            if problem:
-                self._form_problems[info.name] = problem
-                continue
-            for form in found:
-                collected.setdefault(form.authority, {})[form.id] = form
-
-    def _check_forms(self, info: PluginInfo, forms: list[Form]) -> str | None:
-        own = {r.authority.id for r in self._authorities.values() if r.plugin.name == info.name}
-        ids: set[tuple[str, str]] = set()
-        routes: dict[tuple[str, str], str] = {}
-        for form in forms:
-            if form.authority not in own:
-                return (
-                    f"form {form.id!r} is for authority {form.authority!r}, "
-                    "which this plugin does not supply"
-                )
-            if (form.authority, form.id) in ids:
-                return f"two forms are named {form.id!r}"
-            ids.add((form.authority, form.id))
-            for route in form.routes:
-                other = routes.get((form.authority, route))
-                if other is not None:
-                    return f"forms {other!r} and {form.id!r} both claim route {route!r}"
-                routes[(form.authority, route)] = form.id
-        return None
 
     def _ensure_indicators(self) -> None:
         """Collect the indicator sets the first time they are asked for (routing
         never pays for them)."""
         if not self._indicators_collected:
             self._indicators_collected = True
-            self._collect_indicators()
-
-    def _collect_indicators(self) -> None:
-        claims: dict[str, list[tuple[IndicatorSet, str]]] = {}
-        for impl in self.pm.hook.threshold_register_indicators.get_hookimpls():
-            name = self.pm.get_name(impl.plugin) or ""
-            found: list[IndicatorSet] = []
-
-            def register(indicators: IndicatorSet, found: list[IndicatorSet] = found) -> None:
-                from threshold.core.model.indicators import IndicatorSet
-
-                if not isinstance(indicators, IndicatorSet):
-                    raise TypeError(
-                        f"register() expects an IndicatorSet, got {type(indicators).__name__}"
-                    )
-                found.append(indicators)
-
-            try:
-                impl.function(register=register)
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:
-                self._indicator_problems[f"{name} (indicators)"] = _describe(exc)
-                continue
-            for indicators in found:
-                claims.setdefault(indicators.document.id, []).append((indicators, name))
-        for document_id, claimants in claims.items():
-            first = claimants[0][0]
-            # The same set registered by several plugins (a shared document) is one set.
-            if all(indicators == first for indicators, _ in claimants):
-                self._indicators[document_id] = first
-            else:
-                names = " and ".join(sorted({name for _, name in claimants}))
-                self._indicator_problems[f"indicators for {document_id}"] = (
-                    f"plugins {names} register different threshold indicators for document "
-                    f"{document_id!r}; none is used until they agree"
-                )
+            self._indicators, self._indicator_problems = collect_indicators(self.pm)
 
     # ----------------------------------------------------------- queries
     def authority_ids(self) -> list[str]:
@@ -371,7 +267,6 @@ class Registry:
         """Return the usable authority ids that ``authority_id`` (not itself one)
         resembles: the same id under another spelling (``Derbyshire``,
         ``derby-city``), else up to two close matches (``derbyshre``)."""
-        import difflib
 
         if not isinstance(authority_id, str):
             return []
@@ -440,7 +335,7 @@ class Registry:
             raise AuthorityError(
                 registered.authority.id,
                 f"plugin {registered.plugin.name!r} failed in threshold_referral_route: "
-                f"{_describe(exc)}",
+                f"{describe_failure(exc)}",
             ) from exc
         if not isinstance(choice, RouteChoice):
             raise AuthorityError(

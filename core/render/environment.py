@@ -9,6 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from threshold import templates
+from threshold.core.model.clock import describe_moment
+from threshold.core.model.vocabulary import ROUTE_TITLES
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -51,25 +55,10 @@ def _open_text(is_open: bool | None) -> str:
     return "open now: not stated in the sources"
 
 
-ROUTE_TITLES = {
-    "emergency": "Emergency: ring 999",
-    "child-protection": "Child protection referral",
-    "request-for-support": "Request for support",
-    "early-help-first": "Early Help Assessment first",
-    "vulnerable-childrens-meeting": "Vulnerable Children's Meeting",
-    "online-referral": "Online referral",
-    "early-help": "Early help",
-    "universal": "Universal services",
-    "public-contact": "Member of the public",
-    "advice": "Advice first",
-}
-
-
 def human_time(value: str | None) -> str:
     """An ISO date-time as a person reads it, in Europe/London time."""
     if not value:
         return ""
-    from threshold.core.model.clock import describe_moment
 
     return describe_moment(dt.datetime.fromisoformat(value))
 
@@ -88,8 +77,6 @@ def policy_line(authority: Authority) -> str:
 def environment() -> jinja2.Environment:
     """The Jinja2 environment for the shared templates (HTML autoescaped)."""
     import jinja2
-
-    from threshold import templates
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(templates.__file__).parent)),

@@ -17,6 +17,7 @@ import attrs
 
 from threshold.core.engine.api import route as route_case
 from threshold.core.engine.urgent import urgent_advice
+from threshold.core.engine.wording import contact_placeholders
 from threshold.core.forms.evaluate import validate
 from threshold.core.forms.prefill import case_facts, prefill
 from threshold.core.io.parse import check_case, parse_case
@@ -26,8 +27,12 @@ from threshold.core.model.case import Case
 from threshold.core.model.converter import case_to_dict
 from threshold.core.model.errors import FormError
 from threshold.core.model.forms import Form
+from threshold.core.model.vocabulary import ROUTE_TITLES
 from threshold.core.plugins.registry import Registry, default_registry
-from threshold.core.render.forms_html import FORMATS, RouteInfo
+from threshold.core.render.environment import policy_line
+from threshold.core.render.fhir import to_fhir
+from threshold.core.render.forms_html import FORMATS, RouteInfo, render_form
+from threshold.core.render.json_schema import to_json_schema
 
 #: The routes whose form is the written follow-up of a phone call.
 URGENT_ROUTES = ("emergency", "child-protection")
@@ -141,20 +146,12 @@ def make_form(
     if fmt in TEXT_FORMATS:
         text = _render(chosen, fmt, authority, prefilled, answers, route)
         return FormOutput(chosen, fmt, text, None, prefilled, route, note)
-    if fmt == "fhir":
-        from threshold.core.render.fhir import to_fhir
-
-        data = to_fhir(chosen, prefilled)
-    else:
-        from threshold.core.render.json_schema import to_json_schema
-
-        data = to_json_schema(chosen, prefilled)
+    data = to_fhir(chosen, prefilled) if fmt == "fhir" else to_json_schema(chosen, prefilled)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return FormOutput(chosen, fmt, text, data, prefilled, route, note)
 
 
 def _route_info(route: str, summary: str) -> RouteInfo:
-    from threshold.core.render.environment import ROUTE_TITLES
 
     return RouteInfo(route, ROUTE_TITLES.get(route, route), summary)
 
@@ -167,8 +164,6 @@ def _render(
     answers: Mapping[str, Any] | None,
     route: RouteInfo | None,
 ) -> str:
-    from threshold.core.engine.wording import contact_placeholders
-    from threshold.core.render.forms_html import render_form
 
     values: dict[str, Any] = dict(prefilled)
     errors = []
@@ -180,7 +175,6 @@ def _render(
         f"If a child is in immediate danger, ring 999. For a child protection concern, ring "
         f"{cp_line} now: a form never replaces the call."
     )
-    from threshold.core.render.environment import policy_line
 
     return render_form(
         form,

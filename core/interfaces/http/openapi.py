@@ -18,7 +18,9 @@ from typing import Any
 
 import attrs
 
+from threshold.core.interfaces.http.guards import MAX_BATCH_LINES, MAX_BATCH_OUTPUT_BYTES
 from threshold.core.io.schemas import SCHEMA_NAMES, schema
+from threshold.core.io.schemas import schema as published
 
 JSON = "application/json"
 JSON_LINES = "application/x-ndjson"
@@ -44,7 +46,7 @@ class Parameter:
 
 
 @attrs.frozen
-class Response:
+class Answer:
     """One response an endpoint gives.
 
     Attributes:
@@ -82,7 +84,7 @@ class Endpoint:
     summary: str
     parameters: tuple[Parameter, ...] = ()
     request: tuple[str, str] | None = None
-    responses: tuple[Response, ...] = ()
+    responses: tuple[Answer, ...] = ()
 
 
 def _ref(name: str | None) -> dict[str, Any]:
@@ -169,3 +171,202 @@ def openapi_document(endpoints: Iterable[Endpoint], *, version: str) -> dict[str
         "paths": paths,
         "components": {"schemas": component_schemas()},
     }
+
+
+AUTHORITY_PARAMETER = Parameter(
+    "authority",
+    "query",
+    "Default authority id for a case (or batch line) that gives none.",
+    {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+)
+RECORD_PARAMETER = Parameter(
+    "record",
+    "query",
+    "Add a decision record to each guidance.",
+    {"enum": ["true", "false"], "default": "false"},
+)
+ERROR_ANSWERS = (
+    Answer(400, "Not JSON, or a bad query parameter.", "error"),
+    Answer(413, "The request body is over the size limit.", "error"),
+    Answer(422, "A field is wrong, or the authority is unknown.", "error"),
+    Answer(503, "The authority's plugin is broken.", "error"),
+)
+#: The case fields as query parameters (``?level=3&unborn=true``), to prefill a form.
+CASE_QUERY = tuple(
+    Parameter(
+        name,
+        "query",
+        f"Case field, to prefill the form (only the fields given count): {spec['description']}",
+        {"$ref": f"#/components/schemas/case/properties/{name}"},
+    )
+    for name, spec in published("case")["properties"].items()
+)
+FORM_FORMATS = ("json-schema", "html", "markdown", "fhir")
+COMPARE_FORMATS = ("json", "csv", "html")
+TRUE_FALSE = ("true", "false")
+REFERRAL_EXAMPLE = (
+    '{"authority": "derbyshire", "form": "derbyshire-request-for-support", "answers": {}}'
+)
+#: HTML pages get a policy that lets them load and send nothing (a form page
+
+
+BUSY = Answer(
+    503,
+    "Busy with other slow requests (GET /compare, POST /route/batch run a few at a time, "
+    "with a bounded queue): retry after the seconds in Retry-After. POST /route is answered "
+    "meanwhile.",
+    "error",
+)
+
+#: Every endpoint, as data: the routing table and /openapi.json are built from it.
+ENDPOINTS = (
+    Endpoint(
+        "GET",
+        "/health",
+        "health",
+        "Whether the service can route: how many authorities work and how many are broken.",
+        responses=(
+            Answer(200, "At least one authority works.", "health"),
+            Answer(503, "No authority works.", "health"),
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/authorities",
+        "authorities",
+        "The installed authorities, plugins and data dates, and any broken plugin.",
+        responses=(Answer(200, "The list.", "authorities"),),
+    ),
+    Endpoint(
+        "POST",
+        "/route",
+        "route",
+        "Route one case: the body is a case, optionally with its authority.",
+        parameters=(AUTHORITY_PARAMETER, RECORD_PARAMETER),
+        request=(JSON, "batch-line"),
+        responses=(Answer(200, "The guidance.", "guidance"), *ERROR_ANSWERS),
+    ),
+    Endpoint(
+        "POST",
+        "/route/batch",
+        "route_batch",
+        "Route many cases: JSON Lines in (one case per line, each may carry its authority), "
+        "one result per line out, in order; a bad line gets an error record.",
+        parameters=(AUTHORITY_PARAMETER, RECORD_PARAMETER),
+        request=(JSON_LINES, "batch-line"),
+        responses=(
+            Answer(200, "One result per input line.", "batch-result", JSON_LINES),
+            Answer(400, "A bad query parameter.", "error"),
+            Answer(
+                413,
+                f"The body is over the size limit, has more than {MAX_BATCH_LINES:,} lines "
+                f"(blank lines count), or its results would be over "
+                f"{MAX_BATCH_OUTPUT_BYTES:,} bytes (the defaults); send fewer lines per "
+                "request, or large batches to `threshold route --batch`.",
+                "error",
+            ),
+            *(e for e in ERROR_ANSWERS if e.status not in (400, 413)),
+            BUSY,
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/forms/{authority}/{form}",
+        "form",
+        "One referral form, with what the case fields in the query say filled in: a JSON "
+        "Schema of the answers, a FHIR R4 Questionnaire, GOV.UK-style HTML or Markdown.",
+        parameters=(
+            Parameter("authority", "path", "The authority id.", {"type": "string"}),
+            Parameter("form", "path", "The form id (see `threshold form`).", {"type": "string"}),
+            Parameter(
+                "format",
+                "query",
+                "The form's format.",
+                {"enum": list(FORM_FORMATS), "default": "json-schema"},
+            ),
+            *CASE_QUERY,
+        ),
+        responses=(
+            Answer(200, "The form.", None, "application/schema+json"),
+            Answer(200, "The form.", None, "application/fhir+json"),
+            Answer(200, "The form.", None, "text/html"),
+            Answer(200, "The form.", None, "text/markdown"),
+            Answer(400, "A bad or unknown query parameter.", "error"),
+            Answer(404, "No such authority, or no such form of it.", "error"),
+            Answer(422, "A case field is wrong.", "error"),
+            Answer(503, "The authority's plugin, or its forms, are broken.", "error"),
+        ),
+    ),
+    Endpoint(
+        "POST",
+        "/validate",
+        "validate",
+        "Check a filled referral against its form: valid or not, one error per problem "
+        "(naming the item, never repeating the answer), and the required questions missing.",
+        request=(JSON, "referral"),
+        responses=(
+            Answer(200, "The result, valid or not.", "validation"),
+            Answer(400, "Not JSON, or a query parameter (there are none).", "error"),
+            Answer(413, "The request body is over the size limit.", "error"),
+            Answer(422, "A field is wrong, or the authority or form is unknown.", "error"),
+            Answer(503, "The authority's plugin, or its forms, are broken.", "error"),
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/compare",
+        "compare",
+        "Two or more authorities side by side: contacts by purpose, and each authority's "
+        "route for every combination of the case fields that change a route.",
+        parameters=(
+            Parameter(
+                "authority",
+                "query",
+                "An authority id, once per authority (two or more), in column order.",
+                {"type": "array", "items": {"type": "string"}, "minItems": 2},
+                required=True,
+            ),
+            Parameter(
+                "differences_only",
+                "query",
+                "Keep only the contacts and scenarios that differ.",
+                {"enum": list(TRUE_FALSE), "default": "false"},
+            ),
+            Parameter(
+                "format",
+                "query",
+                "The comparison's format (CSV and JSON hold every combination).",
+                {"enum": list(COMPARE_FORMATS), "default": "json"},
+            ),
+        ),
+        responses=(
+            Answer(200, "The comparison.", "compare"),
+            Answer(200, "The comparison.", None, "text/csv"),
+            Answer(200, "The comparison.", None, "text/html"),
+            Answer(
+                400, "A bad or unknown query parameter, or fewer than two authorities.", "error"
+            ),
+            Answer(404, "No such authority.", "error"),
+            Answer(503, "An authority's plugin is broken.", "error"),
+            BUSY,
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/schemas/{name}",
+        "schema",
+        "One of the published JSON Schemas.",
+        parameters=(Parameter("name", "path", "The schema's name.", {"type": "string"}),),
+        responses=(
+            Answer(200, "The JSON Schema (draft 2020-12).", None, "application/schema+json"),
+            Answer(404, "No schema has this name.", "error"),
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/openapi.json",
+        "openapi",
+        "This API as OpenAPI 3.1, built from the published JSON Schemas.",
+        responses=(Answer(200, "The OpenAPI document.", None),),
+    ),
+)

@@ -25,20 +25,28 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from threshold.core.interfaces.failures import debugging
+from threshold.core.interfaces.http.app import create_app
 from threshold.core.interfaces.web.state import (
+    PageChecks,
     PageError,
     Problem,
+    Redirect,
     State,
     answer_problems,
     read_query,
+    unusable,
 )
 from threshold.core.interfaces.web.views import Views
+from threshold.core.interfaces.web.wizard import (
+    asked_questions,
+    next_question,
+    question,
+)
 from threshold.core.model.errors import (
     AuthorityError,
-    CaseError,
     ThresholdError,
-    UnknownAuthorityError,
 )
+from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry, default_registry
 
 #: Headers of every HTML page: nothing but inline styles may load, no scripts,
@@ -89,131 +97,12 @@ def _download(body: str, media_type: str, filename: str) -> Response:
     )
 
 
-class _Pages:
+class _Pages(PageChecks):
     """The page handlers: one method per page, each a function of the query."""
 
     def __init__(self, registry: Registry) -> None:
-        self.registry = registry
+        super().__init__(registry)
         self.views = Views(registry)
-
-    # ------------------------------------------------------------------ helpers
-    def _state(self, request: Request, *own: str) -> tuple[State, dict[str, str]]:
-        """The state and the page's own parameters; PageError for a bad query."""
-        state, params, problems = read_query(request.query_params.multi_items(), own)
-        if problems:
-            raise PageError(400, "There is a problem with the web address", problems, state=state)
-        return state, params
-
-    def _clean(self, state: State) -> State:
-        """The state with only what was checked: an installed authority, answers
-        that are one of their question's choices, a time that parses. Links and
-        hidden inputs are made from it, so nothing typed is ever repeated."""
-        bad = {p.field for p in answer_problems(state.answers)}
-        if "at" in state.answers and self._at_problems(state.answers["at"]):
-            bad.add("at")
-        answers = {k: v for k, v in state.answers.items() if k not in bad}
-        authority = state.authority if state.authority in self.registry.authority_ids() else ""
-        return State(authority, answers)
-
-    @staticmethod
-    def _at_problems(value: str) -> list[Problem]:
-        """What is wrong with the time ``at`` (never echoing it), or nothing."""
-        from threshold.core.io.parse import parse_case
-
-        try:
-            parse_case({"at": value})
-        except CaseError as exc:
-            return [Problem(e.path, e.message) for e in exc.errors]
-        return []
-
-    def _answers_checked(self, state: State) -> None:
-        """Check every answer, and the time (``at``) if given (not the authority)."""
-        at_problems = self._at_problems(state.answers["at"]) if "at" in state.answers else []
-        if at_problems:
-            raise PageError(
-                400,
-                "There is a problem with the web address",
-                at_problems,
-                fix=(
-                    self._clean(state).link("/question", without=["at"]),
-                    "Continue without a time",
-                )
-                if state.authority
-                else ("/", "Start again"),
-                state=self._clean(state),
-            )
-        problems = answer_problems(state.answers)
-        if problems:
-            first = problems[0].field
-            clean = self._clean(state)
-            raise PageError(
-                400,
-                "An answer in the web address is not one of the choices",
-                problems,
-                fix=(clean.link("/question", q=first), "Answer the question again")
-                if clean.authority
-                else (clean.link("/"), "Start again"),
-                state=state,
-            )
-
-    def _authority(self, state: State) -> None:
-        """Check the authority: missing or unknown 400, unusable 503."""
-        if not state.authority:
-            raise PageError(
-                400,
-                "Choose the local authority first",
-                [Problem("authority", "missing; expected the local authority of the child")],
-                fix=("/", "Choose the local authority"),
-                state=state,
-            )
-        if state.authority not in self.registry.authority_ids():
-            try:
-                self.registry.get(state.authority)
-            except UnknownAuthorityError:
-                known = ", ".join(self.registry.authority_ids()) or "none installed"
-                raise PageError(
-                    400,
-                    "Unknown authority",
-                    [Problem("authority", f"not an installed authority; expected one of: {known}")],
-                    fix=("/", "Choose the local authority"),
-                    state=State("", state.answers),
-                ) from None
-            except AuthorityError as exc:
-                raise unusable(self.registry, exc, State("", state.answers)) from None
-
-    def _checked(self, state: State) -> None:
-        """Check the authority, every answer, and the time (``at``) if given."""
-        self._authority(state)
-        self._answers_checked(state)
-
-    def _complete(self, state: State) -> State:
-        """The state with only the answers that matter (those of the questions
-        asked); raises :class:`_Redirect` to the next question when one is open."""
-        from threshold.core.interfaces.web.wizard import asked_questions, next_question
-
-        question = next_question(self.registry, state.authority, state.answers)
-        if question is not None:
-            raise _Redirect(state.link("/question"))
-        asked = asked_questions(self.registry, state.authority, state.answers)
-        return state.only(q.id for q in asked)
-
-    def _guidance(self, state: State, *, record: bool = False) -> Any:
-        from threshold.core.engine.api import route
-        from threshold.core.interfaces.web.wizard import case_from_answers
-
-        case = case_from_answers(state.answers)
-        try:
-            return route(case, state.authority, registry=self.registry, record=record)
-        except CaseError as exc:
-            raise PageError(
-                400,
-                "There is a problem with the web address",
-                [Problem(e.path, e.message) for e in exc.errors],
-                fix=(state.link("/check", without=["at"]), "Check your answers"),
-                state=state,
-            ) from None
-        except AuthorityError as exc:
-            raise unusable(self.registry, exc, state) from None
 
     # -------------------------------------------------------------------- pages
     def start(self, request: Request) -> Response:
@@ -240,7 +129,6 @@ class _Pages:
 
     def question(self, request: Request) -> Response:
         """GET /question: one question; a submitted answer moves on (303)."""
-        from threshold.core.interfaces.web.wizard import QUESTION_IDS, question
 
         state, params = self._state(request, "q", "asked")
         self._authority(state)
@@ -267,7 +155,6 @@ class _Pages:
         self._checked(state)
         if "q" in params:
             return html(self.views.question(state, question(params["q"])))
-        from threshold.core.interfaces.web.wizard import next_question
 
         following = next_question(self.registry, state.authority, state.answers)
         if following is None:
@@ -276,7 +163,6 @@ class _Pages:
 
     def _after(self, state: State) -> str:
         """Where a complete or advancing set of answers goes next."""
-        from threshold.core.interfaces.web.wizard import asked_questions, next_question
 
         if state.answers.get("danger") == "yes":
             return state.only(["danger"]).link("/urgent")
@@ -325,6 +211,7 @@ class _Pages:
         kept = self._complete(state)
         guidance = self._guidance(kept, record=True)
         record = guidance.record
+        assert record is not None  # asked for with record=True
         if fmt == "json":
             body = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
             return _download(body, "application/json", f"threshold-decision-{record.id}.json")
@@ -410,30 +297,6 @@ class _Pages:
         return html(self.views.indicators(state, indicators, int(level)))
 
 
-def unusable(registry: Registry, exc: AuthorityError, state: State) -> PageError:
-    """The 503 page for an authority whose plugin cannot be used now: it names
-    the authority and the reason, and (as every error page) says to ring 999."""
-    try:
-        name = f"{registry.get(exc.authority_id).authority.name} ({exc.authority_id})"
-    except AuthorityError:
-        name = exc.authority_id
-    return PageError(
-        503,
-        "This local authority cannot be used",
-        [Problem("authority", f"{name} cannot be used now: {exc}")],
-        fix=("/", "Choose the local authority"),
-        state=state,
-    )
-
-
-class _Redirect(Exception):
-    """Go to another page (303) instead: the answers are not complete yet."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        super().__init__(url)
-
-
 def _guarded(views: Views, handler: Handler) -> Handler:
     """Wrap a page: a PageError becomes its HTML error page; any other failure an
     HTML page that still says to ring 999 (its type is logged, never the query)."""
@@ -441,7 +304,7 @@ def _guarded(views: Views, handler: Handler) -> Handler:
     def page(request: Request) -> Response:
         try:
             return handler(request)
-        except _Redirect as exc:
+        except Redirect as exc:
             return _see(exc.url)
         except PageError as exc:
             return html(views.error(exc, request.query_params.multi_items()), exc.status)
@@ -509,7 +372,6 @@ def create_web_app(registry: Registry | None = None, **options: Any) -> Any:
 
     ``options`` go to :func:`threshold.core.interfaces.http.app.create_app`.
     """
-    from threshold.core.interfaces.http.app import create_app
 
     registry = registry or default_registry()
     return create_app(

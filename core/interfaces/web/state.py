@@ -13,8 +13,21 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 import attrs
+from starlette.requests import Request
 
-from threshold.core.interfaces.web.wizard import QUESTION_IDS, check_answers
+from threshold.core.engine.api import route
+from threshold.core.interfaces.web.wizard import (
+    asked_questions,
+    case_from_answers,
+    check_answers,
+    next_question,
+)
+from threshold.core.io.parse import parse_case
+from threshold.core.io.spelling import spelling_key
+from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
+from threshold.core.model.guidance import Guidance
+from threshold.core.model.vocabulary import QUESTION_IDS
+from threshold.core.plugins.registry import Registry
 
 #: Query parameters that carry the state (answers by question id, and an
 #: optional time the guidance is for).
@@ -101,7 +114,6 @@ def urgent_query(items: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     every copy of a repeated parameter, a value of any length, and a parameter
     under any spelling (``Danger``, ``significantHarm``), each as a one-field case
     (:func:`threshold.core.io.urgent_flags.flags` reads them; "no" is a clear no)."""
-    from threshold.core.io.spelling import spelling_key
 
     return [
         {_URGENT_QUESTIONS.get(spelling_key(name), name): value}
@@ -149,3 +161,151 @@ def read_query(
 def answer_problems(answers: Mapping[str, str]) -> list[Problem]:
     """Answers that are not one of their question's options (never echoing them)."""
     return [Problem(e.path, e.message) for e in check_answers(answers)]
+
+
+class PageChecks:
+    """What every page checks before it is shown: the query, the authority, the
+    answers, the time, and whether the questions are complete. A failed check
+    raises :class:`PageError` (or :class:`Redirect` to the next question)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    # ------------------------------------------------------------------ helpers
+    def _state(self, request: Request, *own: str) -> tuple[State, dict[str, str]]:
+        """The state and the page's own parameters; PageError for a bad query."""
+        state, params, problems = read_query(request.query_params.multi_items(), own)
+        if problems:
+            raise PageError(400, "There is a problem with the web address", problems, state=state)
+        return state, params
+
+    def _clean(self, state: State) -> State:
+        """The state with only what was checked: an installed authority, answers
+        that are one of their question's choices, a time that parses. Links and
+        hidden inputs are made from it, so nothing typed is ever repeated."""
+        bad = {p.field for p in answer_problems(state.answers)}
+        if "at" in state.answers and self._at_problems(state.answers["at"]):
+            bad.add("at")
+        answers = {k: v for k, v in state.answers.items() if k not in bad}
+        authority = state.authority if state.authority in self.registry.authority_ids() else ""
+        return State(authority, answers)
+
+    @staticmethod
+    def _at_problems(value: str) -> list[Problem]:
+        """What is wrong with the time ``at`` (never echoing it), or nothing."""
+
+        try:
+            parse_case({"at": value})
+        except CaseError as exc:
+            return [Problem(e.path, e.message) for e in exc.errors]
+        return []
+
+    def _answers_checked(self, state: State) -> None:
+        """Check every answer, and the time (``at``) if given (not the authority)."""
+        at_problems = self._at_problems(state.answers["at"]) if "at" in state.answers else []
+        if at_problems:
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                at_problems,
+                fix=(
+                    self._clean(state).link("/question", without=["at"]),
+                    "Continue without a time",
+                )
+                if state.authority
+                else ("/", "Start again"),
+                state=self._clean(state),
+            )
+        problems = answer_problems(state.answers)
+        if problems:
+            first = problems[0].field
+            clean = self._clean(state)
+            raise PageError(
+                400,
+                "An answer in the web address is not one of the choices",
+                problems,
+                fix=(clean.link("/question", q=first), "Answer the question again")
+                if clean.authority
+                else (clean.link("/"), "Start again"),
+                state=state,
+            )
+
+    def _authority(self, state: State) -> None:
+        """Check the authority: missing or unknown 400, unusable 503."""
+        if not state.authority:
+            raise PageError(
+                400,
+                "Choose the local authority first",
+                [Problem("authority", "missing; expected the local authority of the child")],
+                fix=("/", "Choose the local authority"),
+                state=state,
+            )
+        if state.authority not in self.registry.authority_ids():
+            try:
+                self.registry.get(state.authority)
+            except UnknownAuthorityError:
+                known = ", ".join(self.registry.authority_ids()) or "none installed"
+                raise PageError(
+                    400,
+                    "Unknown authority",
+                    [Problem("authority", f"not an installed authority; expected one of: {known}")],
+                    fix=("/", "Choose the local authority"),
+                    state=State("", state.answers),
+                ) from None
+            except AuthorityError as exc:
+                raise unusable(self.registry, exc, State("", state.answers)) from None
+
+    def _checked(self, state: State) -> None:
+        """Check the authority, every answer, and the time (``at``) if given."""
+        self._authority(state)
+        self._answers_checked(state)
+
+    def _complete(self, state: State) -> State:
+        """The state with only the answers that matter (those of the questions
+        asked); raises :class:`Redirect` to the next question when one is open."""
+
+        question = next_question(self.registry, state.authority, state.answers)
+        if question is not None:
+            raise Redirect(state.link("/question"))
+        asked = asked_questions(self.registry, state.authority, state.answers)
+        return state.only(q.id for q in asked)
+
+    def _guidance(self, state: State, *, record: bool = False) -> Guidance:
+
+        case = case_from_answers(state.answers)
+        try:
+            return route(case, state.authority, registry=self.registry, record=record)
+        except CaseError as exc:
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                [Problem(e.path, e.message) for e in exc.errors],
+                fix=(state.link("/check", without=["at"]), "Check your answers"),
+                state=state,
+            ) from None
+        except AuthorityError as exc:
+            raise unusable(self.registry, exc, state) from None
+
+
+def unusable(registry: Registry, exc: AuthorityError, state: State) -> PageError:
+    """The 503 page for an authority whose plugin cannot be used now: it names
+    the authority and the reason, and (as every error page) says to ring 999."""
+    try:
+        name = f"{registry.get(exc.authority_id).authority.name} ({exc.authority_id})"
+    except AuthorityError:
+        name = exc.authority_id
+    return PageError(
+        503,
+        "This local authority cannot be used",
+        [Problem("authority", f"{name} cannot be used now: {exc}")],
+        fix=("/", "Choose the local authority"),
+        state=state,
+    )
+
+
+class Redirect(Exception):
+    """Go to another page (303) instead: the answers are not complete yet."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(url)

@@ -10,18 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from threshold.core.analysis.indicator_search import by_level_and_domain, select
 from threshold.core.engine.urgent import urgent_advice
 from threshold.core.engine.wording import DISCLAIMER, contact_label
 from threshold.core.interfaces.web.state import PageError, State, urgent_query
-from threshold.core.interfaces.web.wizard import QUESTIONS, Question, asked_questions, question
+from threshold.core.interfaces.web.wizard import (
+    QUESTIONS,
+    Question,
+    asked_questions,
+    case_from_answers,
+    given_fields,
+    next_question,
+    question,
+)
+from threshold.core.io.parse import parse_case
 from threshold.core.model.authority import Authority, Citation
+from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import Purpose
 from threshold.core.model.errors import ThresholdError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
+from threshold.core.model.vocabulary import ROUTE_TITLES
 from threshold.core.plugins.registry import Registry
-from threshold.core.render.environment import ROUTE_TITLES, policy_line, render
+from threshold.core.render.environment import policy_line, render
+from threshold.core.render.form_output import make_form
 
 #: The first line of a page for an authority that cannot be used (503).
 NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
@@ -179,7 +192,6 @@ class Views:
         return answer_label(item, value)
 
     def _complete(self, state: State) -> bool:
-        from threshold.core.interfaces.web.wizard import next_question
 
         return next_question(self.registry, state.authority, state.answers) is None
 
@@ -307,10 +319,6 @@ class Views:
     def form(self, state: State, guidance: Guidance, form: Form, fmt: str) -> str:
         """The route's referral form, prefilled from the answers (as `threshold form`
         makes it: one piece of code for the CLI, the API and these pages)."""
-        from threshold.core.interfaces.web.wizard import case_from_answers, given_fields
-        from threshold.core.io.parse import parse_case
-        from threshold.core.model.converter import case_to_dict
-        from threshold.core.render.form_output import make_form
 
         given = given_fields(state.answers) | {"at"}
         full = case_to_dict(parse_case(case_from_answers(state.answers)))
@@ -322,7 +330,6 @@ class Views:
 
     def indicators(self, state: State, indicators: IndicatorSet, level: int) -> str:
         """The threshold indicators of one level, by domain, with citations."""
-        from threshold.core.analysis.indicator_search import by_level_and_domain, select
 
         chosen = select(indicators, level=level)
         grouped = by_level_and_domain(indicators, chosen)

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from threshold.core.engine.api import route
 from threshold.core.model.errors import CaseError, FieldError
+from threshold.core.model.fields import QUESTION_FIELDS
+from threshold.core.model.vocabulary import QUESTION_IDS
 
 if TYPE_CHECKING:
     from threshold.core.plugins.registry import Registry
@@ -139,21 +142,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
 )
 
-QUESTION_IDS = tuple(q.id for q in QUESTIONS)
 _BY_ID = {q.id: q for q in QUESTIONS}
-
-#: The case fields (``schemas/case.schema.json``) each question answers.
-QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "danger": ("immediate_danger",),
-    "harm": ("significant_harm", "non_mobile_baby_bruising"),
-    "referrer": ("referrer",),
-    "level": ("level",),
-    "eha": ("early_help_assessment",),
-    "escalation": ("sudden_escalation",),
-    "consent": ("consent",),
-    "setting": ("setting",),
-    "unborn": ("unborn",),
-}
 
 
 def question(question_id: str) -> Question:
@@ -226,7 +215,6 @@ def given_fields(answers: Mapping[str, str]) -> frozenset[str]:
 
 def _signature(registry: Registry, authority: str, answers: Mapping[str, str]) -> tuple[Any, ...]:
     """What a person would see change: route, summary, steps, contacts, consent."""
-    from threshold.core.engine.api import route
 
     case = case_from_answers(answers)
     case.pop("at", None)
