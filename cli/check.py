@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from threshold.cli.common import EXIT_BROKEN_PLUGIN, NATIONAL_URGENT, Failure
+from threshold.cli.common import (
+    EXIT_BROKEN_PLUGIN,
+    NATIONAL_URGENT,
+    Failure,
+    authority_argument_failure,
+)
 from threshold.core.model.errors import AuthorityError
 
 if TYPE_CHECKING:
@@ -94,9 +99,7 @@ def check(
         try:
             registry.get(authority_id)
         except AuthorityError as exc:
-            if str(exc).startswith("unknown authority"):
-                raise Failure(f"AUTHORITY: {exc}") from None
-            raise Failure(f"AUTHORITY: {exc} — {NATIONAL_URGENT}", EXIT_BROKEN_PLUGIN) from None
+            raise authority_argument_failure(exc) from None
     broken = [{"plugin": name, "error": error} for name, error in registry.problems()]
     if rules:
         _report_rules(registry, ids, broken, fmt, named=bool(authority_ids))

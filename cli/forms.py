@@ -10,33 +10,23 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
-    EXIT_BAD_INPUT,
-    EXIT_BROKEN_PLUGIN,
-    NATIONAL_URGENT,
     Failure,
     _urgent_hint,
+    authority_failure,
     case_options,
     gather_case,
     read_json_source,
 )
-from threshold.core.model.errors import AuthorityError, CaseError, FormError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError, FormError
+from threshold.core.model.vocabulary import FORM_FORMATS, FORM_TEXT_FORMATS
 
 #: Exit status when the route has no written form (the message says what to do).
 EXIT_NO_FORM = 1
 #: Exit status of `threshold validate` for a referral with errors.
 EXIT_INVALID = 1
-FORM_FORMATS = ("json-schema", "html", "markdown", "fhir")
 REFERRAL_EXAMPLE = '{"consent": "given", "consent-given-by": "..."}'
 #: A referral may carry attachments (base64), so it may be larger than a case.
 MAX_REFERRAL_BYTES = 64 * 1024 * 1024
-
-
-def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
-    """The error for an unusable authority: an unknown id (exit 2) still gets the
-    child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
-    unknown = isinstance(exc, UnknownAuthorityError)
-    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
-    return Failure(f"--authority: {exc}{hint}", EXIT_BAD_INPUT if unknown else EXIT_BROKEN_PLUGIN)
 
 
 def _read_answers(source: str, label: str, authority_id: str | None) -> dict[str, Any]:
@@ -86,7 +76,7 @@ def form(
     from threshold.core.render.form_output import make_form
 
     raw = gather_case(case_source, flags, authority_id)
-    if answers_source is not None and fmt not in ("html", "markdown"):
+    if answers_source is not None and fmt not in FORM_TEXT_FORMATS:
         raise Failure("--answers: only with --format html or markdown")
     answers = None
     if answers_source is not None:
@@ -102,7 +92,7 @@ def form(
     except CaseError as exc:
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
-        raise _authority_failure(exc, raw) from None
+        raise authority_failure(exc, raw) from None
     except FormError as exc:
         if exc.route is None:
             raise Failure(f"--form: {exc}") from None
@@ -133,7 +123,7 @@ def validate_referral(authority_id: str, form_id: str, fmt: str, referral: str) 
     try:
         chosen = default_registry().form(authority_id, form_id)
     except AuthorityError as exc:
-        raise _authority_failure(exc, flags) from None
+        raise authority_failure(exc, flags) from None
     except FormError as exc:
         raise Failure(f"--form: {exc}") from None
     result = check(chosen, answers)

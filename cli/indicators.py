@@ -8,16 +8,15 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
-    EXIT_BAD_INPUT,
     EXIT_BROKEN_PLUGIN,
     NATIONAL_URGENT,
     Failure,
     _read_case_source,
     _urgent_hint,
+    exit_status,
 )
 from threshold.core.model.errors import AuthorityError, CaseError
-
-FORMATS = ("text", "markdown", "json")
+from threshold.core.model.vocabulary import INDICATOR_FORMATS as FORMATS
 
 
 def _indicator_set(authority_id: str | None, hint: str = "") -> Any:
@@ -29,10 +28,9 @@ def _indicator_set(authority_id: str | None, hint: str = "") -> Any:
         try:
             return registry.indicators_for(authority_id)
         except AuthorityError as exc:
-            code = (
-                EXIT_BAD_INPUT if str(exc).startswith("unknown authority") else EXIT_BROKEN_PLUGIN
-            )
-            raise Failure(f"--authority: {exc}{hint or ' — ' + NATIONAL_URGENT}", code) from None
+            raise Failure(
+                f"--authority: {exc}{hint or ' — ' + NATIONAL_URGENT}", exit_status(exc)
+            ) from None
     sets = registry.indicator_sets()
     if len(sets) == 1:
         return sets[0]

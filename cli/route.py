@@ -9,15 +9,15 @@ import click
 
 from threshold.cli.common import (
     CASE_FLAGS,
-    EXIT_BAD_INPUT,
-    EXIT_BROKEN_PLUGIN,
     NATIONAL_URGENT,
     Failure,
     _urgent_hint,
+    authority_failure,
     case_options,
     gather_case,
 )
-from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError
+from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 
 @click.command()
@@ -50,7 +50,7 @@ from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthor
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "html", "json"]),
+    type=click.Choice(GUIDANCE_FORMATS),
     default=None,
     help="Output format [default: text; with --batch, JSON Lines only].",
 )
@@ -83,16 +83,8 @@ def route(
     except CaseError as exc:
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
-        raise _authority_failure(exc, raw) from None
+        raise authority_failure(exc, raw) from None
     click.echo(render_guidance(guidance, fmt or "text"), nl=False)
-
-
-def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
-    """The error for an unusable authority: an unknown id (exit 2) still gets the
-    child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
-    unknown = isinstance(exc, UnknownAuthorityError)
-    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
-    return Failure(f"--authority: {exc}{hint}", EXIT_BAD_INPUT if unknown else EXIT_BROKEN_PLUGIN)
 
 
 def _batch(
@@ -115,7 +107,7 @@ def _batch(
         try:
             default_registry().get(authority_id)
         except AuthorityError as exc:
-            raise _authority_failure(exc, None) from None
+            raise authority_failure(exc, None) from None
     from threshold.cli.batch import run_batch
 
     run_batch(batch_source, output, authority_id, record)

@@ -132,7 +132,7 @@ def argv_urgent_advice(argv: Sequence[str]) -> str | None:
     urgent flags in the files the command line names; nothing is echoed. Should
     reading them fail, the advice is to ring 999.
     """
-    from threshold.core.io.urgent_flags import NATIONAL_URGENT
+    from threshold.core.model.vocabulary import NATIONAL_URGENT
 
     try:
         return _argv_advice(argv)

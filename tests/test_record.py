@@ -14,7 +14,7 @@ import pytest
 
 import threshold
 from tests.conftest import Result
-from threshold.core.engine.decision import decision_id, make_record
+from threshold.core.engine.decision import decision_id, make_decision_record
 from threshold.core.io.parse import parse_case
 from threshold.core.plugins.registry import Registry
 
@@ -28,7 +28,7 @@ def _record(registry: Registry, case: dict[str, Any], authority: str) -> Any:
     parsed = parse_case(case)
     registered = registry.get(authority)
     guidance = route(parsed, authority, registry=registry)
-    return make_record(
+    return make_decision_record(
         parsed,
         guidance,
         registered.authority,

@@ -36,7 +36,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.conftest import REPO
 from threshold.core.interfaces.http.app import ENDPOINTS
-from threshold.core.io.schemas import SAFE_ID, SCHEMA_NAMES, format_validator
+from threshold.core.io.schemas import SCHEMA_NAMES, format_validator
+from threshold.core.io.spelling import SAFE_ID
 from threshold.core.plugins.registry import Registry
 
 EXAMPLES = max(20, settings.default.max_examples // 5)

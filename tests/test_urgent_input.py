@@ -210,7 +210,7 @@ def test_a_duplicated_key_is_refused_naming_it_and_any_urgent_copy_is_said(
     assert "a[0].b: given more than once" in nested.err
     # a batch line, POST /route, POST /validate
     error = batch_error(registry, DUPLICATED.encode())
-    assert error.code == "invalid-json" and error.errors[0].field == "immediate_danger"
+    assert error.code == "invalid-json" and error.errors[0].path == "immediate_danger"
     assert DANGER in error.urgent
     answer = post(live_server + "/route?authority=derbyshire", DUPLICATED.encode())
     assert answer.status in (400, 422) and DANGER in answer.json()["error"]["urgent"]
@@ -253,7 +253,7 @@ def test_a_time_outside_the_range_is_refused_naming_at_with_the_local_number(
     flags = run_cli("route", "--authority", "derby_city", "--significant-harm", "--at", FAR)
     assert flags.code == 2 and DERBY_CITY_CP in flags.err
     error = batch_error(registry, case.encode())
-    assert error.errors[0].field == "at" and DERBYSHIRE_CP in error.urgent
+    assert error.errors[0].path == "at" and DERBYSHIRE_CP in error.urgent
     answer = post(live_server + "/route?authority=derbyshire", case.encode())
     assert answer.status == 422 and DERBYSHIRE_CP in answer.json()["error"]["urgent"]
     # a Case built in Python is held to the same range

@@ -20,9 +20,9 @@ from threshold.core.engine.wording import DISCLAIMER
 from threshold.core.io.schemas import describe_value, validate
 from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError
+from threshold.core.model.fields import URGENT_FIELDS, case_field
 from threshold.core.model.guidance import CitationOut
 from threshold.core.model.indicators import (
-    URGENT_FLAGS,
     CitedText,
     Indicator,
     IndicatorDocument,
@@ -123,13 +123,6 @@ class Assessment:
     level_4_advice: tuple[Advice, ...]
     uncertain: tuple[str, ...]
     disclaimer: str
-
-
-_URGENT_WORDS = {
-    "immediate_danger": "immediate danger",
-    "significant_harm": "significant harm",
-    "non_mobile_baby_bruising": "bruising on a non-mobile baby",
-}
 
 
 def parse_assess_input(data: object, indicators: IndicatorSet) -> AssessInput:
@@ -251,11 +244,11 @@ def assess(
         "significant_harm": selected.significant_harm,
         "non_mobile_baby_bruising": selected.non_mobile_baby_bruising,
     }
-    urgent = [f"You reported {_URGENT_WORDS[name]}." for name, raised in flags.items() if raised]
+    urgent = [f"You reported {case_field(name).title}." for name, raised in flags.items() if raised]
     for indicator in chosen:
-        if indicator.urgent_flag in URGENT_FLAGS and not flags[indicator.urgent_flag]:
+        if indicator.urgent_flag in URGENT_FIELDS and not flags[indicator.urgent_flag]:
             flags[indicator.urgent_flag] = True
-            words = _URGENT_WORDS[indicator.urgent_flag]
+            words = case_field(indicator.urgent_flag).title
             urgent.append(f"Indicator {indicator.id} ({indicator.text}) is {words}.")
     urgent_advice = _urgent_advice(registry, authority_ids, flags) if urgent else ()
 

@@ -17,7 +17,7 @@ from threshold.core.analysis.matrix import MATRIX_AT, OTHER_AT, Combination, com
 from threshold.core.engine.api import route
 from threshold.core.engine.reuse import without_reuse
 from threshold.core.model.case import Case
-from threshold.core.model.enums import Purpose, Route
+from threshold.core.model.enums import URGENT_ROUTES, Purpose, Route
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
 
@@ -80,7 +80,6 @@ RULES: tuple[Rule, ...] = (
 
 RULE_IDS = tuple(rule.id for rule in RULES)
 
-_URGENT_ROUTES = (Route.EMERGENCY, Route.CHILD_PROTECTION)
 _URGENT_PURPOSES = (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
 
 
@@ -106,7 +105,7 @@ def _harm_urgent_route(values: dict[str, object], guidance: Guidance) -> list[st
     if not (values["significant_harm"] or values["non_mobile_baby_bruising"]):
         return []
     problems = []
-    if guidance.route not in _URGENT_ROUTES:
+    if guidance.route not in URGENT_ROUTES:
         problems.append(f"route is {guidance.route.value}, expected emergency or child-protection")
     if guidance.eha_required:
         problems.append("the route asks for an Early Help Assessment")

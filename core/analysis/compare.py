@@ -36,7 +36,6 @@ from threshold.core.analysis.compare_model import (
 from threshold.core.analysis.grouping import conditions_of, group_rows
 from threshold.core.analysis.matrix import (
     FIELD_NAMES,
-    URGENT_FIELDS,
     combinations,
     parsed,
     value_text,
@@ -49,6 +48,7 @@ from threshold.core.model.clock import DAY_NAMES
 from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import BankHolidays, HoursKind
 from threshold.core.model.errors import CaseError, FieldError
+from threshold.core.model.fields import URGENT_FIELDS
 from threshold.core.model.guidance import CitationOut, Guidance
 from threshold.core.model.vocabulary import ROUTE_TITLES
 from threshold.core.plugins.registry import Registry

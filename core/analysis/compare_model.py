@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from threshold.core.analysis.grouping import Condition
+from threshold.core.analysis.grouping import RowCondition
 from threshold.core.model.converter import to_dict
 from threshold.core.model.enums import Purpose
 
@@ -177,7 +177,7 @@ class ScenarioRow:
 
     number: int
     urgent: bool
-    conditions: tuple[Condition, ...]
+    conditions: tuple[RowCondition, ...]
     example: int
     example_text: str
     outcomes: tuple[ShownOutcome, ...]

@@ -18,7 +18,7 @@ from threshold.core.analysis.matrix import FIELDS, field_title, value_text
 
 
 @attrs.frozen
-class Condition:
+class RowCondition:
     """One field of a row, with the values the row covers.
 
     Attributes:
@@ -104,7 +104,7 @@ def _same_shape(
     return True
 
 
-def conditions_of(indices: Sequence[int], values: Sequence[tuple[Any, ...]]) -> list[Condition]:
+def conditions_of(indices: Sequence[int], values: Sequence[tuple[Any, ...]]) -> list[RowCondition]:
     """The conditions that define a row: each field with the values the row covers,
     leaving out a field that takes every value."""
     conditions = []
@@ -114,6 +114,6 @@ def conditions_of(indices: Sequence[int], values: Sequence[tuple[Any, ...]]) -> 
             continue
         ordered = [v for v in domain if v in found]
         conditions.append(
-            Condition(name, field_title(name), tuple(value_text(name, v) for v in ordered))
+            RowCondition(name, field_title(name), tuple(value_text(name, v) for v in ordered))
         )
     return conditions

@@ -17,29 +17,18 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from threshold.core.io.parse import parse_case
+from threshold.core.model.fields import MATRIX_AXES, URGENT_FIELDS, case_field
 
 if TYPE_CHECKING:
     from threshold.core.model.case import Case
 
 #: The fields that change a route, each with every value it can take, in the
 #: order a person reads them: the urgent facts first (they take precedence),
-#: then who refers, the level, and the facts that matter at levels 3-4.
-FIELDS: tuple[tuple[str, tuple[Any, ...]], ...] = (
-    ("immediate_danger", (True, False)),
-    ("significant_harm", (True, False)),
-    ("non_mobile_baby_bruising", (True, False)),
-    ("referrer", ("professional", "public")),
-    ("level", (None, 1, 2, 3, 4)),
-    ("early_help_assessment", ("completed", "none", "declined")),
-    ("sudden_escalation", (False, True)),
-    ("setting", (None, "time-limited")),
-    ("consent", ("not-sought", "given", "refused", "unsafe-to-seek")),
-)
+#: then who refers, the level, and the facts that matter at levels 3-4 (from
+#: the field table, :data:`threshold.core.model.fields.MATRIX_AXES`).
+FIELDS: tuple[tuple[str, tuple[Any, ...]], ...] = MATRIX_AXES
 
 FIELD_NAMES: tuple[str, ...] = tuple(name for name, _ in FIELDS)
-
-#: The urgent fields: any one of them true makes a combination urgent.
-URGENT_FIELDS = ("immediate_danger", "significant_harm", "non_mobile_baby_bruising")
 
 #: The instant every combination is routed at (a Monday morning inside every
 #: stated opening window). Routes never depend on it.
@@ -105,22 +94,9 @@ def matrix(at: str = MATRIX_AT) -> Iterator[dict[str, Any]]:
         yield combination.case(at)
 
 
-_NAMES = {
-    "immediate_danger": "immediate danger",
-    "significant_harm": "significant harm",
-    "non_mobile_baby_bruising": "bruising on a non-mobile baby",
-    "referrer": "referrer",
-    "level": "level",
-    "early_help_assessment": "EHA",
-    "sudden_escalation": "sudden escalation",
-    "setting": "setting",
-    "consent": "consent",
-}
-
-
 def field_title(name: str) -> str:
     """A field's name in words ("EHA", "bruising on a non-mobile baby")."""
-    return _NAMES[name]
+    return case_field(name).title
 
 
 def value_text(name: str, value: Any) -> str:

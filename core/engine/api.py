@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import attrs
 
 from threshold.core.engine.build import build_guidance
-from threshold.core.engine.decision import make_record
+from threshold.core.engine.decision import make_decision_record
 from threshold.core.io.parse import check_case, parse_case
 from threshold.core.model.case import Case
 from threshold.core.model.guidance import Guidance, RouteChoice
@@ -49,4 +49,6 @@ def route(
     if not record:
         return guidance
 
-    return attrs.evolve(guidance, record=make_record(parsed, guidance, registered.authority, rule))
+    return attrs.evolve(
+        guidance, record=make_decision_record(parsed, guidance, registered.authority, rule)
+    )

@@ -37,9 +37,9 @@ from threshold.core.model.guidance import (
     ConsentAdvice,
     FollowUp,
     Guidance,
+    GuidanceWarning,
     SourceInfo,
     StepOut,
-    Warning,
 )
 
 FORMAT = "threshold.guidance/1"
@@ -74,7 +74,7 @@ def build_guidance(
     today = today or dt.datetime.now(LONDON).date()
     if today > static.review_due:
         warnings = (
-            Warning(
+            GuidanceWarning(
                 "review-overdue",
                 f"Check these numbers: the {authority.name} information was due for review on "
                 f"{authority.review_due} and has not been re-checked since.",

@@ -26,7 +26,7 @@ from threshold.core.io.schemas import schema
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.converter import converter, to_dict
-from threshold.core.model.guidance import AuthorityRef, DecisionRecord, Guidance, RecordStep
+from threshold.core.model.guidance import AuthorityRef, DecisionRecord, DecisionStep, Guidance
 
 FORMAT = "threshold.record/1"
 
@@ -98,7 +98,7 @@ def deciding_fields(case: Case, authority: Authority, rule: ReferralRule) -> tup
     return tuple(name for name, values in _alternatives() if any(differs(name, values)))
 
 
-def make_record(
+def make_decision_record(
     case: Case,
     guidance: Guidance,
     authority: Authority,
@@ -123,7 +123,7 @@ def make_record(
         route=guidance.route,
         level=guidance.level,
         eha_required=guidance.eha_required,
-        steps=tuple(RecordStep(s.order, s.id, s.action) for s in guidance.steps),
+        steps=tuple(DecisionStep(s.order, s.id, s.action) for s in guidance.steps),
         contacts=tuple(c.id for c in guidance.contacts),
         case=attrs.evolve(case, at=dt.datetime.fromisoformat(guidance.at)),
         deciding_fields=deciding_fields(case, authority, rule),

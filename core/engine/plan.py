@@ -13,6 +13,7 @@ import attrs
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.enums import (
+    URGENT_ROUTES,
     Consent,
     Purpose,
     Referrer,
@@ -21,8 +22,8 @@ from threshold.core.model.enums import (
 )
 from threshold.core.model.errors import AuthorityError
 from threshold.core.model.guidance import (
+    GuidanceWarning,
     RouteChoice,
-    Warning,
 )
 
 ReferralRule = Callable[[Case], RouteChoice]
@@ -52,7 +53,7 @@ class Plan:
     follow_up: bool = False
     consent_required: bool | None = True
     consent_keys: list[str] = attrs.field(factory=list)
-    warnings: list[Warning] = attrs.field(factory=list)
+    warnings: list[GuidanceWarning] = attrs.field(factory=list)
     summary_values: dict[str, str] = attrs.field(factory=dict)
     advice_line: bool = False
 
@@ -82,7 +83,7 @@ def _plan_urgent(case: Case, authority: Authority) -> Plan:
         plan.summary_key += "-public"
         plan.consent_keys = ["public"]
         plan.warnings.append(
-            Warning(
+            GuidanceWarning(
                 "urgent-steps-for-professionals",
                 "The sources write the rest of the urgent procedure (telling a safeguarding "
                 "lead, the written follow-up within 48 hours) for professionals; as a member "
@@ -90,7 +91,9 @@ def _plan_urgent(case: Case, authority: Authority) -> Plan:
             )
         )
         if "public-route" in authority.silences:
-            plan.warnings.append(Warning("source-silent", authority.silences["public-route"]))
+            plan.warnings.append(
+                GuidanceWarning("source-silent", authority.silences["public-route"])
+            )
         return plan
     plan.purposes += [Purpose.OUT_OF_HOURS_ADVICE, Purpose.ONLINE_REFERRAL]
     plan.steps += [
@@ -140,7 +143,7 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> Plan
         # a child protection concern is not sent down a non-urgent route.
         plan.steps = ["level4-child-protection-check", "discuss-with-lead-without-delay"]
         plan.warnings.append(
-            Warning(
+            GuidanceWarning(
                 "level-4-not-child-protection",
                 "You chose level 4 without significant harm. Level 4 includes children at "
                 "current risk of significant harm: if you think the child is suffering or likely "
@@ -168,7 +171,7 @@ def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> Plan
         plan.steps = ["time-limited-higher-level", *plan.steps, "time-limited-record"]
         plan.purposes += [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE]
         plan.warnings.append(
-            Warning(
+            GuidanceWarning(
                 "time-limited-higher-level",
                 "The threshold document describes time-limited settings only for level 2 "
                 "needs; it does not say how they refer at level 3 or 4. Seek advice before "
@@ -272,7 +275,7 @@ def decide_route(case: Case, authority: Authority, rule: ReferralRule) -> Route:
 
 
 def _add_case_extras(case: Case, authority: Authority, plan: Plan) -> None:
-    urgent = plan.route in (Route.EMERGENCY, Route.CHILD_PROTECTION)
+    urgent = plan.route in URGENT_ROUTES
     # The consent rules, the pre-birth protocol and the other extras are written for
     # practitioners: a member of the public is given none of them, so nothing about
     # them is asked of the public either (the web tool asks only what changes).
@@ -292,7 +295,7 @@ def _add_case_extras(case: Case, authority: Authority, plan: Plan) -> None:
             plan.consent_keys.append("refused-share-anyway")
     elif (
         not public
-        and plan.route not in (Route.EMERGENCY, Route.CHILD_PROTECTION, Route.ADVICE)
+        and plan.route not in (*URGENT_ROUTES, Route.ADVICE)
         and (
             case.consent is Consent.UNSAFE_TO_SEEK
             or (case.consent is not Consent.REFUSED and plan.route is not Route.PUBLIC_CONTACT)
@@ -304,7 +307,7 @@ def _add_case_extras(case: Case, authority: Authority, plan: Plan) -> None:
     if case.advice and not plan.advice_line and not urgent:
         if case.referrer is Referrer.PUBLIC:
             plan.warnings.append(
-                Warning(
+                GuidanceWarning(
                     "advice-line-for-professionals",
                     "The professional advice lines in the sources are for practitioners, not "
                     "members of the public.",
@@ -323,7 +326,7 @@ def _add_case_extras(case: Case, authority: Authority, plan: Plan) -> None:
                 plan.consent_required = None
             names = ", ".join(c.name for c in authority.contacts_for(Purpose.PROFESSIONAL_ADVICE))
             plan.warnings.append(
-                Warning(
+                GuidanceWarning(
                     "advice-line-consent-not-stated",
                     f"The sources do not say whether you need consent to discuss a case with "
                     f"the {names}.",

@@ -14,6 +14,7 @@ import attrs
 from threshold.core.engine.contacts import Slot
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
+from threshold.core.model.fields import TIME_FIELD
 from threshold.core.model.guidance import (
     Guidance,
 )
@@ -57,7 +58,6 @@ def without_reuse() -> Iterator[None]:
 
 
 #: The case field that is the time: the only one the reused part may not depend on.
-_TIME_FIELD = "at"
 #: For each case class (Case, or a subclass), a getter of its other fields.
 _KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
 
@@ -68,6 +68,6 @@ def case_key(case: Case) -> tuple[object, ...]:
     cls = type(case)
     getter = _KEY_GETTERS.get(cls)
     if getter is None:
-        names = [f.name for f in attrs.fields(cls) if f.name != _TIME_FIELD]
+        names = [f.name for f in attrs.fields(cls) if f.name != TIME_FIELD]
         getter = _KEY_GETTERS[cls] = operator.attrgetter(*names)
     return (cls, getter(case))

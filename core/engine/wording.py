@@ -19,7 +19,7 @@ from threshold.core.model.enums import (
 )
 from threshold.core.model.guidance import (
     CitationOut,
-    Warning,
+    GuidanceWarning,
 )
 
 DISCLAIMER = (
@@ -98,7 +98,7 @@ def cite_all(authority: Authority, citations: tuple[Citation, ...]) -> tuple[Cit
     return made
 
 
-def hours_warnings(contact: Contact) -> list[Warning]:
+def hours_warnings(contact: Contact) -> list[GuidanceWarning]:
     hours = contact.hours
     who = f"{contact.name} ({contact.phone})" if contact.phone else contact.name
     found = []
@@ -107,7 +107,7 @@ def hours_warnings(contact: Contact) -> list[Warning]:
         Purpose.PUBLIC,
     ):
         found.append(
-            Warning(
+            GuidanceWarning(
                 "hours-not-stated",
                 f"The sources do not state the hours of {who}; it is listed because they give "
                 "it for this purpose. If you cannot get through and a child is in immediate "
@@ -115,10 +115,12 @@ def hours_warnings(contact: Contact) -> list[Warning]:
             )
         )
     elif hours.kind is HoursKind.UNSTATED and contact.phone:
-        found.append(Warning("hours-not-stated", f"The sources do not state the hours of {who}."))
+        found.append(
+            GuidanceWarning("hours-not-stated", f"The sources do not state the hours of {who}.")
+        )
     if hours.kind is HoursKind.WEEKLY and hours.days is None:
         found.append(
-            Warning(
+            GuidanceWarning(
                 "days-not-stated",
                 f"The sources say {who} is available {hours.text.split(' (')[0]} but do not "
                 "say on which days.",
@@ -126,7 +128,7 @@ def hours_warnings(contact: Contact) -> list[Warning]:
         )
     if hours.kind is HoursKind.WEEKLY and hours.bank_holidays is BankHolidays.UNSTATED:
         found.append(
-            Warning(
+            GuidanceWarning(
                 "bank-holidays-not-stated",
                 f"The sources do not say whether {who} is open on bank holidays.",
             )
@@ -169,5 +171,5 @@ def dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...
     return tuple(seen.values())
 
 
-def dedupe_warnings(warnings: Iterable[Warning]) -> list[Warning]:
+def dedupe_warnings(warnings: Iterable[GuidanceWarning]) -> list[GuidanceWarning]:
     return list({(w.code, w.message): w for w in warnings}.values())

@@ -22,7 +22,7 @@ from typing import Any
 
 from threshold.core.io.schemas import describe_value, shown_name
 from threshold.core.model.errors import FieldError
-from threshold.core.model.forms import Answers, Condition, Form, Item, ItemType, Mode, Op, Test
+from threshold.core.model.forms import Answers, Form, FormCondition, Item, ItemType, Mode, Op, Test
 
 
 def is_answered(answers: Answers, item_id: str) -> bool:
@@ -52,7 +52,7 @@ def test_holds(test: Test, answers: Answers) -> bool:
     return isinstance(value, str) and value in test.value
 
 
-def holds(condition: Condition | None, answers: Answers) -> bool:
+def holds(condition: FormCondition | None, answers: Answers) -> bool:
     """Whether ``condition`` holds (None always does)."""
     if condition is None:
         return True

@@ -30,6 +30,7 @@ from threshold.core.io.schemas import field_errors, schema
 from threshold.core.model.authority import Authority
 from threshold.core.model.converter import converter
 from threshold.core.model.errors import DataError, FieldError
+from threshold.core.model.fields import PREFILL_TYPES as CASE_PREFILL_TYPES
 from threshold.core.model.forms import Form
 
 if TYPE_CHECKING:
@@ -37,17 +38,9 @@ if TYPE_CHECKING:
 
 COMMON_FILE = "common_sections.toml"
 
-#: Which item types each case fact (``prefill``) can fill.
-PREFILL_TYPES = {
-    "level": "choice",
-    "consent": "choice",
-    "early_help_assessment": "choice",
-    "unborn": "yes-no",
-    "immediate_danger": "yes-no",
-    "significant_harm": "yes-no",
-    "non_mobile_baby_bruising": "yes-no",
-    "phone_referral": "yes-no",
-}
+#: Which item types each case fact (``prefill``) can fill: the case fields'
+#: (from the field table), and whether a phone call comes first (an urgent case).
+PREFILL_TYPES = {**CASE_PREFILL_TYPES, "phone_referral": "yes-no"}
 
 #: The fields whose text may hold placeholders.
 TEXT_FIELDS = frozenset({"label", "hint", "intro", "title", "summary"})

@@ -13,9 +13,11 @@ from typing import Any
 from threshold.core.forms.evaluate import check_answer, kept_answers
 from threshold.core.model.case import Case
 from threshold.core.model.enums import EarlyHelpAssessment
+from threshold.core.model.fields import PREFILL_TYPES
 from threshold.core.model.forms import Form
 
-_FLAGS = ("unborn", "immediate_danger", "significant_harm", "non_mobile_baby_bruising")
+#: The case's yes-or-no facts a form can be prefilled with (from the field table).
+_FLAGS = tuple(name for name, kind in PREFILL_TYPES.items() if kind == "yes-no")
 
 
 def case_facts(case: Case, given: Iterable[str]) -> dict[str, str | bool]:

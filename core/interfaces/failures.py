@@ -1,5 +1,7 @@
-"""Errors as data: the published error object (``schemas/error.schema.json``) for
-an HTTP response or a batch line, with the same messages as the command line.
+"""The one mapper from errors to what each interface gives: the published error
+object (``schemas/error.schema.json``) for an HTTP response or a batch line,
+with the same messages as the command line, and for each kind of error (its
+code) the HTTP status, the command line's exit status and the web page's status.
 
 The message is the line the CLI prints after ``threshold: error: ``; each field
 error names the field and what is expected, and describes a bad value's type
@@ -15,35 +17,22 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from threshold.core.engine.urgent import urgent_advice
+from threshold.core.interfaces.status import STATUS, error_code
 from threshold.core.io.schemas import shown_name
-from threshold.core.io.urgent_flags import NATIONAL_URGENT
-from threshold.core.model.converter import to_dict
 from threshold.core.model.errors import (
     AuthorityError,
     CaseError,
+    FieldError,
     FormError,
-    InvalidJSONError,
     UnknownAuthorityError,
 )
+from threshold.core.model.vocabulary import NATIONAL_URGENT
 
 if TYPE_CHECKING:
     from threshold.core.plugins.registry import Registry
 
 #: Set to show internal errors in full while developing (never in service).
 DEBUG_ENV = "THRESHOLD_DEBUG"
-
-
-@attrs.frozen
-class ErrorDetail:
-    """One problem with one field.
-
-    Attributes:
-        field: The field as a dotted path ("level"), or "" for the whole input.
-        message: What is wrong and what is expected.
-    """
-
-    field: str
-    message: str
 
 
 @attrs.frozen
@@ -60,13 +49,25 @@ class ErrorInfo:
 
     code: str
     message: str
-    errors: tuple[ErrorDetail, ...] = ()
+    errors: tuple[FieldError, ...] = ()
     urgent: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the error object ``{"error": {...}}`` of ``schemas/error.schema.json``."""
+        errors = [{"field": e.path, "message": e.message} for e in self.errors]
+        return {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "errors": errors,
+                "urgent": self.urgent,
+            }
+        }
 
-        return {"error": to_dict(self)}
+    @property
+    def http_status(self) -> int:
+        """The HTTP status for this error."""
+        return STATUS[self.code].http
 
 
 def _one_line(text: str) -> str:
@@ -98,9 +99,9 @@ def error_info(
         advice = urgent_advice(raw, authority_id, registry, seen=exc.raised)
         urgent = f"{advice}." if advice else None
         return ErrorInfo(
-            code="invalid-json" if isinstance(exc, InvalidJSONError) else "invalid-case",
+            code=error_code(exc),
             message=_one_line(f"{exc} — {urgent}" if urgent else str(exc)),
-            errors=tuple(ErrorDetail(e.path, e.message) for e in exc.errors),
+            errors=exc.errors,
             urgent=urgent,
         )
     if isinstance(exc, AuthorityError):
@@ -109,9 +110,9 @@ def error_info(
         advice = urgent_advice(raw, unknown, registry)
         urgent = f"{advice}." if advice else NATIONAL_URGENT
         return ErrorInfo(
-            code="unknown-authority" if isinstance(exc, UnknownAuthorityError) else "broken-plugin",
+            code=error_code(exc),
             message=_one_line(f"authority: {_authority_text(exc)} — {urgent}"),
-            errors=(ErrorDetail("authority", _one_line(_authority_text(exc))),),
+            errors=(FieldError("authority", _one_line(_authority_text(exc))),),
             urgent=urgent,
         )
     if isinstance(exc, FormError):
@@ -120,7 +121,7 @@ def error_info(
         return ErrorInfo(
             code="unknown-form",
             message=_one_line(f"form: {exc} — {urgent}" if urgent else f"form: {exc}"),
-            errors=(ErrorDetail("form", _one_line(str(exc))),),
+            errors=(FieldError("form", _one_line(str(exc))),),
             urgent=urgent,
         )
     advice = urgent_advice(raw, authority_id, registry)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from threshold.core.io.spelling import spelling_key
+from threshold.core.io.spelling import SAFE_ID, spelling_key
 from threshold.core.model.errors import FieldError, ThresholdError
 
 if TYPE_CHECKING:  # jsonschema costs ~20 ms to import: only when input is invalid
@@ -128,13 +127,6 @@ def _expected(error: jsonschema.ValidationError) -> str | None:
         if isinstance(candidate, dict) and "x-expected" in candidate:
             return str(candidate["x-expected"])
     return None
-
-
-#: What a name or id from the input must look like to be quoted in an error: a
-#: short, safe identifier (a typo, shown so it can be fixed). Anything else (a
-#: person's name such as "Zebedee", free text, a 60,000-character path) is never
-#: repeated.
-SAFE_ID = re.compile(r"[a-z0-9_-]{1,40}")
 
 
 def shown_name(name: str, what: str = "a field name") -> str:

@@ -30,12 +30,12 @@ def spelling_key(name: str) -> str:
 
 #: What may be quoted back from input in a message: a short, safe identifier.
 #: Anything else (free text that could hold personal data) is never repeated.
-_SAFE_IDENTIFIER = re.compile(r"[a-z0-9_-]{1,40}")
+SAFE_ID = re.compile(r"[a-z0-9_-]{1,40}")
 
 
 def shown_identifier(value: object) -> str | None:
     """Return ``value`` when it may be quoted in a message (it matches
     ``[a-z0-9_-]{1,40}``), else None."""
-    if isinstance(value, str) and _SAFE_IDENTIFIER.fullmatch(value):
+    if isinstance(value, str) and SAFE_ID.fullmatch(value):
         return value
     return None

@@ -15,15 +15,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from threshold.core.io.spelling import spelling_key
+from threshold.core.model.fields import URGENT_FIELDS
 
 if TYPE_CHECKING:
     pass
 
 
-NATIONAL_URGENT = "If a child is in immediate danger, ring 999."
-
 #: The case fields that make a case urgent, whatever else is wrong with it.
-URGENT_FIELDS = ("immediate_danger", "significant_harm", "non_mobile_baby_bruising")
 _BY_KEY = {spelling_key(name): name for name in URGENT_FIELDS}
 _CHILD_PROTECTION = frozenset({"significant_harm", "non_mobile_baby_bruising"})
 

@@ -147,7 +147,7 @@ class ConsentText:
 
 
 @attrs.frozen
-class RecordKeeping:
+class RecordKeepingDuties:
     """The record-keeping duties that apply to every route."""
 
     always: str
@@ -204,7 +204,7 @@ class Authority:
     steps: dict[str, StepText]
     route_summaries: dict[str, str]
     consent: dict[str, ConsentText]
-    record_keeping: RecordKeeping
+    record_keeping: RecordKeepingDuties
     silences: dict[str, str] = attrs.field(factory=dict)
     extra_steps: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
     question_hints: dict[str, QuestionHint] = attrs.field(factory=dict)

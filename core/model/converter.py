@@ -12,7 +12,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from threshold.core.model.clock import parse_local
-from threshold.core.model.forms import Condition, condition_from_data, condition_to_data
+from threshold.core.model.forms import FormCondition, condition_from_data, condition_to_data
 
 T = TypeVar("T")
 
@@ -49,8 +49,8 @@ def _omitting(cls: Any) -> Any:
 
 converter.register_unstructure_hook_factory(lambda cls: bool(_omitted(cls)), _omitting)
 # A form's condition has a data shape of its own: {"all" | "any": [tests]}.
-converter.register_structure_hook(Condition, condition_from_data)
-converter.register_unstructure_hook(Condition, condition_to_data)
+converter.register_structure_hook(FormCondition, condition_from_data)
+converter.register_unstructure_hook(FormCondition, condition_to_data)
 
 
 def to_dict(instance: object) -> Any:

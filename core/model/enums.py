@@ -20,6 +20,10 @@ class Route(StrEnum):
     ADVICE = "advice"
 
 
+#: The urgent routes: a phone call comes first, and any form is its written follow-up.
+URGENT_ROUTES = frozenset({Route.EMERGENCY, Route.CHILD_PROTECTION})
+
+
 class EarlyHelpAssessment(StrEnum):
     """Status of the Early Help Assessment (EHA) for the case."""
 

@@ -76,7 +76,7 @@ class Test:
 
 
 @attrs.frozen
-class Condition:
+class FormCondition:
     """A condition: ``mode`` (all or any) over one or more tests."""
 
     mode: Mode
@@ -134,7 +134,7 @@ class Item:
     hint: str | None = None
     required: bool = False
     choices: tuple[Choice, ...] = ()
-    shown_when: Condition | None = None
+    shown_when: FormCondition | None = None
     items: tuple[Item, ...] = ()
     prefill: str | None = None
     cite: tuple[SourceRef, ...] = ()
@@ -171,7 +171,7 @@ class Section:
     title: str
     items: tuple[Item, ...]
     intro: str | None = None
-    shown_when: Condition | None = None
+    shown_when: FormCondition | None = None
     cite: tuple[SourceRef, ...] = ()
     source: str | None = None
 
@@ -221,10 +221,10 @@ def _walk(items: tuple[Item, ...]) -> Iterator[Item]:
         yield from _walk(item.items)
 
 
-def condition_from_data(data: Mapping[str, Any], _: object) -> Condition:
+def condition_from_data(data: Mapping[str, Any], _: object) -> FormCondition:
     """A form condition from its data shape ``{"all" | "any": [tests]}``."""
     (mode, tests), *_rest = data.items()
-    return Condition(
+    return FormCondition(
         Mode(mode),
         tuple(
             Test(
@@ -237,7 +237,7 @@ def condition_from_data(data: Mapping[str, Any], _: object) -> Condition:
     )
 
 
-def condition_to_data(condition: Condition) -> dict[str, Any]:
+def condition_to_data(condition: FormCondition) -> dict[str, Any]:
     tests = []
     for test in condition.tests:
         out: dict[str, Any] = {"item": test.item, "op": test.op.value}

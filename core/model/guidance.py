@@ -102,7 +102,7 @@ class StepOut:
 
 
 @attrs.frozen
-class Warning:
+class GuidanceWarning:
     """A warning: something the sources do not say, or a caveat the user must see."""
 
     code: str
@@ -110,7 +110,7 @@ class Warning:
 
 
 @attrs.frozen
-class RecordStep:
+class DecisionStep:
     """One step as a decision record lists it.
 
     Attributes:
@@ -159,7 +159,7 @@ class DecisionRecord:
     route: Route
     level: int | None
     eha_required: bool
-    steps: tuple[RecordStep, ...]
+    steps: tuple[DecisionStep, ...]
     contacts: tuple[str, ...]
     case: Case
     deciding_fields: tuple[str, ...]
@@ -195,7 +195,7 @@ class Guidance:
     steps: tuple[StepOut, ...]
     record_keeping: tuple[str, ...]
     citations: tuple[CitationOut, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[GuidanceWarning, ...]
     disclaimer: str
     record: DecisionRecord | None = attrs.field(default=None, metadata={OMIT_IF_DEFAULT: True})
 
@@ -226,4 +226,4 @@ class RouteChoice:
     contacts: tuple[str, ...] = ()
     summary: str | None = None
     summary_values: dict[str, str] = attrs.field(factory=dict)
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[GuidanceWarning, ...] = ()

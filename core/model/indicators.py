@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import attrs
 
-URGENT_FLAGS = ("immediate_danger", "significant_harm", "non_mobile_baby_bruising")
-
 
 @attrs.frozen
 class SourceLine:

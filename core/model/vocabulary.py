@@ -115,3 +115,23 @@ ROUTE_TITLES = {
     "public-contact": "Member of the public",
     "advice": "Advice first",
 }
+
+#: What every error says when nothing more is known: the national emergency number.
+NATIONAL_URGENT = "If a child is in immediate danger, ring 999."
+
+#: The formats of guidance (``threshold route --format``).
+GUIDANCE_FORMATS = ("text", "markdown", "html", "json")
+#: The formats of a comparison of authorities (``threshold compare --format``).
+COMPARE_FORMATS = ("text", "markdown", "html", "csv", "json")
+#: The formats of threshold indicators and assessments.
+INDICATOR_FORMATS = ("text", "markdown", "json")
+#: The formats of a referral form, each with its media type (for HTTP).
+FORM_MEDIA_TYPES = {
+    "json-schema": "application/schema+json",
+    "html": "text/html",
+    "markdown": "text/markdown",
+    "fhir": "application/fhir+json",
+}
+FORM_FORMATS = tuple(FORM_MEDIA_TYPES)
+#: The form formats a filled referral can be shown in, with its errors.
+FORM_TEXT_FORMATS = ("html", "markdown")

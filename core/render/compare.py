@@ -16,10 +16,12 @@ from threshold.core.analysis.compare_model import (
     ScenarioRow,
     ShownOutcome,
 )
-from threshold.core.analysis.matrix import URGENT_FIELDS, field_title, value_text
+from threshold.core.analysis.matrix import field_title, value_text
+from threshold.core.model.fields import URGENT_FIELDS
+from threshold.core.model.vocabulary import COMPARE_FORMATS
 from threshold.core.render.environment import render
 
-FORMATS = ("text", "markdown", "html", "csv", "json")  # keep in step with cli/compare.py
+FORMATS = COMPARE_FORMATS
 
 #: The conditions every not-urgent row shares, said once above those rows.
 NOT_URGENT = "no immediate danger, no significant harm and no bruising on a non-mobile baby"

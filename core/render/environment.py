@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from threshold import templates
 from threshold.core.model.clock import describe_moment
-from threshold.core.model.vocabulary import ROUTE_TITLES
+from threshold.core.model.vocabulary import GUIDANCE_FORMATS, ROUTE_TITLES
 
 if TYPE_CHECKING:
     import jinja2
@@ -20,7 +20,7 @@ from threshold.core.model.authority import Authority
 from threshold.core.model.converter import to_dict
 from threshold.core.model.guidance import Guidance
 
-FORMATS = ("text", "markdown", "html", "json")
+FORMATS = GUIDANCE_FORMATS
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([-=]|\d+(?=[.)]))")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from threshold.core.engine.wording import DISCLAIMER
-from threshold.core.model.forms import Condition, Form, Item, ItemType, Mode, Op, Section, Test
+from threshold.core.model.forms import Form, FormCondition, Item, ItemType, Mode, Op, Section, Test
 
 FHIR_TYPES = {
     ItemType.TEXT: "string",
@@ -47,7 +47,7 @@ def choice_system(form: Form, item_id: str) -> str:
     return f"https://threshold.invalid/forms/{form.authority}/{form.id}/{item_id}"
 
 
-def enable_when(form: Form, condition: Condition) -> tuple[list[dict[str, Any]], str]:
+def enable_when(form: Form, condition: FormCondition) -> tuple[list[dict[str, Any]], str]:
     """Return (enableWhen list, enableBehavior) for a condition.
 
     The form loader rejects conditions FHIR cannot express with one behaviour.
@@ -128,7 +128,7 @@ def _hint(item: Item) -> dict[str, Any]:
     }
 
 
-def _add_condition(form: Form, out: dict[str, Any], condition: Condition) -> None:
+def _add_condition(form: Form, out: dict[str, Any], condition: FormCondition) -> None:
     found, behaviour = enable_when(form, condition)
     out["enableWhen"] = found
     if len(found) > 1:

@@ -21,30 +21,24 @@ from threshold.core.engine.wording import contact_placeholders
 from threshold.core.forms.evaluate import validate
 from threshold.core.forms.prefill import case_facts, prefill
 from threshold.core.io.parse import check_case, parse_case
-from threshold.core.io.urgent_flags import NATIONAL_URGENT
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.converter import case_to_dict
+from threshold.core.model.enums import URGENT_ROUTES
 from threshold.core.model.errors import FormError
 from threshold.core.model.forms import Form
-from threshold.core.model.vocabulary import ROUTE_TITLES
+from threshold.core.model.vocabulary import (
+    FORM_FORMATS,
+    FORM_MEDIA_TYPES,
+    FORM_TEXT_FORMATS,
+    NATIONAL_URGENT,
+    ROUTE_TITLES,
+)
 from threshold.core.plugins.registry import Registry, default_registry
 from threshold.core.render.environment import policy_line
 from threshold.core.render.fhir import to_fhir
-from threshold.core.render.forms_html import FORMATS, RouteInfo, render_form
+from threshold.core.render.forms_html import RouteInfo, render_form
 from threshold.core.render.json_schema import to_json_schema
-
-#: The routes whose form is the written follow-up of a phone call.
-URGENT_ROUTES = ("emergency", "child-protection")
-#: The formats a filled referral can be shown in, with its errors.
-TEXT_FORMATS = ("html", "markdown")
-#: The media type of each format (for HTTP).
-MEDIA_TYPES = {
-    "json-schema": "application/schema+json",
-    "fhir": "application/fhir+json",
-    "html": "text/html",
-    "markdown": "text/markdown",
-}
 
 
 @attrs.frozen
@@ -73,7 +67,7 @@ class FormOutput:
     @property
     def media_type(self) -> str:
         """The output's media type ("application/fhir+json", "text/html", ...)."""
-        return MEDIA_TYPES[self.format]
+        return FORM_MEDIA_TYPES[self.format]
 
 
 def given_fields(case: object) -> set[str]:
@@ -110,9 +104,9 @@ def make_form(
         FormError: an unknown form or format, or the case's route has no written
             form (``route`` is then that route; the message says what to do).
     """
-    if fmt not in FORMATS:
-        raise FormError(authority_id, f"unknown format; expected one of: {', '.join(FORMATS)}")
-    if answers is not None and fmt not in TEXT_FORMATS:
+    if fmt not in FORM_FORMATS:
+        raise FormError(authority_id, f"unknown format; expected one of: {', '.join(FORM_FORMATS)}")
+    if answers is not None and fmt not in FORM_TEXT_FORMATS:
         raise FormError(authority_id, "answers are shown only in the html and markdown formats")
     raw: object = {} if case is None else case
     parsed = check_case(raw) if isinstance(raw, Case) else parse_case(raw)
@@ -143,7 +137,7 @@ def make_form(
         advice = urgent_advice(flags, authority_id, registry)
         note = "this is the written follow-up, due within 48 hours of the phone call; ring first"
         note += f" — {advice}." if advice else ""
-    if fmt in TEXT_FORMATS:
+    if fmt in FORM_TEXT_FORMATS:
         text = _render(chosen, fmt, authority, prefilled, answers, route)
         return FormOutput(chosen, fmt, text, None, prefilled, route, note)
     data = to_fhir(chosen, prefilled) if fmt == "fhir" else to_json_schema(chosen, prefilled)

@@ -23,8 +23,8 @@ from threshold.core.forms.evaluate import check_answer, shown
 from threshold.core.model.errors import FieldError
 from threshold.core.model.forms import (
     Choice,
-    Condition,
     Form,
+    FormCondition,
     Item,
     ItemType,
     Mode,
@@ -34,8 +34,6 @@ from threshold.core.model.forms import (
     Test,
 )
 from threshold.core.render.environment import render
-
-FORMATS = ("json-schema", "html", "markdown", "fhir")
 
 
 @attrs.frozen
@@ -102,7 +100,7 @@ def describe_test(form: Form, test: Test) -> str:
     return f"you answered {words} to {label}"
 
 
-def describe(form: Form, condition: Condition | None) -> str | None:
+def describe(form: Form, condition: FormCondition | None) -> str | None:
     """A condition in words: "Only if you answered “Yes” to “…”", or None."""
     if condition is None:
         return None
@@ -142,7 +140,7 @@ def _test_selector(form: Form, test: Test) -> str | None:
     return f":has({target}:checked)"
 
 
-def condition_selector(form: Form, condition: Condition) -> str | None:
+def condition_selector(form: Form, condition: FormCondition) -> str | None:
     """A compound selector for the ``<form>`` that matches when ``condition``
     holds for the checked radios, or None when CSS cannot tell (text answers)."""
     parts = [_test_selector(form, test) for test in condition.tests]
@@ -205,7 +203,7 @@ class _Builder:
     errors: dict[str, str]
     css: list[str] = attrs.field(factory=list)
 
-    def conditional(self, node_id: str, condition: Condition | None) -> bool:
+    def conditional(self, node_id: str, condition: FormCondition | None) -> bool:
         if condition is None:
             return False
         selector = condition_selector(self.form, condition)

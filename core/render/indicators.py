@@ -12,9 +12,10 @@ from threshold.core.analysis.indicator_search import by_level_and_domain
 from threshold.core.engine.wording import DISCLAIMER
 from threshold.core.model.converter import to_dict
 from threshold.core.model.indicators import Indicator, IndicatorSet
+from threshold.core.model.vocabulary import INDICATOR_FORMATS
 from threshold.core.render.environment import render
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = INDICATOR_FORMATS
 
 
 def render_indicators(

@@ -15,7 +15,7 @@ from typing import Any
 
 from threshold.core.engine.wording import DISCLAIMER
 from threshold.core.forms.evaluate import ATTACHMENT_FIELDS, expected_text
-from threshold.core.model.forms import Condition, Form, Item, ItemType, Mode, Op, Test
+from threshold.core.model.forms import Form, FormCondition, Item, ItemType, Mode, Op, Test
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _NOT_BLANK = "\\S"
@@ -37,7 +37,7 @@ def test_schema(test: Test) -> dict[str, Any]:
     return {"required": [test.item], "properties": {test.item: value}}
 
 
-def condition_schema(condition: Condition) -> dict[str, Any]:
+def condition_schema(condition: FormCondition) -> dict[str, Any]:
     """A condition as a schema that matches exactly when it holds."""
     parts = [test_schema(test) for test in condition.tests]
     if len(parts) == 1:
@@ -75,8 +75,8 @@ def answer_schema(item: Item) -> dict[str, Any]:
 
 
 def _walk(
-    items: tuple[Item, ...], conditions: tuple[Condition, ...]
-) -> list[tuple[Item, tuple[Condition, ...]]]:
+    items: tuple[Item, ...], conditions: tuple[FormCondition, ...]
+) -> list[tuple[Item, tuple[FormCondition, ...]]]:
     found = []
     for item in items:
         own = conditions + ((item.shown_when,) if item.shown_when else ())

@@ -18,7 +18,7 @@ from threshold.core.io.loading import load_authority
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.enums import EarlyHelpAssessment, Referrer, Route
-from threshold.core.model.guidance import RouteChoice, Warning
+from threshold.core.model.guidance import GuidanceWarning, RouteChoice
 from threshold.core.plugins.hookspecs import hookimpl
 from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
 
@@ -75,7 +75,7 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             False,
             ("public-derby-city",),
             ("emergency-999", "initial-response-team"),
-            warnings=(Warning("source-silent", authority.silences["public-route"]),),
+            warnings=(GuidanceWarning("source-silent", authority.silences["public-route"]),),
         )
     if case.early_help_assessment is EarlyHelpAssessment.COMPLETED:
         return RouteChoice(
@@ -84,8 +84,8 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             ("vcm-send-eha",),
             ("locality-vcm", "online-referral-system"),
             warnings=(
-                Warning("source-differs", authority.silences["vcm-or-online-referral"]),
-                Warning("source-silent", authority.silences["vcm-contacts"]),
+                GuidanceWarning("source-differs", authority.silences["vcm-or-online-referral"]),
+                GuidanceWarning("source-silent", authority.silences["vcm-contacts"]),
             ),
         )
     return RouteChoice(

@@ -17,7 +17,7 @@ from threshold.core.io.loading import load_authority
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.enums import EarlyHelpAssessment, Referrer, Route
-from threshold.core.model.guidance import RouteChoice, Warning
+from threshold.core.model.guidance import GuidanceWarning, RouteChoice
 from threshold.core.plugins.hookspecs import hookimpl
 from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
 
@@ -95,7 +95,7 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             summary="request-for-support-without-eha",
             summary_values={"why": why},
             warnings=(
-                Warning(
+                GuidanceWarning(
                     "judgement-required",
                     f"Derbyshire accepts this referral without an Early Help Assessment only on "
                     f"your judgement that, without help, the child's needs will not be met "
@@ -111,7 +111,7 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
         (REQUEST_FORM,),
         # at level 4 Appendix 1 asks for the assessment only "if available"
         warnings=(
-            (Warning("source-differs", authority.silences["level-4-without-eha"]),)
+            (GuidanceWarning("source-differs", authority.silences["level-4-without-eha"]),)
             if case.level == 4
             else ()
         ),

@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
+from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 from starlette.types import ASGIApp
 
 from threshold.core.engine.decision import engine_version
@@ -95,7 +96,7 @@ def create_app(
         cache=ResultCache(cache_bytes),
     )
     table: list[BaseRoute] = [
-        Route(e.path, getattr(api, e.name), methods=[e.method], name=e.name) for e in ENDPOINTS
+        PathRoute(e.path, getattr(api, e.name), methods=[e.method], name=e.name) for e in ENDPOINTS
     ]
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -21,7 +21,7 @@ from threshold.core.engine.api import route
 from threshold.core.engine.urgent import urgent_advice
 from threshold.core.forms.referrals import check, parse_referral, referral_flags
 from threshold.core.interfaces.batch import authority_of, parse_line, route_stream
-from threshold.core.interfaces.failures import ErrorDetail, ErrorInfo, debugging, error_info
+from threshold.core.interfaces.failures import ErrorInfo, debugging, error_info
 from threshold.core.interfaces.http.guards import (
     MAX_BATCH_LINES,
     MAX_BATCH_OUTPUT_BYTES,
@@ -34,9 +34,8 @@ from threshold.core.interfaces.http.guards import (
     query_errors,
 )
 from threshold.core.interfaces.http.openapi import (
-    COMPARE_FORMATS,
     ENDPOINTS,
-    FORM_FORMATS,
+    HTTP_COMPARE_FORMATS,
     JSON,
     JSON_LINES,
     REFERRAL_EXAMPLE,
@@ -52,8 +51,9 @@ from threshold.core.interfaces.http.slow_lane import (
 )
 from threshold.core.io.parse import case_from_text, decode_json
 from threshold.core.io.schemas import SCHEMA_NAMES, schema, shown_name
-from threshold.core.model.errors import AuthorityError, CaseError, ThresholdError
+from threshold.core.model.errors import AuthorityError, CaseError, FieldError, ThresholdError
 from threshold.core.model.fields import FIELD_NAMES
+from threshold.core.model.vocabulary import FORM_FORMATS
 from threshold.core.plugins.installed import list_authorities
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.compare import render_comparison
@@ -243,7 +243,7 @@ class Api:
             "too-large",
             f"body: {problem} (send large batches to `threshold route --batch`)"
             + (f" — {urgent}" if urgent else ""),
-            (ErrorDetail("body", problem),),
+            (FieldError("body", problem),),
             urgent,
         )
         return error_response(info)
@@ -298,7 +298,7 @@ class Api:
         query = request.query_params
         errors = query_errors(query, ("authority", "differences_only", "format"), {"authority"})
         differences = choice(query, "differences_only", TRUE_FALSE, "false", errors) == "true"
-        fmt = choice(query, "format", COMPARE_FORMATS, "json", errors)
+        fmt = choice(query, "format", HTTP_COMPARE_FORMATS, "json", errors)
         ids = query.getlist("authority")
         for authority in ids:
             check_authority(authority, errors)
@@ -324,7 +324,7 @@ class Api:
         except Busy:
             return self._busy()
         except CaseError as exc:
-            return self._bad_query(BadQuery([ErrorDetail("authority", exc.errors[0].message)]))
+            return self._bad_query(BadQuery([FieldError("authority", exc.errors[0].message)]))
         except Exception as exc:
             return self._failure(exc, None, None, in_path=True)
         headers = HTML_HEADERS if fmt == "html" else None
@@ -340,7 +340,7 @@ class Api:
                 f"unknown schema {label if label != name else repr(name)}; "
                 f"expected one of: {', '.join(SCHEMA_NAMES)}"
             )
-            info = ErrorInfo("not-found", f"name: {problem}", (ErrorDetail("name", problem),))
+            info = ErrorInfo("not-found", f"name: {problem}", (FieldError("name", problem),))
             return error_response(info)
         return JSONResponse(schema(name), media_type="application/schema+json")
 

@@ -16,11 +16,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from threshold.core.interfaces.batch import authority_id_error
-from threshold.core.interfaces.failures import ErrorDetail, ErrorInfo, debugging
+from threshold.core.interfaces.failures import ErrorInfo, debugging
 from threshold.core.io.schemas import schema as published
 from threshold.core.io.schemas import shown_name
-from threshold.core.io.urgent_flags import NATIONAL_URGENT
-from threshold.core.model.errors import FormError, UnknownAuthorityError
+from threshold.core.model.errors import FieldError, FormError, UnknownAuthorityError
+from threshold.core.model.vocabulary import NATIONAL_URGENT
 
 MAX_BODY_BYTES = 1024 * 1024
 #: Most lines in one ``POST /route/batch`` (blank lines count): a request over it is
@@ -58,14 +58,14 @@ class TooLarge(Exception):
 
 
 class BadQuery(Exception):
-    def __init__(self, errors: list[ErrorDetail]) -> None:
+    def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
 
 
 def error_response(info: ErrorInfo) -> JSONResponse:
     """Return ``info`` as a JSON response with the status for its code."""
-    return JSONResponse(info.to_dict(), status_code=STATUS[info.code])
+    return JSONResponse(info.to_dict(), status_code=info.http_status)
 
 
 _SECURITY_HEADERS = [
@@ -138,7 +138,7 @@ class Guard:
                 "too-large",
                 f"body: over the limit of {limit} bytes; expected a smaller request "
                 "(send large batches to `threshold route --batch`)",
-                (ErrorDetail("body", f"over the limit of {limit} bytes"),),
+                (FieldError("body", f"over the limit of {limit} bytes"),),
             )
         )
         # The rest of the body is not read: the connection closes after the answer
@@ -173,16 +173,16 @@ async def json_http_error(request: Request, exc: Exception) -> Response:
 
 def query_errors(
     query: Any, allowed: Sequence[str], repeatable: Collection[str] = ()
-) -> list[ErrorDetail]:
+) -> list[FieldError]:
     """Errors for query parameters that are unknown (named only when the name looks
     like one) or given more than once."""
     expected = f"expected one of: {', '.join(allowed)}" if allowed else "expected none"
     errors = [
-        ErrorDetail(shown_name(name, "a parameter name"), f"unknown query parameter; {expected}")
+        FieldError(shown_name(name, "a parameter name"), f"unknown query parameter; {expected}")
         for name in sorted(set(query.keys()) - set(allowed))
     ]
     errors += [
-        ErrorDetail(name, "given more than once; expected it once")
+        FieldError(name, "given more than once; expected it once")
         for name in allowed
         if name not in repeatable and len(query.getlist(name)) > 1
     ]
@@ -190,23 +190,23 @@ def query_errors(
 
 
 def choice(
-    query: Any, name: str, choices: Sequence[str], default: str, errors: list[ErrorDetail]
+    query: Any, name: str, choices: Sequence[str], default: str, errors: list[FieldError]
 ) -> str:
     """The value of query parameter ``name``, or ``default``; a value that is not
     one of ``choices`` adds an error."""
     value: str = query.get(name, default)
     if value not in choices:
         words = " or ".join(choices) if len(choices) == 2 else "one of: " + ", ".join(choices)
-        errors.append(ErrorDetail(name, f"got a string; expected {words}"))
+        errors.append(FieldError(name, f"got a string; expected {words}"))
     return value
 
 
-def check_authority(value: str, errors: list[ErrorDetail]) -> None:
+def check_authority(value: str, errors: list[FieldError]) -> None:
     """Add an error when a query's authority is not shaped like an id (never echoed)."""
 
     problem = authority_id_error(value)
     if problem is not None:
-        errors.append(ErrorDetail("authority", problem))
+        errors.append(FieldError("authority", problem))
 
 
 def check_path(authority: str, form_id: str) -> None:

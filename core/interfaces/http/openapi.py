@@ -21,6 +21,7 @@ import attrs
 from threshold.core.interfaces.http.guards import MAX_BATCH_LINES, MAX_BATCH_OUTPUT_BYTES
 from threshold.core.io.schemas import SCHEMA_NAMES, schema
 from threshold.core.io.schemas import schema as published
+from threshold.core.model.vocabulary import FORM_FORMATS
 
 JSON = "application/json"
 JSON_LINES = "application/x-ndjson"
@@ -201,8 +202,8 @@ CASE_QUERY = tuple(
     )
     for name, spec in published("case")["properties"].items()
 )
-FORM_FORMATS = ("json-schema", "html", "markdown", "fhir")
-COMPARE_FORMATS = ("json", "csv", "html")
+#: The formats GET /compare gives (CSV and JSON hold every combination).
+HTTP_COMPARE_FORMATS = ("json", "csv", "html")
 TRUE_FALSE = ("true", "false")
 REFERRAL_EXAMPLE = (
     '{"authority": "derbyshire", "form": "derbyshire-request-for-support", "answers": {}}'
@@ -336,7 +337,7 @@ ENDPOINTS = (
                 "format",
                 "query",
                 "The comparison's format (CSV and JSON hold every combination).",
-                {"enum": list(COMPARE_FORMATS), "default": "json"},
+                {"enum": list(HTTP_COMPARE_FORMATS), "default": "json"},
             ),
         ),
         responses=(

@@ -22,14 +22,14 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
+from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 
 from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
 from threshold.core.interfaces.web.state import (
     PageChecks,
     PageError,
-    Problem,
     Redirect,
     State,
     answer_problems,
@@ -44,6 +44,7 @@ from threshold.core.interfaces.web.wizard import (
 )
 from threshold.core.model.errors import (
     AuthorityError,
+    FieldError,
     ThresholdError,
 )
 from threshold.core.model.vocabulary import QUESTION_IDS
@@ -122,7 +123,7 @@ class _Pages(PageChecks):
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [Problem("asked", "expected authority")],
+                [FieldError("asked", "expected authority")],
                 fix=("/", "Start again"),
             )
         return html(self.views.start(state))
@@ -137,7 +138,7 @@ class _Pages(PageChecks):
                 raise PageError(
                     400,
                     "There is a problem with the web address",
-                    [Problem(name, "expected one of: " + ", ".join(QUESTION_IDS))],
+                    [FieldError(name, "expected one of: " + ", ".join(QUESTION_IDS))],
                     fix=(self._clean(state).link("/question"), "Go to the next question"),
                     state=state,
                 )
@@ -203,7 +204,7 @@ class _Pages(PageChecks):
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [Problem("format", "expected one of: html, json, markdown")],
+                [FieldError("format", "expected one of: html, json, markdown")],
                 fix=(self._clean(state).link("/record"), "See the decision record"),
                 state=state,
             )
@@ -230,7 +231,7 @@ class _Pages(PageChecks):
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [Problem("format", "expected one of: html, markdown")],
+                [FieldError("format", "expected one of: html, markdown")],
                 fix=(self._clean(state).link("/form"), "See the form"),
                 state=state,
             )
@@ -243,7 +244,7 @@ class _Pages(PageChecks):
             raise PageError(
                 503,
                 "The forms of this authority cannot be used",
-                [Problem("form", str(exc))],
+                [FieldError("form", str(exc))],
                 fix=(kept.link("/guidance"), "Back to the guidance"),
                 state=kept,
             ) from None
@@ -252,7 +253,7 @@ class _Pages(PageChecks):
                 404,
                 "No written form for this route",
                 [
-                    Problem(
+                    FieldError(
                         "",
                         "the sources give no written form for this route, so none is made up; "
                         "the guidance says what to do",
@@ -275,7 +276,7 @@ class _Pages(PageChecks):
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [Problem("level", "expected a level of need from 1 to 4")],
+                [FieldError("level", "expected a level of need from 1 to 4")],
                 fix=(
                     self._clean(state).link("/question", without=["level"], q="level"),
                     "Back to the question",
@@ -290,7 +291,7 @@ class _Pages(PageChecks):
             raise PageError(
                 503,
                 "The threshold indicators cannot be shown",
-                [Problem("indicators", str(exc))],
+                [FieldError("indicators", str(exc))],
                 fix=(state.link("/question", without=["level"], q="level"), "Back to the question"),
                 state=state,
             ) from None
@@ -340,7 +341,7 @@ def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
         "/indicators": pages.indicators,
     }
     return [
-        Route(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
+        PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
         for path, handler in handlers.items()
     ]
 
@@ -356,10 +357,10 @@ def error_page(registry: Registry | None = None) -> Callable[[Request, int], Res
         if path not in PAGES and not (status == 404 and wants_html):
             return None
         if status == 405:
-            problem = Problem("", "method not allowed; the pages use GET")
+            problem = FieldError("", "method not allowed; the pages use GET")
             title = "This page only answers GET"
         else:
-            problem = Problem("", "no page at this address; check it is correct, or start again")
+            problem = FieldError("", "no page at this address; check it is correct, or start again")
             title = "Page not found"
         error = PageError(status, title, [problem], fix=("/", "Start again"))
         return html(views.error(error), status)

@@ -16,6 +16,7 @@ import attrs
 from starlette.requests import Request
 
 from threshold.core.engine.api import route
+from threshold.core.interfaces.status import STATUS, error_code
 from threshold.core.interfaces.web.wizard import (
     asked_questions,
     case_from_answers,
@@ -24,7 +25,7 @@ from threshold.core.interfaces.web.wizard import (
 )
 from threshold.core.io.parse import parse_case
 from threshold.core.io.spelling import spelling_key
-from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError, FieldError, UnknownAuthorityError
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry
@@ -39,17 +40,6 @@ MAX_VALUE = 64
 _NAME = re.compile(r"^[a-z][a-z_]{0,29}$")
 
 
-@attrs.frozen
-class Problem:
-    """One thing to fix: the parameter (or question) and what is expected."""
-
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
-
-
 class PageError(Exception):
     """A page cannot be shown as asked: the status, a title, what to fix, and
     where to go to fix it."""
@@ -58,7 +48,7 @@ class PageError(Exception):
         self,
         status: int,
         title: str,
-        problems: Iterable[Problem],
+        problems: Iterable[FieldError],
         *,
         fix: tuple[str, str] | None = None,
         state: State | None = None,
@@ -130,7 +120,7 @@ def _name_words(name: str) -> str:
 
 def read_query(
     items: Iterable[tuple[str, str]], allowed: Iterable[str]
-) -> tuple[State, dict[str, str], list[Problem]]:
+) -> tuple[State, dict[str, str], list[FieldError]]:
     """Split a query into the state, the page's own parameters, and problems:
     unknown names, repeated names, values that are too long.
 
@@ -138,19 +128,19 @@ def read_query(
     """
     allowed_set = set(allowed) | set(STATE_KEYS)
     seen: dict[str, str] = {}
-    problems: list[Problem] = []
+    problems: list[FieldError] = []
     for name, value in items:
         if name not in allowed_set:
             expected = ", ".join(sorted(allowed_set))
             problems.append(
-                Problem(_name_words(name), f"unknown parameter; expected one of: {expected}")
+                FieldError(_name_words(name), f"unknown parameter; expected one of: {expected}")
             )
             continue
         if name in seen:
-            problems.append(Problem(name, "given more than once; expected it once"))
+            problems.append(FieldError(name, "given more than once; expected it once"))
             continue
         if len(value) > MAX_VALUE:
-            problems.append(Problem(name, f"too long; expected at most {MAX_VALUE} characters"))
+            problems.append(FieldError(name, f"too long; expected at most {MAX_VALUE} characters"))
             value = ""
         seen[name] = value
     answers = {k: seen[k] for k in (*QUESTION_IDS, "at") if seen.get(k)}
@@ -158,9 +148,9 @@ def read_query(
     return State(seen.get("authority", ""), answers), own, problems
 
 
-def answer_problems(answers: Mapping[str, str]) -> list[Problem]:
+def answer_problems(answers: Mapping[str, str]) -> list[FieldError]:
     """Answers that are not one of their question's options (never echoing them)."""
-    return [Problem(e.path, e.message) for e in check_answers(answers)]
+    return check_answers(answers)
 
 
 class PageChecks:
@@ -183,7 +173,7 @@ class PageChecks:
         """The state with only what was checked: an installed authority, answers
         that are one of their question's choices, a time that parses. Links and
         hidden inputs are made from it, so nothing typed is ever repeated."""
-        bad = {p.field for p in answer_problems(state.answers)}
+        bad = {p.path for p in answer_problems(state.answers)}
         if "at" in state.answers and self._at_problems(state.answers["at"]):
             bad.add("at")
         answers = {k: v for k, v in state.answers.items() if k not in bad}
@@ -191,13 +181,13 @@ class PageChecks:
         return State(authority, answers)
 
     @staticmethod
-    def _at_problems(value: str) -> list[Problem]:
+    def _at_problems(value: str) -> list[FieldError]:
         """What is wrong with the time ``at`` (never echoing it), or nothing."""
 
         try:
             parse_case({"at": value})
         except CaseError as exc:
-            return [Problem(e.path, e.message) for e in exc.errors]
+            return list(exc.errors)
         return []
 
     def _answers_checked(self, state: State) -> None:
@@ -218,7 +208,7 @@ class PageChecks:
             )
         problems = answer_problems(state.answers)
         if problems:
-            first = problems[0].field
+            first = problems[0].path
             clean = self._clean(state)
             raise PageError(
                 400,
@@ -236,19 +226,23 @@ class PageChecks:
             raise PageError(
                 400,
                 "Choose the local authority first",
-                [Problem("authority", "missing; expected the local authority of the child")],
+                [FieldError("authority", "missing; expected the local authority of the child")],
                 fix=("/", "Choose the local authority"),
                 state=state,
             )
         if state.authority not in self.registry.authority_ids():
             try:
                 self.registry.get(state.authority)
-            except UnknownAuthorityError:
+            except UnknownAuthorityError as exc:
                 known = ", ".join(self.registry.authority_ids()) or "none installed"
                 raise PageError(
-                    400,
+                    STATUS[error_code(exc)].page,
                     "Unknown authority",
-                    [Problem("authority", f"not an installed authority; expected one of: {known}")],
+                    [
+                        FieldError(
+                            "authority", f"not an installed authority; expected one of: {known}"
+                        )
+                    ],
                     fix=("/", "Choose the local authority"),
                     state=State("", state.answers),
                 ) from None
@@ -277,9 +271,9 @@ class PageChecks:
             return route(case, state.authority, registry=self.registry, record=record)
         except CaseError as exc:
             raise PageError(
-                400,
+                STATUS[error_code(exc)].page,
                 "There is a problem with the web address",
-                [Problem(e.path, e.message) for e in exc.errors],
+                list(exc.errors),
                 fix=(state.link("/check", without=["at"]), "Check your answers"),
                 state=state,
             ) from None
@@ -288,16 +282,16 @@ class PageChecks:
 
 
 def unusable(registry: Registry, exc: AuthorityError, state: State) -> PageError:
-    """The 503 page for an authority whose plugin cannot be used now: it names
+    """The page (503) for an authority whose plugin cannot be used now: it names
     the authority and the reason, and (as every error page) says to ring 999."""
     try:
         name = f"{registry.get(exc.authority_id).authority.name} ({exc.authority_id})"
     except AuthorityError:
         name = exc.authority_id
     return PageError(
-        503,
+        STATUS[error_code(exc)].page,
         "This local authority cannot be used",
-        [Problem("authority", f"{name} cannot be used now: {exc}")],
+        [FieldError("authority", f"{name} cannot be used now: {exc}")],
         fix=("/", "Choose the local authority"),
         state=state,
     )

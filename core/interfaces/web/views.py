@@ -26,7 +26,7 @@ from threshold.core.interfaces.web.wizard import (
 from threshold.core.io.parse import parse_case
 from threshold.core.model.authority import Authority, Citation
 from threshold.core.model.converter import case_to_dict
-from threshold.core.model.enums import Purpose
+from threshold.core.model.enums import URGENT_ROUTES, Purpose
 from threshold.core.model.errors import ThresholdError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
@@ -38,9 +38,6 @@ from threshold.core.render.form_output import make_form
 
 #: The first line of a page for an authority that cannot be used (503).
 NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
-
-#: Routes where a phone call comes first and any form is the written follow-up.
-URGENT_ROUTES = ("emergency", "child-protection")
 
 
 def answer_label(item: Question, value: str) -> str:
@@ -358,7 +355,7 @@ class Views:
             error.state,
             title=error.title,
             problems=[
-                {"field": p.field, "message": p.message, "text": str(p)} for p in error.problems
+                {"field": p.path, "message": p.message, "text": str(p)} for p in error.problems
             ],
             fix=error.fix,
             urgent_line=self._urgent_line(error.state, query)
