@@ -262,22 +262,6 @@ def assess(
         for level, domains in by_level_and_domain(indicators, chosen)
     )
     highest = max(i.level for i in chosen)
-    uncertain = []
-    for indicator in chosen:
-        if indicator.uncertain is None:
-            continue
-        others = []
-        if indicator.uncertain.other_levels:
-            others.append("level " + " or ".join(str(n) for n in indicator.uncertain.other_levels))
-        if indicator.uncertain.other_domains:
-            others.append(
-                " or ".join(indicators.domain(d).name for d in indicator.uncertain.other_domains)
-            )
-        uncertain.append(
-            f"{indicator.id}: its place in the flattened table is uncertain; it may belong "
-            f"to {', '.join(others)}. {indicator.uncertain.reason[0].upper()}"
-            f"{indicator.uncertain.reason[1:]}."
-        )
     return Assessment(
         format=FORMAT,
         document=indicators.document,
@@ -293,6 +277,27 @@ def assess(
         level_4_advice=(
             _level_4_advice(registry, authority_ids) if highest == 4 and not urgent else ()
         ),
-        uncertain=tuple(uncertain),
+        uncertain=_uncertain_notes(chosen, indicators),
         disclaimer=DISCLAIMER,
     )
+
+
+def _uncertain_notes(chosen: Sequence[Indicator], indicators: IndicatorSet) -> tuple[str, ...]:
+    """A note for each selected indicator whose level or domain is uncertain."""
+    notes = []
+    for indicator in chosen:
+        if indicator.uncertain is None:
+            continue
+        others = []
+        if indicator.uncertain.other_levels:
+            others.append("level " + " or ".join(str(n) for n in indicator.uncertain.other_levels))
+        if indicator.uncertain.other_domains:
+            others.append(
+                " or ".join(indicators.domain(d).name for d in indicator.uncertain.other_domains)
+            )
+        notes.append(
+            f"{indicator.id}: its place in the flattened table is uncertain; it may belong "
+            f"to {', '.join(others)}. {indicator.uncertain.reason[0].upper()}"
+            f"{indicator.uncertain.reason[1:]}."
+        )
+    return tuple(notes)

@@ -36,6 +36,7 @@ from threshold.core.analysis.compare_model import (
 from threshold.core.analysis.grouping import conditions_of, group_rows
 from threshold.core.analysis.matrix import (
     FIELD_NAMES,
+    Combination,
     combinations,
     parsed,
     value_text,
@@ -221,18 +222,7 @@ def compare(
             "authorities").
         AuthorityError: an authority is unknown, conflicted or its plugin broken.
     """
-    if len(authority_ids) < 2:
-        raise CaseError(
-            [
-                FieldError(
-                    "authorities", f"got {len(authority_ids)}; expected two or more authority ids"
-                )
-            ]
-        )
-    if len(set(authority_ids)) != len(authority_ids):
-        raise CaseError(
-            [FieldError("authorities", "an authority is named twice; expected each once")]
-        )
+    _check_ids(authority_ids)
     columns = tuple(_column(registry, a) for a in authority_ids)
     authorities = [registry.get(a).authority for a in authority_ids]
     notes = _Footnotes()
@@ -248,31 +238,12 @@ def compare(
     rows: list[ScenarioRow] = []
     row_of: dict[int, int] = {}
     for number, indices in enumerate(grouped, start=1):
-        indices = sorted(indices)
         example = _example(indices)
         shown = tuple(
             _shown(answers[a][example], authorities[a], notes, outcomes[a][example])
             for a in range(len(authorities))
         )
-        conditions = conditions_of(indices, values)
-        example_values = cases[example].as_dict()
-        example_text = ", ".join(
-            f"{c.title}: {value_text(c.field, example_values[c.field])}"
-            for c in conditions
-            if len(c.values) > 1
-        )
-        rows.append(
-            ScenarioRow(
-                number=number,
-                urgent=any(cases[indices[0]].as_dict()[f] for f in URGENT_FIELDS),
-                conditions=tuple(conditions),
-                example=example,
-                example_text=example_text,
-                outcomes=shown,
-                differs=len(set(keys[example])) > 1,
-                combinations=tuple(indices),
-            )
-        )
+        rows.append(_scenario_row(number, sorted(indices), example, shown, keys, cases))
         row_of.update(dict.fromkeys(indices, number))
     every = [
         CombinationRow(
@@ -300,6 +271,50 @@ def compare(
         combinations=tuple(c for c in every if c.differs or not differences_only),
         footnotes=footnotes,
         disclaimer=DISCLAIMER,
+    )
+
+
+def _check_ids(authority_ids: Sequence[str]) -> None:
+    """Raise CaseError unless two or more authorities are named, each once."""
+    if len(authority_ids) < 2:
+        raise CaseError(
+            [
+                FieldError(
+                    "authorities", f"got {len(authority_ids)}; expected two or more authority ids"
+                )
+            ]
+        )
+    if len(set(authority_ids)) != len(authority_ids):
+        raise CaseError(
+            [FieldError("authorities", "an authority is named twice; expected each once")]
+        )
+
+
+def _scenario_row(
+    number: int,
+    indices: list[int],
+    example: int,
+    shown: tuple[ShownOutcome, ...],
+    keys: Sequence[tuple[Outcome, ...]],
+    cases: Sequence[Combination],
+) -> ScenarioRow:
+    """One scenario row: its conditions, its example in words, each authority's outcome."""
+    conditions = conditions_of(indices, [c.values for c in cases])
+    example_values = cases[example].as_dict()
+    example_text = ", ".join(
+        f"{c.title}: {value_text(c.field, example_values[c.field])}"
+        for c in conditions
+        if len(c.values) > 1
+    )
+    return ScenarioRow(
+        number=number,
+        urgent=any(cases[indices[0]].as_dict()[f] for f in URGENT_FIELDS),
+        conditions=tuple(conditions),
+        example=example,
+        example_text=example_text,
+        outcomes=shown,
+        differs=len(set(keys[example])) > 1,
+        combinations=tuple(indices),
     )
 
 

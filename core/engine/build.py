@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections.abc import Mapping
 
 from threshold.core.engine.contacts import contacts_at, prepare_contacts
 from threshold.core.engine.plan import Plan, ReferralRule, plan_case
@@ -121,62 +122,24 @@ def _render(
 ) -> StaticGuidance:
     fill = fill_values(authority, case, plan.summary_values)
 
-    steps = []
-    for order, step_id in enumerate(dedupe(plan.steps), start=1):
-        text = authority.steps[step_id]
-        steps.append(
-            StepOut(
-                order=order,
-                id=step_id,
-                action=text.action.format_map(fill),
-                reason=text.reason.format_map(fill),
-                citations=cite_all(authority, text.citations),
-            )
-        )
-
-    chosen: list[Contact] = [c for p in plan.purposes for c in authority.contacts_for(p)]
-    chosen += [authority.contact(i) for i in plan.contact_ids]
-    unique = {c.id: c for c in chosen}
-    # urgent lines first (999, child protection, the public line); the rest in the
-    # order the route gives them
-    ordered = sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], NOT_URGENT))
+    steps = _steps(authority, plan, fill)
+    ordered = _contacts(authority, plan)
     contacts = prepare_contacts(authority, ordered)
-    urgent = prepare_contacts(
-        authority,
-        [
-            c
-            for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
-            for c in authority.contacts_for(p)
-        ],
-    )
-
-    consent_texts = [authority.consent[k] for k in dedupe(plan.consent_keys)]
-    consent = ConsentAdvice(
-        status=case.consent,
-        required=plan.consent_required,
-        guidance=tuple(t.guidance for t in consent_texts),
-        record=tuple(dedupe(r for t in consent_texts for r in t.record)),
-        citations=tuple(c for t in consent_texts for c in cite_all(authority, t.citations)),
-    )
-
-    record = authority.record_keeping
+    urgent = prepare_contacts(authority, _urgent_lines(authority))
+    consent = _consent(case, authority, plan)
+    duties = authority.record_keeping
     # The record-keeping duties are a practitioner's: a member of the public gets none.
     record_keeping = (
         ()
         if case.referrer is Referrer.PUBLIC
-        else tuple(dedupe([record.always, record.conversations, *consent.record]))
+        else tuple(dedupe([duties.always, duties.conversations, *consent.record]))
     )
 
-    warnings = list(plan.warnings)
-    for contact in ordered:
-        warnings += hours_warnings(contact)
-
+    warnings = [*plan.warnings, *(w for contact in ordered for w in hours_warnings(contact))]
     follow_up = None
     if plan.follow_up:
-        follow_up = FollowUp(
-            within_hours=FOLLOW_UP_HOURS,
-            how=authority.steps["follow-up-in-writing"].action.format_map(fill),
-        )
+        how = authority.steps["follow-up-in-writing"].action.format_map(fill)
+        follow_up = FollowUp(within_hours=FOLLOW_UP_HOURS, how=how)
 
     level_citations = authority.level(case.level).citations if case.level is not None else ()
     citations = dedupe_citations(
@@ -185,21 +148,13 @@ def _render(
             *(c for s in steps for c in s.citations),
             *(c for slot in contacts for c in slot.template.citations),
             *consent.citations,
-            *cite_all(authority, record.citations),
+            *cite_all(authority, duties.citations),
         ]
     )
-    policy = authority.document(authority.policy_document)
     guidance = Guidance(
         format=FORMAT,
         at="",
-        source=SourceInfo(
-            plugin=plugin,
-            plugin_version=plugin_version,
-            document=policy.title,
-            document_date=policy.date,
-            data_reviewed=authority.reviewed,
-            data_review_due=authority.review_due,
-        ),
+        source=_source(authority, plugin, plugin_version),
         authority=AuthorityRef(authority.id, authority.name),
         level=case.level,
         level_name=authority.level(case.level).name if case.level is not None else None,
@@ -217,3 +172,61 @@ def _render(
         disclaimer=DISCLAIMER,
     )
     return StaticGuidance(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))
+
+
+def _steps(authority: Authority, plan: Plan, fill: Mapping[str, str]) -> list[StepOut]:
+    """The plan's steps in order, in the authority's words, each with its citations."""
+    steps = []
+    for order, step_id in enumerate(dedupe(plan.steps), start=1):
+        text = authority.steps[step_id]
+        steps.append(
+            StepOut(
+                order=order,
+                id=step_id,
+                action=text.action.format_map(fill),
+                reason=text.reason.format_map(fill),
+                citations=cite_all(authority, text.citations),
+            )
+        )
+    return steps
+
+
+def _contacts(authority: Authority, plan: Plan) -> list[Contact]:
+    """The plan's contacts, each once: urgent lines first (999, child protection,
+    the public line); the rest in the order the route gives them."""
+    chosen: list[Contact] = [c for p in plan.purposes for c in authority.contacts_for(p)]
+    chosen += [authority.contact(i) for i in plan.contact_ids]
+    unique = {c.id: c for c in chosen}
+    return sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], NOT_URGENT))
+
+
+def _urgent_lines(authority: Authority) -> list[Contact]:
+    """The lines every guidance carries whatever the route: 999 and child protection."""
+    return [
+        c for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) for c in authority.contacts_for(p)
+    ]
+
+
+def _consent(case: Case, authority: Authority, plan: Plan) -> ConsentAdvice:
+    """The plan's consent texts as advice: what to do, what to record, the sources."""
+    texts = [authority.consent[k] for k in dedupe(plan.consent_keys)]
+    return ConsentAdvice(
+        status=case.consent,
+        required=plan.consent_required,
+        guidance=tuple(t.guidance for t in texts),
+        record=tuple(dedupe(r for t in texts for r in t.record)),
+        citations=tuple(c for t in texts for c in cite_all(authority, t.citations)),
+    )
+
+
+def _source(authority: Authority, plugin: str, plugin_version: str) -> SourceInfo:
+    """Where a guidance came from: the plugin, the policy document, the data's dates."""
+    policy = authority.document(authority.policy_document)
+    return SourceInfo(
+        plugin=plugin,
+        plugin_version=plugin_version,
+        document=policy.title,
+        document_date=policy.date,
+        data_reviewed=authority.reviewed,
+        data_review_due=authority.review_due,
+    )

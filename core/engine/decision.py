@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import attrs
@@ -47,7 +48,6 @@ def decision_id(record: dict[str, Any]) -> str:
 @cache
 def engine_version() -> str:
     """Return "threshold VERSION" for the installed package."""
-    from importlib.metadata import PackageNotFoundError, version
 
     try:
         return f"threshold {version('threshold')}"

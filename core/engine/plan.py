@@ -112,6 +112,8 @@ def _plan_urgent(case: Case, authority: Authority) -> Plan:
 
 
 def _plan_referral(case: Case, authority: Authority, rule: ReferralRule) -> Plan:
+    # Long: one hand-written precedence, moved as it is; issue 13 replaces it with
+    # data-driven decision tables, so it is not split here.
     choice = rule(case)
     if choice.route not in AUTHORITY_ROUTES:
         raise AuthorityError(

@@ -67,7 +67,7 @@ def _plain(value: Any) -> Any:
 
 
 def _fragment_validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # lazy: ~250 ms, not when the cache holds
 
     partial = copy.deepcopy(schema("authority"))
     partial.pop("required", None)

@@ -49,7 +49,7 @@ def schema(name: str) -> dict[str, Any]:
 def _resources() -> Any:
     """The published schemas as a ``referencing`` registry, so one schema can
     ``$ref`` another by its ``$id``."""
-    from referencing import Registry, Resource
+    from referencing import Registry, Resource  # lazy: ~100 ms, only for invalid input
 
     return Registry().with_resources(
         (schema(name)["$id"], Resource.from_contents(schema(name))) for name in SCHEMA_NAMES
@@ -59,7 +59,7 @@ def _resources() -> Any:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """Return a draft 2020-12 validator for schema ``name`` (formats are checked in code)."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # lazy: ~250 ms, only for invalid input
 
     return Draft202012Validator(schema(name), registry=_resources())
 
@@ -68,14 +68,14 @@ def validator(name: str) -> Draft202012Validator:
 def format_validator(name: str) -> Draft202012Validator:
     """Return a validator for schema ``name`` that also checks ``format`` (date-time,
     date): for checking threshold's own outputs against the published contract."""
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # lazy: ~250 ms, only for invalid input
 
     return Draft202012Validator(schema(name), registry=_resources(), format_checker=_formats())
 
 
 @cache
 def _formats() -> jsonschema.FormatChecker:
-    from jsonschema import FormatChecker
+    from jsonschema import FormatChecker  # lazy: ~250 ms, only to check our own output
 
     checker = FormatChecker()
 

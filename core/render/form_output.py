@@ -116,33 +116,48 @@ def make_form(
     if form_id is not None:
         chosen = registry.form(authority_id, form_id)
     else:
-        guidance = route_case(parsed, authority_id, registry=registry)
-        found = registry.form_for_route(authority_id, guidance.route.value)
-        if found is None:
-            names = ", ".join(f.id for f in registry.forms(authority_id)) or "none"
-            raise FormError(
-                authority_id,
-                f"the route for this case is {guidance.route.value!r} ({guidance.summary}) "
-                "The sources give no written form for this route, so none is made up; see "
-                f"`threshold route` for what to do. Forms of {authority_id}: {names}. "
-                f"{NATIONAL_URGENT}",
-                route=guidance.route.value,
-            )
-        chosen = found
-        route = _route_info(guidance.route.value, guidance.summary)
+        chosen, route = _form_of_route(parsed, authority_id, registry)
     prefilled = prefill(chosen, case_facts(parsed, given_fields(raw)))
-    note = None
-    if route is not None and route.route in URGENT_ROUTES:
-        flags = case_to_dict(raw) if isinstance(raw, Case) else raw
-        advice = urgent_advice(flags, authority_id, registry)
-        note = "this is the written follow-up, due within 48 hours of the phone call; ring first"
-        note += f" — {advice}." if advice else ""
+    note = (
+        _urgent_note(raw, authority_id, registry)
+        if route and route.route in URGENT_ROUTES
+        else None
+    )
     if fmt in FORM_TEXT_FORMATS:
         text = _render(chosen, fmt, authority, prefilled, answers, route)
         return FormOutput(chosen, fmt, text, None, prefilled, route, note)
     data = to_fhir(chosen, prefilled) if fmt == "fhir" else to_json_schema(chosen, prefilled)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return FormOutput(chosen, fmt, text, data, prefilled, route, note)
+
+
+def _form_of_route(case: Case, authority_id: str, registry: Registry) -> tuple[Form, RouteInfo]:
+    """The written form of the case's route, and the route.
+
+    Raises:
+        FormError: the route has no written form (``route`` is then the route).
+    """
+    guidance = route_case(case, authority_id, registry=registry)
+    found = registry.form_for_route(authority_id, guidance.route.value)
+    if found is None:
+        names = ", ".join(f.id for f in registry.forms(authority_id)) or "none"
+        raise FormError(
+            authority_id,
+            f"the route for this case is {guidance.route.value!r} ({guidance.summary}) "
+            "The sources give no written form for this route, so none is made up; see "
+            f"`threshold route` for what to do. Forms of {authority_id}: {names}. "
+            f"{NATIONAL_URGENT}",
+            route=guidance.route.value,
+        )
+    return found, _route_info(guidance.route.value, guidance.summary)
+
+
+def _urgent_note(raw: object, authority_id: str, registry: Registry) -> str:
+    """The reminder that goes with the written follow-up of an urgent phone call."""
+    flags = case_to_dict(raw) if isinstance(raw, Case) else raw
+    advice = urgent_advice(flags, authority_id, registry)
+    note = "this is the written follow-up, due within 48 hours of the phone call; ring first"
+    return note + (f" — {advice}." if advice else "")
 
 
 def _route_info(route: str, summary: str) -> RouteInfo:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from threshold.core.model.indicators import IndicatorSet
+from threshold.plugin import IndicatorSet, load_indicators
 
 #: Levels, partnership-wide steps, consent texts and the 999 contact.
 PARTNERSHIP_DATA = Path(__file__).with_name("partnership.toml")
@@ -22,7 +20,6 @@ INDICATORS_DATA = Path(__file__).with_name("indicators.json")
 
 @cache
 def indicators() -> IndicatorSet:
-    """Return the Appendix 2 threshold indicators, loaded and validated once."""
-    from threshold.core.io.indicators import load_indicators
-
+    """Return the Appendix 2 threshold indicators, loaded and validated once (both
+    authority plugins register this one set)."""
     return load_indicators(INDICATORS_DATA)

@@ -24,6 +24,7 @@ import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -161,7 +162,6 @@ def server(
     body pauses for longer), and linger after an early answer such as a 413, so
     that a client still sending reads the answer rather than a reset.
     """
-    import uvicorn
 
     config = uvicorn.Config(
         app,

@@ -490,7 +490,7 @@ def _plugin_raising(error: BaseException, hook: str) -> Any:
     from threshold.plugins import derby_city
     from threshold.testing import make_plugin
 
-    other = attrs.evolve(derby_city.authority(), id="testshire", name="Testshire")
+    other = attrs.evolve(derby_city.data.authority(), id="testshire", name="Testshire")
 
     def raises(**_: object) -> None:
         raise error

@@ -44,7 +44,7 @@ def test_unknown_hook_is_rejected_and_others_keep_working() -> None:
 
 
 def test_two_plugins_claiming_one_id_is_an_error_naming_both() -> None:
-    copy = plugin("impostor", threshold_register_authorities=registers(derby_city.authority()))
+    copy = plugin("impostor", threshold_register_authorities=registers(derby_city.data.authority()))
     registry = Registry.load([("impostor", copy)])
     assert "derby_city" not in registry.authority_ids()
     assert "derbyshire" in registry.authority_ids()
@@ -69,7 +69,7 @@ def test_a_raising_registration_hook_is_reported_once_by_name() -> None:
 def test_a_raising_route_rule_fails_loudly_with_urgent_advice(
     monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Any]
 ) -> None:
-    other = attrs.evolve(derby_city.authority(), id="testshire", name="Testshire")
+    other = attrs.evolve(derby_city.data.authority(), id="testshire", name="Testshire")
 
     def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
         raise ZeroDivisionError("bug")
@@ -98,7 +98,7 @@ def test_a_raising_route_rule_fails_loudly_with_urgent_advice(
 
 
 def test_a_rule_may_not_choose_an_urgent_route() -> None:
-    other = attrs.evolve(derby_city.authority(), id="lowshire")
+    other = attrs.evolve(derby_city.data.authority(), id="lowshire")
 
     def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
         from threshold.core.model.enums import Route
@@ -130,8 +130,8 @@ def test_a_rule_only_answers_for_its_own_authorities() -> None:
     from threshold.plugins import derbyshire
 
     case = Case(level=3)
-    assert derbyshire.threshold_referral_route(derby_city.authority(), case) is None
-    assert derby_city.threshold_referral_route(derbyshire.authority(), case) is None
+    assert derbyshire.threshold_referral_route(derby_city.data.authority(), case) is None
+    assert derby_city.threshold_referral_route(derbyshire.data.authority(), case) is None
 
 
 def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(

@@ -330,7 +330,7 @@ def test_compare_messages_match_the_cli(live_server: str, run_cli: Run) -> None:
 @pytest.fixture
 def broken_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Derby City's forms fail to load, and a plugin "boom" fails to register."""
-    from tests.test_forms_model import plugin
+    from tests.forms.test_forms_model import plugin
     from threshold.core.interfaces.http.app import create_app
     from threshold.core.model.errors import DataError, FieldError
     from threshold.core.plugins.registry import Registry
@@ -342,7 +342,7 @@ def broken_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     def boom(register: Callable[[Any], None]) -> None:
         raise RuntimeError("no data")
 
-    monkeypatch.setattr(derby_city, "forms", forms)
+    monkeypatch.setattr(derby_city.data, "forms", forms)
     registry = Registry.load([("boom", plugin("boom", threshold_register_authorities=boom))])
     with running(create_app(registry)) as url:
         yield url

@@ -7,7 +7,7 @@ import json
 import attrs
 import pytest
 
-from tests.test_schemas import matrix
+from tests.io.test_schemas import matrix
 from threshold.core.engine.api import route
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.guidance_json import guidance_json

@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import REPO
 from threshold.core.authoring.scenario_files import iter_scenarios, load_scenarios
 from threshold.core.model.enums import Route
 from threshold.core.model.errors import DataError
-
-REPO = Path(__file__).resolve().parent.parent
 
 WRONG = """
 authority = "derbyshire"

@@ -67,7 +67,7 @@ def broken_plugin(
 
 
 def base() -> Authority:
-    return attrs.evolve(derby_city.authority(), id="brokenshire", name="Brokenshire")
+    return attrs.evolve(derby_city.data.authority(), id="brokenshire", name="Brokenshire")
 
 
 def without(purposes: set[Purpose]) -> Authority:

@@ -349,7 +349,7 @@ def test_a_broken_authority_rule_shows_a_503_page_with_999_first(page: Any) -> N
     """A person answers the questions for an authority whose routing rule raises:
     the page they land on names the authority, says it cannot be used, and begins
     with 999 (it was a bare "something went wrong" 500)."""
-    from tests.test_web import _BrokenRule
+    from tests.interfaces.web.test_web import _BrokenRule
 
     with web_server(Registry.load([("broken", _BrokenRule)])) as url:
         start(page, url, "Broken Shire")

@@ -261,7 +261,7 @@ def test_full_html_page_in_chromium(page: Any) -> None:
 
 
 def third(rule: Callable[[Authority, Case], RouteChoice | None]) -> Registry:
-    other = attrs.evolve(derbyshire.authority(), id="thirdshire", name="Thirdshire")
+    other = attrs.evolve(derbyshire.data.authority(), id="thirdshire", name="Thirdshire")
 
     def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
         register(other)

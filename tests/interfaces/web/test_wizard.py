@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.web_helpers import PRACTITIONER
 from threshold.core.interfaces.web.wizard import (
     asked_questions,
@@ -183,7 +184,7 @@ def test_a_hint_for_an_unknown_question_is_a_data_error(tmp_path: Path) -> None:
 def test_the_question_counts_the_readme_gives(registry: Registry) -> None:
     """README, "Web tool": Derbyshire level 3 is asked 9 questions, Derby City 8,
     level 1 6, a member of the public 3."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    readme = (REPO / "README.md").read_text("utf-8")
     assert "a Derbyshire level 3 case is asked 9\n  questions, a Derby City one 8" in readme
     assert len(walk(registry, "derbyshire", PRACTITIONER)) == 9
     assert len(walk(registry, "derby_city", PRACTITIONER)) == 8

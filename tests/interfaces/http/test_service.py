@@ -374,7 +374,7 @@ def test_broken_plugin_is_503() -> None:
         def threshold_register_authorities(register: Any) -> None:
             import attrs
 
-            register(attrs.evolve(derbyshire.authority(), id="broken_shire"))
+            register(attrs.evolve(derbyshire.data.authority(), id="broken_shire"))
 
         @staticmethod
         @hookimpl

@@ -178,7 +178,7 @@ def write_form(tmp_path: Path, source: Path, old: str, new: str) -> Path:
     return path
 
 
-RFS_FILE = derbyshire.FORMS / "request-for-support.toml"
+RFS_FILE = derbyshire.data.forms_folder / "request-for-support.toml"
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_form_data_errors_name_file_field_and_expectation(
 ) -> None:
     path = write_form(tmp_path, RFS_FILE, old, new)
     with pytest.raises(DataError, match=message) as info:
-        load_form(path, derbyshire.authority())
+        load_form(path, derbyshire.data.authority())
     assert str(path) in str(info.value)
 
 
@@ -229,7 +229,7 @@ def test_a_condition_fhir_cannot_express_is_refused(tmp_path: Path) -> None:
         '"sudden-escalation"] }, { item = "immediate-danger", op = "answered" }] }',
     )
     with pytest.raises(DataError, match=r"'in' with one value only \(FHIR enableWhen\)"):
-        load_form(path, derbyshire.authority())
+        load_form(path, derbyshire.data.authority())
 
 
 # ----------------------------------------------------------------------------- registry
@@ -237,7 +237,7 @@ def test_a_condition_fhir_cannot_express_is_refused(tmp_path: Path) -> None:
 
 def test_a_plugin_may_not_register_forms_for_another_authority() -> None:
     def threshold_register_forms(register: Callable[[Form], None]) -> None:
-        register(derbyshire.forms()[0])
+        register(derbyshire.data.forms()[0])
 
     registry = Registry.load(
         [("thief", plugin("thief", threshold_register_forms=threshold_register_forms))]
@@ -247,7 +247,7 @@ def test_a_plugin_may_not_register_forms_for_another_authority() -> None:
         "is for authority 'derbyshire', which this plugin does not supply"
         in problems["thief (forms)"]
     )
-    assert [f.id for f in registry.forms("derbyshire")] == [f.id for f in derbyshire.forms()]
+    assert [f.id for f in registry.forms("derbyshire")] == [f.id for f in derbyshire.data.forms()]
 
 
 def test_broken_forms_never_stop_routing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,7 +259,7 @@ def test_broken_forms_never_stop_routing(monkeypatch: pytest.MonkeyPatch) -> Non
         calls.append(1)
         raise DataError("forms/x.toml", [FieldError("id", "bad")])
 
-    monkeypatch.setattr(derby_city, "forms", broken)
+    monkeypatch.setattr(derby_city.data, "forms", broken)
     registry = Registry.load()
     guidance = route({"significant_harm": True}, "derby_city", registry=registry)
     assert guidance.route.value == "child-protection"

@@ -1,7 +1,7 @@
 """Property tests over the case input and the CLI (hypothesis).
 
 The normal run tries a few hundred examples per property; the slow profile
-(`HYPOTHESIS_PROFILE=slow python -m pytest tests/test_fuzz.py`) tries 10,000.
+(`HYPOTHESIS_PROFILE=slow python -m pytest tests/io/test_fuzz.py`) tries 10,000.
 Whatever the input: no crash, no traceback; either guidance that matches the
 schema or a one-line error. For every valid case the safety invariants hold.
 """

@@ -383,7 +383,7 @@ def test_unknown_pages_and_methods_are_html_for_pages_and_json_for_the_api(serve
 
 
 def test_an_unusable_authority_is_503_and_still_says_999() -> None:
-    from tests.test_registry import plugin
+    from tests.plugins.test_registry import plugin
 
     def boom(register: Callable[..., None]) -> None:
         raise RuntimeError("data file missing")
@@ -410,7 +410,7 @@ class _BrokenRule:
 
         from threshold.plugins import derbyshire
 
-        register(attrs.evolve(derbyshire.authority(), id="broken_shire", name="Broken Shire"))
+        register(attrs.evolve(derbyshire.data.authority(), id="broken_shire", name="Broken Shire"))
 
     @staticmethod
     @hookimpl
@@ -444,7 +444,7 @@ def test_broken_forms_leave_the_guidance_working(monkeypatch: pytest.MonkeyPatch
     def broken() -> tuple[Any, ...]:
         raise DataError("forms/x.toml", [FieldError("id", "bad")])
 
-    monkeypatch.setattr(derby_city, "forms", broken)
+    monkeypatch.setattr(derby_city.data, "forms", broken)
     with web_server(Registry.load()) as url:
         answer = get(url, guidance_path("derby_city"))
         words = text(answer.body.decode())
