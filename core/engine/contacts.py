@@ -127,24 +127,8 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
             if len(_CLOSED) >= CACHE_LIMIT:
                 _CLOSED.clear()
             _CLOSED[key] = sentence
-        template = slot.template
-        ordered.append(
-            ContactAdvice(
-                template.id,
-                template.name,
-                template.purpose,
-                template.phone,
-                template.url,
-                template.hours,
-                False,
-                advice.next_open,
-                template.why,
-                template.citations,
-                template.note,
-                slots[alternative[0]].template.id if alternative else None,
-                sentence,
-            )
-        )
+        other = slots[alternative[0]].template.id if alternative else None
+        ordered.append(_advice(slot.template, False, advice.next_open, other, sentence))
     return tuple(ordered)
 
 
@@ -152,7 +136,17 @@ def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
     opened = is_open(slot.hours, when)
     opening = None if opened is True else next_open(slot.hours, when)
-    template = slot.template
+    return _advice(slot.template, opened, opening.isoformat() if opening else None)
+
+
+def _advice(
+    template: ContactAdvice,
+    opened: bool | None,
+    opening: str | None,
+    alternative: str | None = None,
+    when_closed: str | None = None,
+) -> ContactAdvice:
+    """The contact's prepared advice with the parts that depend on the time."""
     return ContactAdvice(
         template.id,
         template.name,
@@ -161,10 +155,12 @@ def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
         template.url,
         template.hours,
         opened,
-        opening.isoformat() if opening else None,
+        opening,
         template.why,
         template.citations,
         template.note,
+        alternative,
+        when_closed,
     )
 
 

@@ -25,6 +25,7 @@ from threshold.core.model.guidance import (
     GuidanceWarning,
     RouteChoice,
 )
+from threshold.core.model.vocabulary import TIME_LIMITED_STEPS
 
 ReferralRule = Callable[[Case], RouteChoice]
 
@@ -210,14 +211,7 @@ def _plan_early_help_steps(case: Case) -> Plan:
         plan = Plan(
             Route.EARLY_HELP,
             "early-help-time-limited",
-            [
-                "time-limited-seek-advice",
-                "time-limited-share",
-                "time-limited-signpost",
-                "time-limited-professional-line",
-                "time-limited-record",
-                "time-limited-secure-transmission",
-            ],
+            list(TIME_LIMITED_STEPS),
             [Purpose.PROFESSIONAL_ADVICE, Purpose.OUT_OF_HOURS_ADVICE],
         )
         plan.consent_keys = ["early-help"]

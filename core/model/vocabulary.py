@@ -3,6 +3,17 @@ it fills. An authority's data must define every one of these (checked on load)."
 
 from __future__ import annotations
 
+#: The steps of level 2 in a time-limited setting (ED, urgent care, out-of-hours GP,
+#: NHS 111), in the order they are given.
+TIME_LIMITED_STEPS = (
+    "time-limited-seek-advice",
+    "time-limited-share",
+    "time-limited-signpost",
+    "time-limited-professional-line",
+    "time-limited-record",
+    "time-limited-secure-transmission",
+)
+
 #: Steps of the partnership-wide routes, which the core builds.
 CORE_STEPS = frozenset(
     {
@@ -24,12 +35,7 @@ CORE_STEPS = frozenset(
         "early-help-share",
         "early-help-escalate",
         "early-help-consent-unsafe",
-        "time-limited-seek-advice",
-        "time-limited-share",
-        "time-limited-signpost",
-        "time-limited-professional-line",
-        "time-limited-record",
-        "time-limited-secure-transmission",
+        *TIME_LIMITED_STEPS,
         "time-limited-higher-level",
         "level3-discuss",
         "level4-child-protection-check",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from threshold.plugin import IndicatorSet, load_indicators
+from threshold.plugin import AuthorityData, IndicatorSet, load_indicators
 
 #: Levels, partnership-wide steps, consent texts and the 999 contact.
 PARTNERSHIP_DATA = Path(__file__).with_name("partnership.toml")
@@ -23,3 +23,13 @@ def indicators() -> IndicatorSet:
     """Return the Appendix 2 threshold indicators, loaded and validated once (both
     authority plugins register this one set)."""
     return load_indicators(INDICATORS_DATA)
+
+
+def partnership_data(plugin_file: str) -> AuthorityData:
+    """The data of a DDSCP authority plugin: the partnership file, then the plugin's
+    own ``authority.toml`` (beside ``plugin_file``), its ``forms/`` and the shared
+    indicator set."""
+    folder = Path(plugin_file).parent
+    return AuthorityData(
+        PARTNERSHIP_DATA, folder / "authority.toml", forms=folder / "forms", indicators=indicators
+    )

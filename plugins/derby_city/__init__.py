@@ -9,11 +9,8 @@ the public in Derby City, and the guidance says so.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from threshold.plugin import (
     Authority,
-    AuthorityData,
     Case,
     EarlyHelpAssessment,
     GuidanceWarning,
@@ -22,14 +19,11 @@ from threshold.plugin import (
     RouteChoice,
     hookimpl,
 )
-from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
+from threshold.plugins.ddscp import partnership_data
 
 AUTHORITY_ID = "derby_city"
-DATA = Path(__file__).with_name("authority.toml")
 
-data = AuthorityData(
-    PARTNERSHIP_DATA, DATA, forms=Path(__file__).with_name("forms"), indicators=indicators
-)
+data = partnership_data(__file__)
 threshold_register_authorities, threshold_register_forms, threshold_register_indicators = (
     data.hooks()
 )

@@ -8,11 +8,8 @@ one or needs escalated suddenly (threshold document, section 5).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from threshold.plugin import (
     Authority,
-    AuthorityData,
     Case,
     EarlyHelpAssessment,
     GuidanceWarning,
@@ -21,15 +18,12 @@ from threshold.plugin import (
     RouteChoice,
     hookimpl,
 )
-from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
+from threshold.plugins.ddscp import partnership_data
 
 AUTHORITY_ID = "derbyshire"
-DATA = Path(__file__).with_name("authority.toml")
 REQUEST_FORM = "starting-point-request-for-support"
 
-data = AuthorityData(
-    PARTNERSHIP_DATA, DATA, forms=Path(__file__).with_name("forms"), indicators=indicators
-)
+data = partnership_data(__file__)
 threshold_register_authorities, threshold_register_forms, threshold_register_indicators = (
     data.hooks()
 )

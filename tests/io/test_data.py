@@ -17,6 +17,9 @@ from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city, derbyshire
 from threshold.plugins.ddscp import PARTNERSHIP_DATA
 
+DERBY_CITY_DATA = derby_city.data.files[-1]  # its own authority.toml
+DERBYSHIRE_DATA = derbyshire.data.files[-1]  # its own authority.toml
+
 AUTHORITIES = ["derbyshire", "derby_city"]
 
 
@@ -111,7 +114,7 @@ def test_seed_readme_known_points(registry: Registry) -> None:
 
 def test_data_error_names_file_field_and_expectation(tmp_path: Path) -> None:
     broken = tmp_path / "authority.toml"
-    text = derbyshire.DATA.read_text("utf-8").replace('phone = "01629 535353"', 'phone = "ring us"')
+    text = DERBYSHIRE_DATA.read_text("utf-8").replace('phone = "01629 535353"', 'phone = "ring us"')
     broken.write_text(text, "utf-8")
     with pytest.raises(DataError) as info:
         load_authority([PARTNERSHIP_DATA, broken])
@@ -127,13 +130,13 @@ def test_data_error_for_a_missing_core_step(tmp_path: Path) -> None:
         PARTNERSHIP_DATA.read_text("utf-8").replace("[steps.call-999]", "[steps.call-998]")
     )
     with pytest.raises(DataError, match=r"steps\.call-999: missing; the core engine uses it"):
-        load_authority([partnership, derby_city.DATA])
+        load_authority([partnership, DERBY_CITY_DATA])
 
 
 def test_data_error_for_an_unknown_document(tmp_path: Path) -> None:
     broken = tmp_path / "authority.toml"
     broken.write_text(
-        derby_city.DATA.read_text("utf-8").replace(
+        DERBY_CITY_DATA.read_text("utf-8").replace(
             'document = "ddscp-2022", section = "5. Next steps"',
             'document = "ddscp-2023", section = "5. Next steps"',
             1,
@@ -146,7 +149,7 @@ def test_data_error_for_an_unknown_document(tmp_path: Path) -> None:
 def test_a_key_given_twice_is_an_error_not_an_override(tmp_path: Path) -> None:
     twice = tmp_path / "authority.toml"
     twice.write_text(
-        derby_city.DATA.read_text("utf-8") + '\n[steps.call-999]\naction = "x"\nreason = "y"\n'
+        DERBY_CITY_DATA.read_text("utf-8") + '\n[steps.call-999]\naction = "x"\nreason = "y"\n'
         'citations = [{ document = "ddscp-2022", section = "z" }]\n'
     )
     with pytest.raises(DataError, match=r"steps\.call-999: already given in"):

@@ -17,6 +17,8 @@ from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city
 from threshold.testing import make_plugin as plugin
 
+DERBY_CITY_DATA = derby_city.data.files[-1]  # its own authority.toml
+
 
 def registers(authority: Authority) -> Callable[..., None]:
     def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
@@ -167,7 +169,7 @@ def test_a_plugin_with_invalid_data_is_reported_by_file_and_field(tmp_path: Any)
 
     bad = tmp_path / "authority.toml"
     bad.write_text(
-        derby_city.DATA.read_text("utf-8").replace('purpose = "meeting"', 'purpose = "fax"')
+        DERBY_CITY_DATA.read_text("utf-8").replace('purpose = "meeting"', 'purpose = "fax"')
     )
 
     def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
