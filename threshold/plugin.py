@@ -1,13 +1,14 @@
 """Everything an authority plugin needs, from one module: the public plugin API.
 
 An authority plugin is a module registered in the ``threshold`` entry-point
-group. It gives threshold its data with :class:`AuthorityData` (one call: its
-data files in, the register hooks out) and implements one rule with
-:data:`hookimpl`::
+group. Its policy is data: a policy pack (levels, questions, contacts, texts,
+routes and a decision table, validated by ``schemas/pack.schema.json``), given
+to threshold with :class:`AuthorityData` (one call: its data files in, the
+register hooks out)::
 
     from pathlib import Path
 
-    from threshold.plugin import AuthorityData, Referrer, Route, RouteChoice, hookimpl
+    from threshold.plugin import AuthorityData
 
     HERE = Path(__file__).parent
     data = AuthorityData(HERE / "authority.toml", forms=HERE / "forms")
@@ -15,14 +16,16 @@ data files in, the register hooks out) and implements one rule with
         data.hooks()
     )
 
+Where a decision table cannot say it, a plugin may add a Python rule (the escape
+hatch), with :data:`hookimpl`; the checks prove it as they prove a table::
+
+    from threshold.plugin import RouteChoice, hookimpl
 
     @hookimpl
-    def threshold_referral_route(authority, case):
+    def threshold_route_rule(authority, case):
         if authority.id != "nottingham_city":
             return None
-        if case.referrer is Referrer.PUBLIC:
-            return RouteChoice(Route.PUBLIC_CONTACT, False, ("public-call",), ("public-line",))
-        return RouteChoice(Route.ONLINE_REFERRAL, False, ("referral-make",), ("online-referral",))
+        return RouteChoice("online-referral") if case.level == 3 else None
 
 Everything a plugin imports comes from here; ``threshold.core`` is internal and
 may change in any release (docs/plugins.md).
@@ -38,14 +41,7 @@ from threshold.core.io.indicators import load_indicators
 from threshold.core.io.loading import load_authority
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
-from threshold.core.model.enums import (
-    Consent,
-    EarlyHelpAssessment,
-    Purpose,
-    Referrer,
-    Route,
-    Setting,
-)
+from threshold.core.model.enums import Band, Kind, Purpose, Referrer
 from threshold.core.model.errors import DataError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import GuidanceWarning, RouteChoice
@@ -55,18 +51,16 @@ from threshold.core.plugins.hookspecs import hookimpl
 __all__ = [
     "Authority",
     "AuthorityData",
+    "Band",
     "Case",
-    "Consent",
     "DataError",
-    "EarlyHelpAssessment",
     "Form",
     "GuidanceWarning",
     "IndicatorSet",
+    "Kind",
     "Purpose",
     "Referrer",
-    "Route",
     "RouteChoice",
-    "Setting",
     "hookimpl",
     "load_authority",
     "load_forms",

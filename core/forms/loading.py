@@ -30,7 +30,7 @@ from threshold.core.io.schemas import field_errors, schema
 from threshold.core.model.authority import Authority
 from threshold.core.model.converter import converter
 from threshold.core.model.errors import DataError, FieldError
-from threshold.core.model.fields import PREFILL_TYPES as CASE_PREFILL_TYPES
+from threshold.core.model.fields import case_fields
 from threshold.core.model.forms import Form
 
 if TYPE_CHECKING:
@@ -38,9 +38,14 @@ if TYPE_CHECKING:
 
 COMMON_FILE = "common_sections.toml"
 
-#: Which item types each case fact (``prefill``) can fill: the case fields'
-#: (from the field table), and whether a phone call comes first (an urgent case).
-PREFILL_TYPES = {**CASE_PREFILL_TYPES, "phone_referral": "yes-no"}
+
+def prefill_types(authority: Authority) -> dict[str, str]:
+    """Which item types each case fact (``prefill``) can fill: the authority's case
+    fields (the core's and its questions'), and whether a phone call comes first
+    (an urgent case)."""
+    types = {f.name: f.prefill for f in case_fields(authority) if f.prefill}
+    return {**types, "phone_referral": "yes-no"}
+
 
 #: The fields whose text may hold placeholders.
 TEXT_FIELDS = frozenset({"label", "hint", "intro", "title", "summary"})
@@ -228,6 +233,7 @@ def check_form(
             FieldError("authority", f"got {data['authority']!r}; expected {authority.id!r}")
         )
     seeds = {document.seed for document in authority.documents}
+    types = prefill_types(authority)
     seen: set[str] = set()
     earlier: dict[str, dict[str, Any]] = {}
 
@@ -258,11 +264,18 @@ def check_form(
             if len(values) != len(set(values)):
                 errors.append(FieldError(f"{where}.choices", "duplicate choice values"))
             fact = item.get("prefill")
-            if fact is not None and PREFILL_TYPES[fact] != item["type"]:
+            if fact is not None and fact not in types:
                 errors.append(
                     FieldError(
                         f"{where}.prefill",
-                        f"case fact {fact!r} fills a {PREFILL_TYPES[fact]} item; "
+                        f"unknown case fact {fact!r}; expected one of: " + ", ".join(sorted(types)),
+                    )
+                )
+            elif fact is not None and types[fact] != item["type"]:
+                errors.append(
+                    FieldError(
+                        f"{where}.prefill",
+                        f"case fact {fact!r} fills a {types[fact]} item; "
                         f"this is a {item['type']} item",
                     )
                 )

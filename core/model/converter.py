@@ -11,6 +11,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from threshold.core.model.case import Case
 from threshold.core.model.clock import parse_local
 from threshold.core.model.forms import FormCondition, condition_from_data, condition_to_data
 
@@ -51,6 +52,21 @@ converter.register_unstructure_hook_factory(lambda cls: bool(_omitted(cls)), _om
 # A form's condition has a data shape of its own: {"all" | "any": [tests]}.
 converter.register_structure_hook(FormCondition, condition_from_data)
 converter.register_unstructure_hook(FormCondition, condition_to_data)
+
+
+def _case_data(case: Case) -> dict[str, Any]:
+    """A case as JSON data: the urgent part, the answers by question id, the time."""
+    return {
+        "immediate_danger": case.immediate_danger,
+        "significant_harm": case.significant_harm,
+        "referrer": case.referrer.value,
+        **dict(case.answers),
+        "at": case.at.isoformat() if case.at is not None else None,
+    }
+
+
+# A case's answers are its authority's questions, flat beside the urgent part.
+converter.register_unstructure_hook(Case, _case_data)
 
 
 def to_dict(instance: object) -> Any:

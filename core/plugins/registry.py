@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
@@ -319,31 +319,40 @@ class Registry:
                 return form
         return None
 
-    def referral_route(self, registered: Registered, case: Case) -> RouteChoice:
-        """Ask the plugin that registered the authority (and only it) for the
-        non-urgent route. Raises AuthorityError if it raises or gives no answer."""
+    def route_rule(self, registered: Registered) -> Callable[[Case], RouteChoice | None] | None:
+        """The Python rule of the plugin that registered the authority (and only
+        it), or None when the plugin has none (its decision table decides alone).
+        The rule raises AuthorityError if the plugin raises or answers something
+        that is not a RouteChoice."""
         plugin: Any = self.pm.get_plugin(registered.plugin.name)
+        if not hasattr(plugin, "threshold_route_rule"):
+            return None
         caller = self.pm.subset_hook_caller(
-            "threshold_referral_route",
+            "threshold_route_rule",
             remove_plugins=[p for p in self.pm.get_plugins() if p is not plugin],
         )
-        try:
-            choice = caller(authority=registered.authority, case=case)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:
-            raise AuthorityError(
-                registered.authority.id,
-                f"plugin {registered.plugin.name!r} failed in threshold_referral_route: "
-                f"{describe_failure(exc)}",
-            ) from exc
-        if not isinstance(choice, RouteChoice):
-            raise AuthorityError(
-                registered.authority.id,
-                f"plugin {registered.plugin.name!r} gave no route for this case "
-                f"(threshold_referral_route returned {type(choice).__name__})",
-            )
-        return choice
+        authority = registered.authority
+
+        def rule(case: Case) -> RouteChoice | None:
+            try:
+                choice = caller(authority=authority, case=case)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
+                raise AuthorityError(
+                    authority.id,
+                    f"plugin {registered.plugin.name!r} failed in threshold_route_rule: "
+                    f"{describe_failure(exc)}",
+                ) from exc
+            if choice is not None and not isinstance(choice, RouteChoice):
+                raise AuthorityError(
+                    authority.id,
+                    f"plugin {registered.plugin.name!r} gave no route for this case "
+                    f"(threshold_route_rule returned {type(choice).__name__})",
+                )
+            return choice
+
+        return rule
 
 
 @cache

@@ -1,5 +1,6 @@
-"""Shared data of the Derby and Derbyshire Safeguarding Children Partnership (DDSCP)
-threshold document, used by both the Derbyshire and the Derby City plugins.
+"""The policy pack of the Derby and Derbyshire Safeguarding Children Partnership
+(DDSCP) threshold document, shared by the Derbyshire and the Derby City plugins:
+its levels, questions, words, routes and decision table, as data.
 
 This package registers no hooks itself: it is data the two authority plugins load
 (and register: both register the one shared indicator set of the document).
@@ -12,8 +13,9 @@ from pathlib import Path
 
 from threshold.plugin import AuthorityData, IndicatorSet, load_indicators
 
-#: Levels, partnership-wide steps, consent texts and the 999 contact.
-PARTNERSHIP_DATA = Path(__file__).with_name("partnership.toml")
+#: The DDSCP pack: documents, levels, questions and the 999 contact (pack.toml),
+#: its words (texts.toml) and its decision table and routes (rules.toml).
+PACK = tuple(Path(__file__).with_name(name) for name in ("pack.toml", "texts.toml", "rules.toml"))
 #: Appendix 2 threshold indicators.
 INDICATORS_DATA = Path(__file__).with_name("indicators.json")
 
@@ -26,10 +28,14 @@ def indicators() -> IndicatorSet:
 
 
 def partnership_data(plugin_file: str) -> AuthorityData:
-    """The data of a DDSCP authority plugin: the partnership file, then the plugin's
-    own ``authority.toml`` (beside ``plugin_file``), its ``forms/`` and the shared
-    indicator set."""
+    """The data of a DDSCP authority plugin: the DDSCP pack, then the plugin's own
+    ``authority.toml`` and ``rules.toml`` (beside ``plugin_file``), its ``forms/``
+    and the shared indicator set."""
     folder = Path(plugin_file).parent
     return AuthorityData(
-        PARTNERSHIP_DATA, folder / "authority.toml", forms=folder / "forms", indicators=indicators
+        *PACK,
+        folder / "authority.toml",
+        folder / "rules.toml",
+        forms=folder / "forms",
+        indicators=indicators,
     )

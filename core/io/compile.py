@@ -1,0 +1,209 @@
+"""Compiling an authority's validated, merged data into the model.
+
+Conditions become tests, fragments are inlined into the parts that use them,
+the decision table keeps its order; texts and contacts become frozen classes.
+Runs once per authority, when its plugin is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from threshold.core.io.urgent_flags import learn
+from threshold.core.model.authority import (
+    Authority,
+    ConsentText,
+    Contact,
+    OpeningHours,
+    Prerequisite,
+    QuestionHint,
+    RecordKeepingDuties,
+    RouteDef,
+    StepText,
+    WarningText,
+    Window,
+)
+from threshold.core.model.clock import DAY_NAMES
+from threshold.core.model.enums import (
+    Band,
+    BankHolidays,
+    HoursKind,
+    Kind,
+    Purpose,
+    QuestionType,
+)
+from threshold.core.model.errors import DataError, FieldError
+from threshold.core.model.questions import Choice, Level, Question
+from threshold.core.model.sources import Citation, Document
+from threshold.core.model.tables import (
+    FragmentError,
+    Row,
+    compile_condition,
+    compile_parts,
+)
+
+
+def _citations(items: Sequence[Mapping[str, Any]]) -> tuple[Citation, ...]:
+    return tuple(Citation(c["document"], c["section"], c.get("quote")) for c in items)
+
+
+def _hours(spec: Mapping[str, Any]) -> OpeningHours:
+    kind = HoursKind(spec["kind"])
+    if "windows" in spec:
+        windows = tuple(_window(w) for w in spec["windows"])
+    elif kind is HoursKind.WEEKLY:
+        windows = (_window(spec),)
+    else:
+        windows = ()
+    return OpeningHours(
+        kind,
+        spec["text"],
+        windows,
+        spec.get("of"),
+        BankHolidays(spec.get("bank_holidays", "unstated")),
+    )
+
+
+def _window(spec: Mapping[str, Any]) -> Window:
+    days = spec.get("days")
+    return Window(
+        tuple(DAY_NAMES.index(d) for d in days) if days else None, spec["opens"], spec["closes"]
+    )
+
+
+def _question(spec: Mapping[str, Any]) -> Question:
+    if spec.get("urgent"):  # read even from input that is not valid, as the core's are
+        learn(spec["id"], spec["urgent"])
+    return Question(
+        id=spec["id"],
+        type=QuestionType(spec["type"]),
+        title=spec["title"],
+        words=spec["words"],
+        help=spec["help"],
+        citations=_citations(spec["citations"]),
+        choices=tuple(
+            Choice(c["value"], c["label"], c.get("words")) for c in spec.get("choices", [])
+        ),
+        nullable=spec.get("nullable", spec["type"] == "level"),
+        default=spec.get("default", False if spec["type"] == "boolean" else None),
+        short=spec.get("short"),
+        option=spec.get("option"),
+        public_title=spec.get("public_title"),
+        yes=spec.get("yes"),
+        no=spec.get("no"),
+        role=spec.get("role"),
+        urgent=spec.get("urgent"),
+        harm_option=spec.get("harm_option"),
+        web=spec.get("web", True),
+        matrix=spec.get("matrix", True),
+    )
+
+
+def compile_authority(data: Mapping[str, Any]) -> Authority:
+    """Compile validated, merged data into an :class:`Authority`.
+
+    Raises:
+        DataError: a fragment is unknown or uses itself (the only reference the
+            checks above leave to compilation).
+    """
+    fragments = data.get("fragments", {})
+    try:
+        routes = {
+            route_id: RouteDef(
+                route_id,
+                Kind(spec["kind"]),
+                spec["title"],
+                tuple(compile_parts(spec["parts"], f"routes.{route_id}.parts", fragments)),
+            )
+            for route_id, spec in data["routes"].items()
+        }
+        additions = tuple(compile_parts(data.get("additions", []), "additions", fragments))
+    except FragmentError as exc:
+        raise DataError(str(data.get("id")), [FieldError("", str(exc))]) from None
+    rows = tuple(
+        Row(
+            compile_condition(spec.get("when")),
+            spec["route"],
+            f"rules[{index}]",
+            spec.get("variant"),
+            tuple(spec.get("values", {}).items()),
+        )
+        for index, spec in enumerate(data["rules"])
+    )
+    record = data["record_keeping"]
+    return Authority(
+        id=data["id"],
+        name=data["name"],
+        policy_document=data["policy_document"],
+        applies_from=data["applies_from"],
+        reviewed=data["reviewed"],
+        review_due=data["review_due"],
+        documents=tuple(
+            Document(
+                d["id"],
+                d["seed"],
+                d["title"],
+                d["publisher"],
+                d["date_text"],
+                d.get("date"),
+                d.get("url"),
+                d.get("short_title"),
+            )
+            for d in data["documents"]
+        ),
+        levels=tuple(
+            Level(
+                level["number"],
+                level["name"],
+                level["summary"],
+                Band(level["band"]),
+                _citations(level["citations"]),
+            )
+            for level in sorted(data["levels"], key=lambda level: level["number"])
+        ),
+        questions=tuple(_question(q) for q in data.get("questions", [])),
+        contacts=tuple(
+            Contact(
+                id=c["id"],
+                name=c["name"],
+                purposes=tuple(Purpose(p) for p in c.get("purposes", [c.get("purpose")])),
+                hours=_hours(c["hours"]),
+                citations=_citations(c["citations"]),
+                phone=c.get("phone"),
+                phone_option=c.get("phone_option"),
+                email=c.get("email"),
+                url=c.get("url"),
+                note=c.get("note"),
+            )
+            for c in data["contacts"]
+        ),
+        steps={
+            k: StepText(v["action"], v["reason"], _citations(v["citations"]))
+            for k, v in data["steps"].items()
+        },
+        summaries=dict(data["summaries"]),
+        consent={
+            k: ConsentText(v["guidance"], tuple(v["record"]), _citations(v["citations"]))
+            for k, v in data.get("consent", {}).items()
+        },
+        warnings={
+            k: WarningText(v["code"], v["message"], _citations(v.get("citations", [])))
+            for k, v in data.get("warnings", {}).items()
+        },
+        prerequisites={
+            k: Prerequisite(v["name"], _citations(v["citations"]))
+            for k, v in data.get("prerequisites", {}).items()
+        },
+        record_keeping=RecordKeepingDuties(
+            record["always"], record["conversations"], _citations(record["citations"])
+        ),
+        question_hints={
+            k: QuestionHint(v["text"], _citations(v["citations"]))
+            for k, v in data.get("question_hints", {}).items()
+        },
+        routes=routes,
+        rules=rows,
+        additions=additions,
+        pack=data.get("pack"),
+    )
