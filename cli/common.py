@@ -8,8 +8,9 @@ to ring.
 
 from __future__ import annotations
 
+import difflib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -17,8 +18,9 @@ import click
 from threshold.core.interfaces.status import EXIT_BAD_INPUT as EXIT_BAD_INPUT
 from threshold.core.interfaces.status import EXIT_BROKEN_PLUGIN as EXIT_BROKEN_PLUGIN
 from threshold.core.interfaces.status import exit_status as exit_status
+from threshold.core.io.spelling import shown_identifier
 from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
-from threshold.core.model.fields import CASE_FIELDS, FIELD_NAMES, CaseField
+from threshold.core.model.fields import CORE_FIELDS, CaseField, case_fields
 from threshold.core.model.vocabulary import NATIONAL_URGENT as NATIONAL_URGENT
 
 
@@ -95,38 +97,108 @@ def read_json_source(
         raise Failure(f"{exc}{_urgent_hint(None, authority_id, exc.raised)}") from None
 
 
-#: The case's fields, as the field options name them (``--eha`` sets
-#: ``early_help_assessment``).
-CASE_FLAGS = FIELD_NAMES
+#: The core's case fields, as the core's options name them (``--immediate-danger``
+#: sets ``immediate_danger``); an authority's questions come as :data:`QUESTION_ARGS`.
+CASE_FLAGS = tuple(field.name for field in CORE_FIELDS)
+#: Where a command keeps the options of the authority's questions, unparsed: they
+#: depend on the authority, so they are read once it is known.
+QUESTION_ARGS = "question_args"
+#: The settings a command with case options needs: its question options pass
+#: through to :func:`gather_case`.
+CASE_COMMAND = {"ignore_unknown_options": True}
 
 
 def _case_option(field: CaseField) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The command-line option of one case field."""
+    """The command-line option of one of the core's case fields."""
     if field.kind == "flag":
         return click.option(field.option, field.name, is_flag=True, default=None, help=field.help)
-    kind = int if field.kind == "integer" else None
-    return click.option(field.option, field.name, type=kind, default=None, help=field.help)
+    return click.option(field.option, field.name, default=None, help=field.help)
 
 
 def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Add one option per case field (for hand use) to a command, from the field
-    table (:data:`threshold.core.model.fields.CASE_FIELDS`)."""
-    for field in reversed(CASE_FIELDS):
+    """Add the core's case options (the urgent part and the time) to a command, and
+    the authority's own (``--level 3``, ``--eha completed``: one per question of the
+    authority's policy, see ``threshold questions AUTHORITY``), which are read once
+    the authority is known. The command needs ``context_settings=CASE_COMMAND``."""
+    function = click.argument(QUESTION_ARGS, nargs=-1, type=click.UNPROCESSED)(function)
+    for field in reversed(CORE_FIELDS):
         function = _case_option(field)(function)
     return function
+
+
+def question_options(authority_id: str, args: Sequence[str], urgent: object) -> dict[str, object]:
+    """The answers the options of ``authority_id``'s questions give (``--eha
+    completed``, ``--unborn``), typed as in JSON.
+
+    Raises:
+        Failure: an option is not one of the authority's, a flag was given a value,
+            an option has no value, or an argument is not an option; none is
+            repeated unless it is a short safe id. The urgent advice of ``urgent``
+            (the other options) is kept.
+    """
+    from threshold.core.io.parse import case_from_text
+    from threshold.core.plugins.registry import default_registry
+
+    try:
+        authority = default_registry().get(authority_id).authority
+    except AuthorityError as exc:
+        raise authority_failure(exc, urgent) from None
+    options = {f.option: f for f in case_fields(authority) if f.name not in CASE_FLAGS}
+    text: dict[str, str] = {}
+    flags: dict[str, bool] = {}
+    items = list(args)
+    hint = _urgent_hint(urgent, authority_id)
+    while items:
+        token = items.pop(0)
+        name, equals, value = token.partition("=")
+        field = options.get(name) if name.startswith("--") else None
+        if field is None:
+            raise Failure(_not_an_option(token, name, options, authority_id) + hint)
+        if field.kind == "flag":
+            if equals:
+                raise Failure(f"{name}: takes no value{hint}")
+            flags[field.name] = True
+            continue
+        if not equals:
+            if not items or items[0].startswith("--"):
+                raise Failure(f"{name}: expected {field.expected} after it{hint}")
+            value = items.pop(0)
+        text[field.name] = value
+    return {**case_from_text(text, authority), **flags}
+
+
+def _not_an_option(token: str, name: str, options: Mapping[str, CaseField], authority: str) -> str:
+    """The error for an argument that is none of the authority's options."""
+    if not token.startswith("-"):
+        return (
+            "unexpected argument (not shown); expected only options (see `threshold route --help`)"
+        )
+    shown = shown_identifier(name) or "an option that is not shown"
+    close = difflib.get_close_matches(name, list(options), n=1)
+    suggestion = f" (did you mean {close[0]}?)" if close else ""
+    return f"{shown}: no such option for {authority}{suggestion}; expected one of: " + ", ".join(
+        sorted(options)
+    )
 
 
 def gather_case(
     case_source: str | None, flags: dict[str, Any], authority_id: str | None = None
 ) -> object:
-    """Return the raw case (before validation) from --case or the field flags.
+    """Return the raw case (before validation) from --case or the case options.
 
     Raises:
         Failure: both were given (the urgent advice of the options is kept; the
-            command line's files are read for theirs by ``main``), or the case
-            file cannot be read or parsed.
+            command line's files are read for theirs by ``main``), an option is
+            not one of the authority's, or the case file cannot be read or parsed.
     """
     given = {k: v for k, v in flags.items() if k in CASE_FLAGS and v is not None}
+    args = flags.get(QUESTION_ARGS) or ()
+    if args and authority_id is not None:
+        given.update(question_options(authority_id, args, given))
+    elif args:
+        raise Failure(
+            "--authority: missing; expected an authority id (see `threshold authorities`)"
+        )
     if case_source is not None:
         if given:
             names = ", ".join("--" + k.replace("_", "-") for k in sorted(given))

@@ -8,8 +8,10 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
+    CASE_COMMAND,
     CASE_FLAGS,
     NATIONAL_URGENT,
+    QUESTION_ARGS,
     Failure,
     _urgent_hint,
     authority_failure,
@@ -20,7 +22,7 @@ from threshold.core.model.errors import AuthorityError, CaseError
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 
-@click.command()
+@click.command(context_settings=CASE_COMMAND)
 @click.option(
     "--authority",
     "authority_id",
@@ -97,6 +99,7 @@ def _batch(
     flags: dict[str, Any],
 ) -> None:
     given = [k for k, v in flags.items() if k in CASE_FLAGS and v is not None]
+    given += list(flags.get(QUESTION_ARGS) or ())
     if case_source is not None or given:
         raise Failure("--batch: the cases come from the file; expected no --case or field options")
     if fmt not in (None, "json"):

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
     from threshold.core.analysis.compare_model import Comparison
     from threshold.core.model.case import Case
-    from threshold.core.model.enums import Consent, EarlyHelpAssessment, Referrer, Route, Setting
+    from threshold.core.model.enums import Referrer
+    from threshold.plugins.ddscp.names import Consent, EarlyHelpAssessment, Route, Setting
     from threshold.core.model.errors import (
         AuthorityError,
         CaseError,
@@ -91,13 +92,13 @@ _LAZY = {
     "Comparison": "threshold.core.analysis.compare_model",
     "Form": "threshold.core.forms.evaluate",
     "FormOutput": "threshold.core.render.form_output",
-    "Consent": "threshold.core.model.enums",
+    "Consent": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
     "DecisionRecord": "threshold.core.model.guidance",
-    "EarlyHelpAssessment": "threshold.core.model.enums",
+    "EarlyHelpAssessment": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
     "Guidance": "threshold.core.model.guidance",
     "Referrer": "threshold.core.model.enums",
-    "Route": "threshold.core.model.enums",
-    "Setting": "threshold.core.model.enums",
+    "Route": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
+    "Setting": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
 }
 
 

@@ -20,7 +20,6 @@ from threshold.core.engine.wording import DISCLAIMER
 from threshold.core.io.schemas import describe_value, validate
 from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.fields import URGENT_FIELDS, case_field
 from threshold.core.model.guidance import CitationOut
 from threshold.core.model.indicators import (
     CitedText,
@@ -31,6 +30,13 @@ from threshold.core.model.indicators import (
 from threshold.core.plugins.registry import Registry
 
 FORMAT = "threshold.assess/1"
+
+#: The urgent flags an assessment may carry (``schemas/assess.schema.json``), in words.
+_FLAG_WORDS = {
+    "immediate_danger": "immediate danger",
+    "significant_harm": "significant harm",
+    "non_mobile_baby_bruising": "bruising on a non-mobile baby",
+}
 
 
 @attrs.frozen
@@ -244,11 +250,11 @@ def assess(
         "significant_harm": selected.significant_harm,
         "non_mobile_baby_bruising": selected.non_mobile_baby_bruising,
     }
-    urgent = [f"You reported {case_field(name).title}." for name, raised in flags.items() if raised]
+    urgent = [f"You reported {_FLAG_WORDS[name]}." for name, raised in flags.items() if raised]
     for indicator in chosen:
-        if indicator.urgent_flag in URGENT_FIELDS and not flags[indicator.urgent_flag]:
+        if indicator.urgent_flag in _FLAG_WORDS and not flags[indicator.urgent_flag]:
             flags[indicator.urgent_flag] = True
-            words = case_field(indicator.urgent_flag).title
+            words = _FLAG_WORDS[indicator.urgent_flag]
             urgent.append(f"Indicator {indicator.id} ({indicator.text}) is {words}.")
     urgent_advice = _urgent_advice(registry, authority_ids, flags) if urgent else ()
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from threshold.core.analysis.matrix import MATRIX_AT, OTHER_AT, Combination, combinations, parsed
+from threshold.core.analysis.matrix import MATRIX_AT, OTHER_AT, Combination, matrix_of
 from threshold.core.engine.api import route
 from threshold.core.engine.reuse import without_reuse
 from threshold.core.model.case import Case
-from threshold.core.model.enums import URGENT_ROUTES, Purpose, Route
+from threshold.core.model.enums import URGENT_KINDS, Kind, Purpose
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
 
@@ -91,8 +91,8 @@ def _danger_999_first(values: dict[str, object], guidance: Guidance) -> list[str
     if not values["immediate_danger"]:
         return []
     problems = []
-    if guidance.route is not Route.EMERGENCY:
-        problems.append(f"route is {guidance.route.value}, expected emergency")
+    if guidance.kind != Kind.EMERGENCY:
+        problems.append(f"route is {guidance.route} ({guidance.kind}), expected an emergency route")
     first = guidance.contacts[0] if guidance.contacts else None
     if first is None:
         problems.append("no contact is named, expected 999 first")
@@ -102,13 +102,17 @@ def _danger_999_first(values: dict[str, object], guidance: Guidance) -> list[str
 
 
 def _harm_urgent_route(values: dict[str, object], guidance: Guidance) -> list[str]:
-    if not (values["significant_harm"] or values["non_mobile_baby_bruising"]):
+    if not values["significant_harm"]:
         return []
     problems = []
-    if guidance.route not in URGENT_ROUTES:
-        problems.append(f"route is {guidance.route.value}, expected emergency or child-protection")
-    if guidance.eha_required:
-        problems.append("the route asks for an Early Help Assessment")
+    if guidance.kind not in URGENT_KINDS:
+        problems.append(
+            f"route is {guidance.route} ({guidance.kind}), expected emergency or child protection"
+        )
+    if guidance.prerequisites:
+        problems.append(
+            "the route asks for something to be done first: " + ", ".join(guidance.prerequisites)
+        )
     first = guidance.contacts[0] if guidance.contacts else None
     if first is None or first.purpose not in _URGENT_PURPOSES or not first.phone:
         shown = "none" if first is None else f"{first.name} ({first.purpose.value})"
@@ -181,7 +185,8 @@ def _check(
     registry: Registry, authority_id: str, only: Iterable[Combination] | None
 ) -> list[Violation]:
     found: list[Violation] = []
-    for combination in only if only is not None else combinations():
+    matrix = matrix_of(registry.get(authority_id).authority)
+    for combination in only if only is not None else matrix.combinations():
         values = combination.as_dict()
 
         def violation(rule: str, message: str, combination: Combination = combination) -> None:
@@ -190,13 +195,13 @@ def _check(
             )
 
         answers = [
-            _route_or_problem(registry, authority_id, parsed(at)[combination.index])
+            _route_or_problem(registry, authority_id, matrix.parsed(at)[combination.index])
             for at in (MATRIX_AT, OTHER_AT)
         ]
         guidances = [a for a in answers if isinstance(a, Guidance)]
         for problem in dict.fromkeys(a for a in answers if isinstance(a, str)):
             violation("one-route", problem)
-        if len(guidances) == 2 and guidances[0].route is not guidances[1].route:
+        if len(guidances) == 2 and guidances[0].route != guidances[1].route:
             violation(
                 "one-route",
                 f"the route changes with the time: {guidances[0].route.value} at {MATRIX_AT}, "

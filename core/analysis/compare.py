@@ -34,24 +34,15 @@ from threshold.core.analysis.compare_model import (
     ShownOutcome,
 )
 from threshold.core.analysis.grouping import conditions_of, group_rows
-from threshold.core.analysis.matrix import (
-    FIELD_NAMES,
-    Combination,
-    combinations,
-    parsed,
-    value_text,
-)
+from threshold.core.analysis.matrix import Combination, Matrix, matrix_of, value_text
 from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER, cite_all, contact_label
 from threshold.core.model.authority import Authority, Contact, OpeningHours
-from threshold.core.model.case import Case
 from threshold.core.model.clock import DAY_NAMES
-from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import BankHolidays, HoursKind
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.fields import URGENT_FIELDS
+from threshold.core.model.fields import case_fields
 from threshold.core.model.guidance import CitationOut, Guidance
-from threshold.core.model.vocabulary import ROUTE_TITLES
 from threshold.core.plugins.registry import Registry
 
 
@@ -135,16 +126,16 @@ def _outcome(answer: Guidance | Exception) -> Outcome:
     if not isinstance(answer, Guidance):
         return Outcome("no-route", False, None, False)
     return Outcome(
-        route=answer.route.value,
+        route=answer.route,
         eha_required=answer.eha_required,
         follow_up_hours=answer.follow_up.within_hours if answer.follow_up else None,
         silent=any(w.code == "source-silent" for w in answer.warnings),
     )
 
 
-def _route_all(registry: Registry, authority_id: str) -> list[Guidance | Exception]:
+def _route_all(registry: Registry, authority_id: str, matrix: Matrix) -> list[Guidance | Exception]:
     answers: list[Guidance | Exception] = []
-    for case in parsed():
+    for case in matrix.cases():
         try:
             answers.append(route(case, authority_id, registry=registry))
         except Exception as exc:  # a broken plugin is shown, never a crash
@@ -152,11 +143,11 @@ def _route_all(registry: Registry, authority_id: str) -> list[Guidance | Excepti
     return answers
 
 
-def _example(indices: Sequence[int]) -> int:
+def _example(indices: Sequence[int], matrix: Matrix) -> int:
     """The combination of a row closest to the case defaults (its words are shown)."""
 
-    defaults = case_to_dict(Case())
-    cases = list(combinations())
+    defaults = {f.name: f.default for f in case_fields(matrix.authority)}
+    cases = list(matrix.combinations())
 
     def distance(index: int) -> tuple[int, int]:
         values = cases[index].as_dict()
@@ -185,7 +176,7 @@ def _shown(
         label = contact_label(contact) if contact is not None else first.name
     return ShownOutcome(
         outcome=outcome,
-        title=ROUTE_TITLES.get(answer.route.value, answer.route.value),
+        title=answer.route_title,
         summary=answer.summary,
         first_contact=label,
         notes=tuple(w.message for w in answer.warnings if w.code == "source-silent"),
@@ -228,9 +219,11 @@ def compare(
     notes = _Footnotes()
     contacts = _contact_rows(authorities, notes)
 
-    answers = [_route_all(registry, a) for a in authority_ids]
+    # the first authority's matrix: a comparison needs the same questions in each
+    matrix = matrix_of(authorities[0])
+    answers = [_route_all(registry, a, matrix) for a in authority_ids]
     outcomes = [[_outcome(answer) for answer in row] for row in answers]
-    cases = list(combinations())
+    cases = list(matrix.combinations())
     values = [c.values for c in cases]
     keys = [tuple(o[i] for o in outcomes) for i in range(len(cases))]
     grouped = group_rows(list(range(len(cases))), values, keys)
@@ -238,7 +231,7 @@ def compare(
     rows: list[ScenarioRow] = []
     row_of: dict[int, int] = {}
     for number, indices in enumerate(grouped, start=1):
-        example = _example(indices)
+        example = _example(indices, matrix)
         shown = tuple(
             _shown(answers[a][example], authorities[a], notes, outcomes[a][example])
             for a in range(len(authorities))
@@ -262,7 +255,7 @@ def compare(
         format=FORMAT,
         authorities=columns,
         differences_only=differences_only,
-        fields=FIELD_NAMES,
+        fields=matrix.names,
         total_combinations=len(cases),
         total_rows=len(rows),
         urgent_same=not any(r.differs for r in rows if r.urgent),
@@ -299,7 +292,8 @@ def _scenario_row(
     cases: Sequence[Combination],
 ) -> ScenarioRow:
     """One scenario row: its conditions, its example in words, each authority's outcome."""
-    conditions = conditions_of(indices, [c.values for c in cases])
+    matrix = cases[0].matrix
+    conditions = conditions_of(indices, [c.values for c in cases], matrix)
     example_values = cases[example].as_dict()
     example_text = ", ".join(
         f"{c.title}: {value_text(c.field, example_values[c.field])}"
@@ -308,7 +302,7 @@ def _scenario_row(
     )
     return ScenarioRow(
         number=number,
-        urgent=any(cases[indices[0]].as_dict()[f] for f in URGENT_FIELDS),
+        urgent=cases[indices[0]].urgent(),
         conditions=tuple(conditions),
         example=example,
         example_text=example_text,

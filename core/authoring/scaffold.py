@@ -13,7 +13,6 @@ from pathlib import Path
 
 import attrs
 
-from threshold.core.model.vocabulary import CORE_CONSENT, CORE_STEPS, CORE_SUMMARIES
 from threshold.core.render.environment import render
 
 PLACEHOLDER = "TODO"
@@ -69,10 +68,10 @@ def authority_toml(names: Names) -> str:
         names=names,
         todo=_todo,
         citation=CITATION,
-        core_steps=sorted(CORE_STEPS),
+        core_steps=[],
         rule_steps=RULE_STEPS,
-        consent_keys=sorted(CORE_CONSENT),
-        summaries=sorted(CORE_SUMMARIES),
+        consent_keys=[],
+        summaries=[],
     )
 
 

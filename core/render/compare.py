@@ -16,8 +16,7 @@ from threshold.core.analysis.compare_model import (
     ScenarioRow,
     ShownOutcome,
 )
-from threshold.core.analysis.matrix import field_title, value_text
-from threshold.core.model.fields import URGENT_FIELDS
+from threshold.core.analysis.matrix import value_text
 from threshold.core.model.vocabulary import COMPARE_FORMATS
 from threshold.core.render.environment import render
 
@@ -30,7 +29,7 @@ NOT_URGENT = "no immediate danger, no significant harm and no bruising on a non-
 def conditions_text(row: ScenarioRow) -> str:
     """A row's conditions in words. Not-urgent rows leave out the urgent fields
     (all "no", said once in the heading above them)."""
-    shown = [c for c in row.conditions if row.urgent or c.field not in URGENT_FIELDS]
+    shown = [c for c in row.conditions if row.urgent or not c.urgent]
     text = "; ".join(c.text() for c in shown) if shown else "any other case"
     if row.urgent:
         text += " (whatever the other facts)"
@@ -156,6 +155,5 @@ def render_comparison(comparison: Comparison, fmt: str) -> str:
         notes=notes_text,
         outcome_text=outcome_text,
         contact_text=contact_text,
-        field_title=field_title,
         **_context(comparison),
     )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from threshold import templates
 from threshold.core.model.clock import describe_moment
-from threshold.core.model.vocabulary import GUIDANCE_FORMATS, ROUTE_TITLES
+from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 if TYPE_CHECKING:
     import jinja2
@@ -90,7 +90,6 @@ def environment() -> jinja2.Environment:
     env.filters["md_line"] = markdown_line
     env.filters["open_text"] = _open_text
     env.filters["when"] = human_time
-    env.filters["route_title"] = lambda route: ROUTE_TITLES.get(route, route)
     return env
 
 

@@ -51,8 +51,9 @@ from threshold.core.interfaces.http.slow_lane import (
 )
 from threshold.core.io.parse import case_from_text, decode_json
 from threshold.core.io.schemas import SCHEMA_NAMES, schema, shown_name
+from threshold.core.model.authority import Authority
 from threshold.core.model.errors import AuthorityError, CaseError, FieldError, ThresholdError
-from threshold.core.model.fields import FIELD_NAMES
+from threshold.core.model.fields import CORE_FIELDS, case_fields
 from threshold.core.model.vocabulary import FORM_FORMATS
 from threshold.core.plugins.installed import list_authorities
 from threshold.core.plugins.registry import Registry
@@ -248,16 +249,27 @@ class Api:
         )
         return error_response(info)
 
+    def _policy(self, authority_id: str) -> Authority | None:
+        """The authority with this id, or None when it cannot be used (the error
+        comes where the authority is needed)."""
+        try:
+            return self.registry.get(authority_id).authority
+        except ThresholdError:
+            return None
+
     async def form(self, request: Request) -> Response:
         """GET /forms/{authority}/{form}?format=...&level=3...: one form, prefilled."""
 
         query = request.query_params
-        errors = query_errors(query, ("format", *FIELD_NAMES))
-        fmt = choice(query, "format", FORM_FORMATS, "json-schema", errors)
         authority, form_id = request.path_params["authority"], request.path_params["form"]
+        policy = self._policy(authority)
+        fields = case_fields(policy) if policy is not None else CORE_FIELDS
+        errors = query_errors(query, ("format", *(f.name for f in fields)))
+        fmt = choice(query, "format", FORM_FORMATS, "json-schema", errors)
         if errors:
             return self._bad_query(BadQuery(errors), dict(query), authority)
-        case = case_from_text({k: v for k, v in query.items() if k != "format"})
+        given = {k: v for k, v in query.items() if k != "format"}
+        case = case_from_text(given, policy) if policy is not None else dict(given)
         try:
             check_path(authority, form_id)
             output = await run_in_threadpool(

@@ -38,6 +38,7 @@ from threshold.core.interfaces.web.state import (
 )
 from threshold.core.interfaces.web.views import Views
 from threshold.core.interfaces.web.wizard import (
+    QUESTION_IDS,
     asked_questions,
     next_question,
     question,
@@ -47,7 +48,6 @@ from threshold.core.model.errors import (
     FieldError,
     ThresholdError,
 )
-from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry, default_registry
 
 #: Headers of every HTML page: nothing but inline styles may load, no scripts,

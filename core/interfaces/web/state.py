@@ -18,6 +18,7 @@ from starlette.requests import Request
 from threshold.core.engine.api import route
 from threshold.core.interfaces.status import STATUS, error_code
 from threshold.core.interfaces.web.wizard import (
+    QUESTION_IDS,
     asked_questions,
     case_from_answers,
     check_answers,
@@ -27,7 +28,6 @@ from threshold.core.io.parse import parse_case
 from threshold.core.io.spelling import spelling_key
 from threshold.core.model.errors import AuthorityError, CaseError, FieldError, UnknownAuthorityError
 from threshold.core.model.guidance import Guidance
-from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry
 
 #: Query parameters that carry the state (answers by question id, and an

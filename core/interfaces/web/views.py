@@ -26,12 +26,11 @@ from threshold.core.interfaces.web.wizard import (
 from threshold.core.io.parse import parse_case
 from threshold.core.model.authority import Authority, Citation
 from threshold.core.model.converter import case_to_dict
-from threshold.core.model.enums import URGENT_ROUTES, Purpose
+from threshold.core.model.enums import URGENT_KINDS, Purpose
 from threshold.core.model.errors import ThresholdError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
-from threshold.core.model.vocabulary import ROUTE_TITLES
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.environment import policy_line, render
 from threshold.core.render.form_output import make_form
@@ -241,21 +240,21 @@ class Views:
     def guidance(self, state: State, guidance: Guidance) -> str:
         """The guidance page."""
         g: dict[str, Any] = guidance.to_dict()
-        route = guidance.route.value
+        route = guidance.route
         first = g["contacts"][0] if g["contacts"] else None
         form = self._form_for(state, route)
         timed = state.with_answer("at", guidance.at) if "at" not in state.answers else state
         return self._page(
             "web/guidance.html.j2",
             state,
-            title=f"{ROUTE_TITLES.get(route, route)}: {guidance.authority.name}",
+            title=f"{guidance.route_title}: {guidance.authority.name}",
             g=g,
-            route_title=ROUTE_TITLES.get(route, route),
-            urgent=route in URGENT_ROUTES,
+            route_title=guidance.route_title,
+            urgent=guidance.kind in URGENT_KINDS,
             public=state.answers.get("referrer") == "public",
             first=first,
             others=g["contacts"][1:],
-            consent_label=answer_label(question("consent"), guidance.consent.status.value),
+            consent_label=answer_label(question("consent"), guidance.consent.status or ""),
             form=form,
             form_links={
                 "html": state.link("/form"),
@@ -290,7 +289,7 @@ class Views:
             title=f"Decision record: {guidance.authority.name}",
             r=r,
             case=sorted(case.items()),
-            route_title=ROUTE_TITLES.get(guidance.route.value, guidance.route.value),
+            route_title=guidance.route_title,
             public=state.answers.get("referrer") == "public",
             links={
                 "json": state.link("/record", format="json"),

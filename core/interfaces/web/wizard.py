@@ -17,8 +17,6 @@ import attrs
 
 from threshold.core.engine.api import route
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.fields import QUESTION_FIELDS
-from threshold.core.model.vocabulary import QUESTION_IDS
 
 if TYPE_CHECKING:
     from threshold.core.plugins.registry import Registry
@@ -44,6 +42,31 @@ class Question:
     options: tuple[Option, ...]
     error: str = "Select an answer"
 
+
+# TEMPORARY (issue 13, being replaced): the web's questions before they come from
+# the authority's pack.
+QUESTION_IDS = (
+    "danger",
+    "harm",
+    "referrer",
+    "level",
+    "eha",
+    "escalation",
+    "consent",
+    "setting",
+    "unborn",
+)
+QUESTION_FIELDS = {
+    "danger": ("immediate_danger",),
+    "harm": ("significant_harm", "non_mobile_baby_bruising"),
+    "referrer": ("referrer",),
+    "level": ("level",),
+    "eha": ("early_help_assessment",),
+    "escalation": ("sudden_escalation",),
+    "consent": ("consent",),
+    "setting": ("setting",),
+    "unborn": ("unborn",),
+}
 
 YES_NO = (Option("yes", "Yes"), Option("no", "No"))
 
