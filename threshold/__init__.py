@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from threshold.core.analysis.compare_model import Comparison
     from threshold.core.model.case import Case
     from threshold.core.model.enums import Referrer
-    from threshold.plugins.ddscp.names import Consent, EarlyHelpAssessment, Route, Setting
     from threshold.core.model.errors import (
         AuthorityError,
         CaseError,
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from threshold.core.model.guidance import DecisionRecord, Guidance
     from threshold.core.plugins.installed import AuthorityInfo, AuthorityList, BrokenPlugin
     from threshold.core.render.form_output import FormOutput
+    from threshold.plugins.ddscp.names import Consent, EarlyHelpAssessment, Route, Setting
 
 __all__ = [
     "AuthorityError",
