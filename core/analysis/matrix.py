@@ -112,15 +112,17 @@ class Matrix:
         return f"{self.field_title(name)}: {value_text(name, value)}"
 
 
-_MATRICES: weakref.WeakKeyDictionary[Authority, Matrix] = weakref.WeakKeyDictionary()
+_MATRICES: dict[int, tuple[weakref.ref[Authority], Matrix]] = {}
 
 
 def matrix_of(authority: Authority) -> Matrix:
     """The matrix of ``authority`` (made once per authority)."""
-    found = _MATRICES.get(authority)
-    if found is None:
-        found = _MATRICES[authority] = Matrix(authority)
-    return found
+    hit = _MATRICES.get(id(authority))
+    if hit is not None and hit[0]() is authority:
+        return hit[1]
+    made = Matrix(authority)
+    _MATRICES[id(authority)] = (weakref.ref(authority), made)
+    return made
 
 
 def value_text(name: str, value: Any) -> str:
