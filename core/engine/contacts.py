@@ -27,6 +27,7 @@ from threshold.core.model.enums import (
     Purpose,
 )
 from threshold.core.model.guidance import (
+    CitationOut,
     ContactAdvice,
 )
 
@@ -52,6 +53,17 @@ class Slot:
     alternatives: tuple[tuple[int, str], ...]
     #: What to say when no alternative is open (the urgent lines still apply).
     no_alternative: str
+    #: The template's fields before and after the time-dependent ones (open,
+    #: next_open), to make the contact's advice at a time in one call.
+    head: tuple[str, str, Purpose, str | None, str | None, str] = attrs.field(
+        init=False, repr=False
+    )
+    tail: tuple[str, tuple[CitationOut, ...], str | None] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        t = self.template
+        object.__setattr__(self, "head", (t.id, t.name, t.purpose, t.phone, t.url, t.hours))
+        object.__setattr__(self, "tail", (t.why, t.citations, t.note))
 
 
 def prepare_contacts(authority: Authority, contacts: list[Contact]) -> tuple[Slot, ...]:
@@ -128,7 +140,9 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
                 _CLOSED.clear()
             _CLOSED[key] = sentence
         other = slots[alternative[0]].template.id if alternative else None
-        ordered.append(_advice(slot.template, False, advice.next_open, other, sentence))
+        ordered.append(
+            ContactAdvice(*slot.head, False, advice.next_open, *slot.tail, other, sentence)
+        )
     return tuple(ordered)
 
 
@@ -136,32 +150,7 @@ def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
     opened = is_open(slot.hours, when)
     opening = None if opened is True else next_open(slot.hours, when)
-    return _advice(slot.template, opened, opening.isoformat() if opening else None)
-
-
-def _advice(
-    template: ContactAdvice,
-    opened: bool | None,
-    opening: str | None,
-    alternative: str | None = None,
-    when_closed: str | None = None,
-) -> ContactAdvice:
-    """The contact's prepared advice with the parts that depend on the time."""
-    return ContactAdvice(
-        template.id,
-        template.name,
-        template.purpose,
-        template.phone,
-        template.url,
-        template.hours,
-        opened,
-        opening,
-        template.why,
-        template.citations,
-        template.note,
-        alternative,
-        when_closed,
-    )
+    return ContactAdvice(*slot.head, opened, opening.isoformat() if opening else None, *slot.tail)
 
 
 #: The sentence for a closed contact, by (contact, next opening, alternative index):
