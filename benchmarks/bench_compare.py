@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from threshold.core.checks import check_rules
-from threshold.core.compare import compare
-from threshold.core.compare_render import FORMATS, render_comparison
-from threshold.core.matrix import parsed
-from threshold.core.registry import Registry
+from threshold.core.analysis.checks import check_rules
+from threshold.core.analysis.compare import compare
+from threshold.core.analysis.matrix import parsed
+from threshold.core.plugins.registry import Registry
+from threshold.core.render.compare import FORMATS, render_comparison
 
 PAIR = ("derbyshire", "derby_city")
 P = ParamSpec("P")

@@ -24,9 +24,9 @@ AT = "2026-11-23T11:00"
 
 def bench_route() -> tuple[str, float, str, bool]:
     """Median of one in-process decision on a prepared case."""
-    from threshold.core.api import route
-    from threshold.core.convert import parse_case
-    from threshold.core.registry import default_registry
+    from threshold.core.engine.api import route
+    from threshold.core.io.parse import parse_case
+    from threshold.core.plugins.registry import default_registry
 
     registry = default_registry()
     today = dt.date(2026, 11, 23)
@@ -152,8 +152,8 @@ def bench_batch() -> list[tuple[str, float, str, bool]]:
 
 def bench_compare() -> tuple[str, float, str, bool]:
     """`threshold compare` over the full matrix of both authorities, in process."""
-    from threshold.core.compare import compare
-    from threshold.core.registry import Registry
+    from threshold.core.analysis.compare import compare
+    from threshold.core.plugins.registry import Registry
 
     registry = Registry.load()
     start = time.perf_counter()

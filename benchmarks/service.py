@@ -58,7 +58,7 @@ def keep_alive(port: int, path: str, body: bytes, count: int) -> list[float]:
 
 def main() -> None:
     """Run the benchmark and print its figures."""
-    from threshold.core.service import create_app, listen, server
+    from threshold.core.interfaces.http.app import create_app, listen, server
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     sock = listen("127.0.0.1", 0)

@@ -20,7 +20,7 @@ from threshold.cli.common import Failure
 )
 def new_authority(title: str, directory: Path) -> None:
     """Write a standalone, installable authority plugin for TITLE ("Nottingham City")."""
-    from threshold.core.scaffold import derive_names, write_plugin
+    from threshold.core.authoring.scaffold import derive_names, write_plugin
 
     try:
         names = derive_names(title)

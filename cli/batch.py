@@ -79,8 +79,8 @@ def run_batch(source: str, output: str | None, authority_id: str | None, record:
         Failure: exit 2 for unusable input (no file, same file in and out), exit 1
             when some lines failed.
     """
-    from threshold.core.batch import route_stream
-    from threshold.core.registry import default_registry
+    from threshold.core.interfaces.batch import route_stream
+    from threshold.core.plugins.registry import default_registry
 
     registry = default_registry()
     total = failed = 0

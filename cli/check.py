@@ -1,6 +1,6 @@
 """`threshold check`: the conformance kit over installed authorities or a plugin
 source tree; ``--rules`` runs only the completeness and safety rules over every
-combination of the route-changing case fields (:mod:`threshold.core.checks`).
+combination of the route-changing case fields (:mod:`threshold.core.analysis.checks`).
 
 Exit status: 0 when every check holds, 1 when a check found a violation, 2 for an
 unknown authority, 3 when an authority plugin is broken.
@@ -14,20 +14,25 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from threshold.cli.common import EXIT_BROKEN_PLUGIN, NATIONAL_URGENT, Failure
-from threshold.core.errors import AuthorityError
+from threshold.cli.common import (
+    EXIT_BROKEN_PLUGIN,
+    NATIONAL_URGENT,
+    Failure,
+    authority_argument_failure,
+)
+from threshold.core.model.errors import AuthorityError
 
 if TYPE_CHECKING:
-    from threshold.core.registry import Registry
+    from threshold.core.plugins.registry import Registry
 
 EXIT_VIOLATIONS = 1
 
 
 def rules_report(registry: Registry, authority_id: str) -> dict[str, Any]:
     """Run the rules for one authority; return its part of the report."""
-    from threshold.core.checks import check_rules
-    from threshold.core.convert import to_dict
-    from threshold.core.matrix import SIZE
+    from threshold.core.analysis.checks import check_rules
+    from threshold.core.analysis.matrix import SIZE
+    from threshold.core.model.converter import to_dict
 
     violations = check_rules(registry, authority_id)
     return {
@@ -40,7 +45,7 @@ def rules_report(registry: Registry, authority_id: str) -> dict[str, Any]:
 
 
 def _summary(report: dict[str, Any]) -> str:
-    from threshold.core.checks import RULES
+    from threshold.core.analysis.checks import RULES
 
     count = len(report["violations"])
     head = f"{report['authority']}: {report['check']}: {report['combinations']} combinations, "
@@ -81,7 +86,7 @@ def check(
     citations, review dates, the routing rules over every case, scenario files),
     or with --rules only the rules. Installed authorities (all unless named), or a
     plugin source tree with --path."""
-    from threshold.core.registry import default_registry
+    from threshold.core.plugins.registry import default_registry
 
     if directory is not None:
         if authority_ids or rules:
@@ -94,14 +99,12 @@ def check(
         try:
             registry.get(authority_id)
         except AuthorityError as exc:
-            if str(exc).startswith("unknown authority"):
-                raise Failure(f"AUTHORITY: {exc}") from None
-            raise Failure(f"AUTHORITY: {exc} — {NATIONAL_URGENT}", EXIT_BROKEN_PLUGIN) from None
+            raise authority_argument_failure(exc) from None
     broken = [{"plugin": name, "error": error} for name, error in registry.problems()]
     if rules:
         _report_rules(registry, ids, broken, fmt, named=bool(authority_ids))
         return
-    from threshold.core.conformance import check_authority, installed_scenario_files
+    from threshold.core.authoring.conformance import check_authority, installed_scenario_files
 
     findings = []
     for authority_id in ids:
@@ -112,14 +115,14 @@ def check(
             scenario_files=installed_scenario_files(registry, authority_id),
         )
     if not authority_ids:
-        from threshold.core.conformance import Finding
+        from threshold.core.authoring.conformance import Finding
 
         findings += [Finding("error", f"plugin {b['plugin']}", b["error"]) for b in broken]
     _report_findings(findings, ", ".join(ids) or "no authority installed", fmt)
 
 
 def _path_findings(directory: Path, strict: bool) -> list[Any]:
-    from threshold.core.conformance import check_path
+    from threshold.core.authoring.conformance import check_path
 
     return check_path(directory, strict=strict)
 
@@ -128,7 +131,7 @@ def _report_findings(findings: list[Any], label: str, fmt: str) -> None:
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     if fmt == "json":
-        from threshold.core.convert import to_dict
+        from threshold.core.model.converter import to_dict
 
         data = {
             "checked": label,

@@ -14,11 +14,12 @@ from typing import Any
 
 import click
 
-from threshold.core.errors import CaseError
-from threshold.core.urgent import NATIONAL_URGENT as NATIONAL_URGENT
-
-EXIT_BAD_INPUT = 2
-EXIT_BROKEN_PLUGIN = 3
+from threshold.core.interfaces.status import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from threshold.core.interfaces.status import EXIT_BROKEN_PLUGIN as EXIT_BROKEN_PLUGIN
+from threshold.core.interfaces.status import exit_status as exit_status
+from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
+from threshold.core.model.fields import CASE_FIELDS, FIELD_NAMES, CaseField
+from threshold.core.model.vocabulary import NATIONAL_URGENT as NATIONAL_URGENT
 
 
 class Failure(click.ClickException):
@@ -42,7 +43,7 @@ def _urgent_hint(
 ) -> str:
     """The urgent advice to add to an error when the input raised an urgent flag
     (``seen``: flags already read from the text of input that could not be parsed)."""
-    from threshold.core.urgent import urgent_advice
+    from threshold.core.engine.urgent import urgent_advice
 
     advice = urgent_advice(raw, authority_id, seen=seen)
     return f" — {advice}." if advice else ""
@@ -86,7 +87,7 @@ def read_json_source(
             f"{label}: larger than {max_bytes // (1024 * 1024)} MiB; expected a JSON object "
             f"such as {example}{_urgent_hint(data, authority_id)}"
         )
-    from threshold.core.convert import decode_json
+    from threshold.core.io.parse import decode_json
 
     try:
         return decode_json(data, field=label, example=example)
@@ -94,65 +95,24 @@ def read_json_source(
         raise Failure(f"{exc}{_urgent_hint(None, authority_id, exc.raised)}") from None
 
 
-CASE_FLAGS = (
-    "level",
-    "immediate_danger",
-    "significant_harm",
-    "non_mobile_baby_bruising",
-    "early_help_assessment",
-    "sudden_escalation",
-    "consent",
-    "referrer",
-    "setting",
-    "unborn",
-    "advice",
-    "at",
-)
+#: The case's fields, as the field options name them (``--eha`` sets
+#: ``early_help_assessment``).
+CASE_FLAGS = FIELD_NAMES
+
+
+def _case_option(field: CaseField) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The command-line option of one case field."""
+    if field.kind == "flag":
+        return click.option(field.option, field.name, is_flag=True, default=None, help=field.help)
+    kind = int if field.kind == "integer" else None
+    return click.option(field.option, field.name, type=kind, default=None, help=field.help)
 
 
 def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Add one option per case field (for hand use) to a command."""
-    options = [
-        click.option("--level", type=int, default=None, help="Level of need, 1 to 4."),
-        click.option(
-            "--immediate-danger", is_flag=True, default=None, help="Child in immediate danger."
-        ),
-        click.option(
-            "--significant-harm",
-            is_flag=True,
-            default=None,
-            help="Suffering or likely to suffer significant harm.",
-        ),
-        click.option(
-            "--non-mobile-baby-bruising",
-            is_flag=True,
-            default=None,
-            help="Bruising on a non-mobile baby.",
-        ),
-        click.option(
-            "--eha",
-            "early_help_assessment",
-            default=None,
-            help="Early Help Assessment: completed, none or declined.",
-        ),
-        click.option(
-            "--sudden-escalation", is_flag=True, default=None, help="Needs escalated suddenly."
-        ),
-        click.option(
-            "--consent", default=None, help="given, refused, not-sought or unsafe-to-seek."
-        ),
-        click.option("--referrer", default=None, help="professional or public."),
-        click.option(
-            "--setting", default=None, help="time-limited (ED, urgent care, OOH GP, NHS 111)."
-        ),
-        click.option("--unborn", is_flag=True, default=None, help="Concern about an unborn baby."),
-        click.option(
-            "--advice", is_flag=True, default=None, help="Talk it through with a social worker."
-        ),
-        click.option("--at", default=None, help="When, ISO 8601; no offset means Europe/London."),
-    ]
-    for option in reversed(options):
-        function = option(function)
+    """Add one option per case field (for hand use) to a command, from the field
+    table (:data:`threshold.core.model.fields.CASE_FIELDS`)."""
+    for field in reversed(CASE_FIELDS):
+        function = _case_option(field)(function)
     return function
 
 
@@ -176,3 +136,19 @@ def gather_case(
             )
         return _read_case_source(case_source, authority_id)
     return given
+
+
+def authority_failure(exc: AuthorityError, raw: object) -> Failure:
+    """The error for an unusable ``--authority``: an unknown id (exit 2) still gets
+    the child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
+    unknown = isinstance(exc, UnknownAuthorityError)
+    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
+    return Failure(f"--authority: {exc}{hint}", exit_status(exc))
+
+
+def authority_argument_failure(exc: AuthorityError) -> Failure:
+    """The error for an unusable AUTHORITY argument: an unknown id is bad input
+    (exit 2); a broken plugin (exit 3) says to ring 999."""
+    code = exit_status(exc)
+    hint = "" if code == EXIT_BAD_INPUT else f" — {NATIONAL_URGENT}"
+    return Failure(f"AUTHORITY: {exc}{hint}", code)

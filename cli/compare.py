@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
-from threshold.cli.common import EXIT_BROKEN_PLUGIN, NATIONAL_URGENT, Failure
-from threshold.core.errors import AuthorityError, CaseError
-
-FORMATS = ("text", "markdown", "html", "csv", "json")
+from threshold.cli.common import (
+    Failure,
+    authority_argument_failure,
+)
+from threshold.core.model.errors import AuthorityError, CaseError
+from threshold.core.model.vocabulary import COMPARE_FORMATS
 
 
 @click.command()
@@ -15,14 +17,16 @@ FORMATS = ("text", "markdown", "html", "csv", "json")
 @click.option(
     "--differences-only", is_flag=True, help="Keep only the contacts and scenarios that differ."
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(COMPARE_FORMATS), default="text", show_default=True
+)
 def compare(authority_ids: tuple[str, ...], differences_only: bool, fmt: str) -> None:
     """Compare authorities side by side: contacts by purpose, and each authority's
     route for every combination of the case fields that change a route, with the
     source of each rule. CSV and JSON hold every combination."""
-    from threshold.core.compare import compare as build
-    from threshold.core.compare_render import render_comparison
-    from threshold.core.registry import default_registry
+    from threshold.core.analysis.compare import compare as build
+    from threshold.core.plugins.registry import default_registry
+    from threshold.core.render.compare import render_comparison
 
     registry = default_registry()
     try:
@@ -32,7 +36,5 @@ def compare(authority_ids: tuple[str, ...], differences_only: bool, fmt: str) ->
             f"AUTHORITY: {exc.errors[0].message}, such as: threshold compare derbyshire derby_city"
         ) from None
     except AuthorityError as exc:
-        if str(exc).startswith("unknown authority"):
-            raise Failure(f"AUTHORITY: {exc}") from None
-        raise Failure(f"AUTHORITY: {exc} — {NATIONAL_URGENT}", EXIT_BROKEN_PLUGIN) from None
+        raise authority_argument_failure(exc) from None
     click.echo(render_comparison(comparison, fmt), nl=False)

@@ -10,33 +10,23 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
-    EXIT_BAD_INPUT,
-    EXIT_BROKEN_PLUGIN,
-    NATIONAL_URGENT,
     Failure,
     _urgent_hint,
+    authority_failure,
     case_options,
     gather_case,
     read_json_source,
 )
-from threshold.core.errors import AuthorityError, CaseError, FormError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError, FormError
+from threshold.core.model.vocabulary import FORM_FORMATS, FORM_TEXT_FORMATS
 
 #: Exit status when the route has no written form (the message says what to do).
 EXIT_NO_FORM = 1
 #: Exit status of `threshold validate` for a referral with errors.
 EXIT_INVALID = 1
-FORM_FORMATS = ("json-schema", "html", "markdown", "fhir")
 REFERRAL_EXAMPLE = '{"consent": "given", "consent-given-by": "..."}'
 #: A referral may carry attachments (base64), so it may be larger than a case.
 MAX_REFERRAL_BYTES = 64 * 1024 * 1024
-
-
-def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
-    """The error for an unusable authority: an unknown id (exit 2) still gets the
-    child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
-    unknown = isinstance(exc, UnknownAuthorityError)
-    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
-    return Failure(f"--authority: {exc}{hint}", EXIT_BAD_INPUT if unknown else EXIT_BROKEN_PLUGIN)
 
 
 def _read_answers(source: str, label: str, authority_id: str | None) -> dict[str, Any]:
@@ -44,7 +34,7 @@ def _read_answers(source: str, label: str, authority_id: str | None) -> dict[str
         source, label, REFERRAL_EXAMPLE, MAX_REFERRAL_BYTES, authority_id=authority_id
     )
     if not isinstance(answers, dict):
-        from threshold.core.schemas import describe_value
+        from threshold.core.io.schemas import describe_value
 
         raise Failure(
             f"{label}: got {describe_value(answers)}; expected a JSON object of answers by "
@@ -83,10 +73,10 @@ def form(
 ) -> None:
     """The referral form for a case's route (or --form ID), with what the case says
     filled in: as JSON Schema, GOV.UK-style HTML, Markdown or a FHIR Questionnaire."""
-    from threshold.core.forms_output import make_form
+    from threshold.core.render.form_output import make_form
 
     raw = gather_case(case_source, flags, authority_id)
-    if answers_source is not None and fmt not in ("html", "markdown"):
+    if answers_source is not None and fmt not in FORM_TEXT_FORMATS:
         raise Failure("--answers: only with --format html or markdown")
     answers = None
     if answers_source is not None:
@@ -102,7 +92,7 @@ def form(
     except CaseError as exc:
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
-        raise _authority_failure(exc, raw) from None
+        raise authority_failure(exc, raw) from None
     except FormError as exc:
         if exc.route is None:
             raise Failure(f"--form: {exc}") from None
@@ -125,15 +115,15 @@ def form(
 def validate_referral(authority_id: str, form_id: str, fmt: str, referral: str) -> None:
     """Check a filled referral (JSON answers by item id; - for standard input)
     against its form. Exit 0 valid, 1 invalid (one line per error), 2 unusable."""
-    from threshold.core.referrals import check, referral_flags
-    from threshold.core.registry import default_registry
+    from threshold.core.forms.referrals import check, referral_flags
+    from threshold.core.plugins.registry import default_registry
 
     answers = _read_answers(referral, "referral", authority_id)
     flags = referral_flags(answers)
     try:
         chosen = default_registry().form(authority_id, form_id)
     except AuthorityError as exc:
-        raise _authority_failure(exc, flags) from None
+        raise authority_failure(exc, flags) from None
     except FormError as exc:
         raise Failure(f"--form: {exc}") from None
     result = check(chosen, answers)

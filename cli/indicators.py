@@ -8,31 +8,29 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
-    EXIT_BAD_INPUT,
     EXIT_BROKEN_PLUGIN,
     NATIONAL_URGENT,
     Failure,
     _read_case_source,
     _urgent_hint,
+    exit_status,
 )
-from threshold.core.errors import AuthorityError, CaseError
-
-FORMATS = ("text", "markdown", "json")
+from threshold.core.model.errors import AuthorityError, CaseError
+from threshold.core.model.vocabulary import INDICATOR_FORMATS as FORMATS
 
 
 def _indicator_set(authority_id: str | None, hint: str = "") -> Any:
     """The indicator set of the authority's policy document (or the only one installed)."""
-    from threshold.core.registry import default_registry
+    from threshold.core.plugins.registry import default_registry
 
     registry = default_registry()
     if authority_id is not None:
         try:
             return registry.indicators_for(authority_id)
         except AuthorityError as exc:
-            code = (
-                EXIT_BAD_INPUT if str(exc).startswith("unknown authority") else EXIT_BROKEN_PLUGIN
-            )
-            raise Failure(f"--authority: {exc}{hint or ' — ' + NATIONAL_URGENT}", code) from None
+            raise Failure(
+                f"--authority: {exc}{hint or ' — ' + NATIONAL_URGENT}", exit_status(exc)
+            ) from None
     sets = registry.indicator_sets()
     if len(sets) == 1:
         return sets[0]
@@ -61,8 +59,8 @@ def indicators(
 ) -> None:
     """List the threshold indicators of possible need (Appendix 2 of the threshold
     document), each with its id and source. A guide, not a checklist."""
-    from threshold.core.indicators import resolve_domain, select
-    from threshold.core.indicators_render import render_indicators
+    from threshold.core.analysis.indicator_search import resolve_domain, select
+    from threshold.core.render.indicators import render_indicators
 
     if level is not None and not 1 <= level <= 4:
         raise Failure(f"--level: got {level}; expected an integer from 1 to 4")
@@ -117,10 +115,10 @@ def assess(
     """Summarise the threshold indicators you have seen by level and domain, and say
     which level they point towards, in the document's own words. Urgent advice
     comes first. It never replaces your judgement and never lowers an urgent route."""
-    from threshold.core.assess import assess as build
-    from threshold.core.assess import parse_assess_input
-    from threshold.core.indicators_render import render_assessment
-    from threshold.core.registry import default_registry
+    from threshold.core.analysis.assess import assess as build
+    from threshold.core.analysis.assess import parse_assess_input
+    from threshold.core.plugins.registry import default_registry
+    from threshold.core.render.indicators import render_assessment
 
     given = {k: v for k, v in flags.items() if v is not None}
     if case_source is not None:

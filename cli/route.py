@@ -9,15 +9,15 @@ import click
 
 from threshold.cli.common import (
     CASE_FLAGS,
-    EXIT_BAD_INPUT,
-    EXIT_BROKEN_PLUGIN,
     NATIONAL_URGENT,
     Failure,
     _urgent_hint,
+    authority_failure,
     case_options,
     gather_case,
 )
-from threshold.core.errors import AuthorityError, CaseError, UnknownAuthorityError
+from threshold.core.model.errors import AuthorityError, CaseError
+from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 
 @click.command()
@@ -50,7 +50,7 @@ from threshold.core.errors import AuthorityError, CaseError, UnknownAuthorityErr
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "html", "json"]),
+    type=click.Choice(GUIDANCE_FORMATS),
     default=None,
     help="Output format [default: text; with --batch, JSON Lines only].",
 )
@@ -74,8 +74,8 @@ def route(
         raise Failure(
             "--authority: missing; expected an authority id (see `threshold authorities`)"
         )
-    from threshold.core.api import route as route_case
-    from threshold.core.render import render_guidance
+    from threshold.core.engine.api import route as route_case
+    from threshold.core.render.environment import render_guidance
 
     raw = gather_case(case_source, flags, authority_id)
     try:
@@ -83,16 +83,8 @@ def route(
     except CaseError as exc:
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
-        raise _authority_failure(exc, raw) from None
+        raise authority_failure(exc, raw) from None
     click.echo(render_guidance(guidance, fmt or "text"), nl=False)
-
-
-def _authority_failure(exc: AuthorityError, raw: object) -> Failure:
-    """The error for an unusable authority: an unknown id (exit 2) still gets the
-    child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""
-    unknown = isinstance(exc, UnknownAuthorityError)
-    hint = _urgent_hint(raw, exc.authority_id if unknown else None) or f" — {NATIONAL_URGENT}"
-    return Failure(f"--authority: {exc}{hint}", EXIT_BAD_INPUT if unknown else EXIT_BROKEN_PLUGIN)
 
 
 def _batch(
@@ -110,12 +102,12 @@ def _batch(
     if fmt not in (None, "json"):
         raise Failure("--format: --batch writes JSON Lines; expected json or nothing")
     if authority_id is not None:
-        from threshold.core.registry import default_registry
+        from threshold.core.plugins.registry import default_registry
 
         try:
             default_registry().get(authority_id)
         except AuthorityError as exc:
-            raise _authority_failure(exc, None) from None
+            raise authority_failure(exc, None) from None
     from threshold.cli.batch import run_batch
 
     run_batch(batch_source, output, authority_id, record)
@@ -127,9 +119,9 @@ def _batch(
 )
 def authorities(fmt: str) -> None:
     """List the installed authorities, their plugins and data dates, and any broken plugin."""
-    from threshold.core.convert import to_dict
-    from threshold.core.installed import list_authorities
-    from threshold.core.registry import default_registry
+    from threshold.core.model.converter import to_dict
+    from threshold.core.plugins.installed import list_authorities
+    from threshold.core.plugins.registry import default_registry
 
     listed = to_dict(list_authorities(default_registry()))
     rows, problems = listed["authorities"], listed["broken"]

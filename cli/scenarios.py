@@ -14,9 +14,9 @@ from threshold.cli.common import Failure
 @click.option("-k", "--keyword", default=None, help="Only scenarios with this keyword.")
 def test_command(path: Path, keyword: str | None) -> None:
     """Run the scenario files at PATH (a file or a directory) against the installed plugins."""
-    from threshold.core.errors import DataError
-    from threshold.core.registry import default_registry
-    from threshold.core.scenario_files import check_scenario, explain, iter_scenarios
+    from threshold.core.authoring.scenario_files import check_scenario, explain, iter_scenarios
+    from threshold.core.model.errors import DataError
+    from threshold.core.plugins.registry import default_registry
 
     registry = default_registry()
     passed = failed = 0

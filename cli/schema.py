@@ -13,10 +13,10 @@ from threshold.cli.common import Failure
 @click.argument("name", required=False)
 def schema(name: str | None) -> None:
     """Print the published JSON Schema NAME (draft 2020-12); without NAME, list them."""
-    from threshold.core.errors import ThresholdError
-    from threshold.core.schemas import SCHEMA_NAMES
-    from threshold.core.schemas import schema as load
-    from threshold.core.spelling import shown_identifier
+    from threshold.core.io.schemas import SCHEMA_NAMES
+    from threshold.core.io.schemas import schema as load
+    from threshold.core.io.spelling import shown_identifier
+    from threshold.core.model.errors import ThresholdError
 
     if name is None:
         for known in SCHEMA_NAMES:

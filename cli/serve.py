@@ -42,8 +42,8 @@ def serve(host: str, port: int, max_body_bytes: int, header_timeout: float) -> N
     no authentication of its own. It keeps no state and logs no requests.
     """
     try:
-        from threshold.core.service import is_loopback, listen, server
-        from threshold.core.web import create_web_app
+        from threshold.core.interfaces.http.app import is_loopback, listen, server
+        from threshold.core.interfaces.web.app import create_web_app
     except ImportError:
         raise Failure(
             "serve: the HTTP service needs the serve extra; expected it installed: "

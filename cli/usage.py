@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 
 import click
 
-from threshold.core.spelling import shown_identifier
-from threshold.core.urgent import urgent_field
+from threshold.core.io.spelling import shown_identifier
+from threshold.core.io.urgent_flags import urgent_field
 
 #: The options whose value is a file holding a case, batch lines or a referral.
 FILE_OPTIONS = ("--case", "--batch", "--answers")
@@ -88,7 +88,7 @@ def _param_name(param: click.Parameter) -> str:
 def expected_value(param: click.Parameter) -> str:
     """What an option or argument expects, in words (the case schema says it for
     the case options; the option's type for the rest)."""
-    from threshold.core.schemas import schema
+    from threshold.core.io.schemas import schema
 
     spec = schema("case")["properties"].get(param.name or "", {})
     if "minimum" in spec and "maximum" in spec:
@@ -132,7 +132,7 @@ def argv_urgent_advice(argv: Sequence[str]) -> str | None:
     urgent flags in the files the command line names; nothing is echoed. Should
     reading them fail, the advice is to ring 999.
     """
-    from threshold.core.urgent import NATIONAL_URGENT
+    from threshold.core.model.vocabulary import NATIONAL_URGENT
 
     try:
         return _argv_advice(argv)
@@ -141,7 +141,7 @@ def argv_urgent_advice(argv: Sequence[str]) -> str | None:
 
 
 def _argv_advice(argv: Sequence[str]) -> str | None:
-    from threshold.core.urgent import urgent_advice
+    from threshold.core.engine.urgent import urgent_advice
 
     raised, authority, files = _read_argv(argv)
     seen = (False, False)
@@ -169,7 +169,7 @@ def _value_options(command: click.Command | None) -> set[str]:
 def _read_argv(argv: Sequence[str]) -> tuple[dict[str, bool], str | None, list[str]]:
     """Return (urgent fields raised, the authority id given, the files named)."""
     from threshold.cli import cli
-    from threshold.core.urgent import text_says_yes
+    from threshold.core.io.urgent_flags import text_says_yes
 
     args = list(argv)
     command = cli.commands.get(args[0]) if args else None
@@ -216,8 +216,8 @@ def _read_argv(argv: Sequence[str]) -> tuple[dict[str, bool], str | None, list[s
 def _scan_file(path: str) -> tuple[tuple[bool, bool], str | None]:
     """The urgent flags in a file (or in standard input, for ``-``) and the first
     authority it names; nothing when it cannot be read."""
-    from threshold.core.batch import authority_of
-    from threshold.core.urgent import flags
+    from threshold.core.interfaces.batch import authority_of
+    from threshold.core.io.urgent_flags import flags
 
     danger = child_protection = False
     authority = None

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import settings
 
 from threshold.cli import main
-from threshold.core.registry import Registry
+from threshold.core.plugins.registry import Registry
 
 # Property-test profiles: a few hundred examples normally, 10,000 with
 # HYPOTHESIS_PROFILE=slow (see README, "Hardening").
@@ -219,7 +219,7 @@ def running(app: Any) -> Iterator[str]:
     import threading
     import time
 
-    from threshold.core.service import listen, server
+    from threshold.core.interfaces.http.app import listen, server
 
     sock = listen("127.0.0.1", 0)
     uvicorn_server = server(app)
@@ -241,7 +241,7 @@ def running(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The real HTTP service (create_app() with the installed plugins) on loopback."""
-    from threshold.core.service import create_app
+    from threshold.core.interfaces.http.app import create_app
 
     with running(create_app()) as url:
         yield url

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 import threshold
+from tests.cli.test_forms_cli import ROUTES
 from tests.conftest import Result
 from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals, load
-from tests.test_forms_cli import ROUTES
 
 Run = Callable[..., Result]
 CANARY = "Jane Doe of 12 Acacia Avenue"

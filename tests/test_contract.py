@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 import threshold
 from tests.conftest import Result, http
 from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals, load
-from threshold.core.schemas import SCHEMA_NAMES, format_validator, validator
+from threshold.core.io.schemas import SCHEMA_NAMES, format_validator, validator
 
 AT = "2026-11-23T11:00"
 Run = Callable[..., Result]
@@ -80,7 +80,7 @@ def test_batch_line_schema_lists_every_case_field() -> None:
     ],
 )
 def test_batch_line_schema_agrees_with_the_parser(line: dict[str, Any]) -> None:
-    from threshold.core.batch import parse_line
+    from threshold.core.interfaces.batch import parse_line
 
     try:
         parse_line(line, "derbyshire")
@@ -125,7 +125,7 @@ def test_api_route_with_records(authority: str) -> None:
 
 def test_api_authorities_and_errors() -> None:
     check("authorities", threshold.authorities().to_dict())
-    from threshold.core.failures import error_info
+    from threshold.core.interfaces.failures import error_info
 
     for bad in [{"level": 0}, [1], {"immediate_danger": True, "x": 1}]:
         with pytest.raises(threshold.CaseError) as caught:
@@ -174,8 +174,8 @@ def test_referral_schema_takes_every_example_referral() -> None:
 
 
 def test_validation_results() -> None:
-    from threshold.core.referrals import check as check_referral
-    from threshold.core.registry import default_registry
+    from threshold.core.forms.referrals import check as check_referral
+    from threshold.core.plugins.registry import default_registry
 
     registry = default_registry()
     results = []

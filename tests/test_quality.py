@@ -1,10 +1,16 @@
-"""Lint, format and type checks run with the tests, so `pytest` is the one gate."""
+"""Lint, format, type and layer checks run with the tests, so `pytest` is the one
+gate. A checker that is not installed is a skip with the reason locally, and a
+failure in CI (``CI=true``): CI must never pass because a checker was missing."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_PARTS = {
@@ -16,7 +22,18 @@ PACKAGE_PARTS = {
 }
 
 
+def require(tool: str, available: bool) -> None:
+    """Skip (locally) or fail (in CI) when ``tool`` is not installed."""
+    if available:
+        return
+    reason = f"{tool} is not installed (pip install -e '.[test]')"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must run every check")
+    pytest.skip(reason)
+
+
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    require(args[0], importlib.util.find_spec(args[0]) is not None)
     return subprocess.run(
         [sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=600
     )
@@ -36,7 +53,8 @@ def test_mypy_strict(tmp_path: Path) -> None:
     """Type-check a tree of symlinks shaped like the installed `threshold` package."""
     package = tmp_path / "threshold"
     package.mkdir()
-    (package / "__init__.py").symlink_to(REPO / "threshold" / "__init__.py")
+    for module in (REPO / "threshold").glob("*.py"):  # __init__, plugin, testing
+        (package / module.name).symlink_to(module)
     for name, source in PACKAGE_PARTS.items():
         (package / name).symlink_to(REPO / source, target_is_directory=True)
     result = run(
@@ -51,3 +69,13 @@ def test_mypy_strict(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_missing_checker_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no-such-checker is not installed"):
+        require("no-such-checker", False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run every check"):
+        require("no-such-checker", False)
+    require("ruff", True)  # installed: nothing happens

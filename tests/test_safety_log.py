@@ -12,7 +12,7 @@ LOG = REPO / "docs" / "safety.md"
 
 def defined_tests() -> set[str]:
     names = set()
-    for path in (REPO / "tests").glob("test_*.py"):
+    for path in (REPO / "tests").rglob("test_*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 names.add(node.name)

@@ -180,7 +180,7 @@ def shown_route(page: str) -> str:
 @contextmanager
 def web_server(registry: Any = None) -> Iterator[str]:
     """The service with the web pages on a free loopback port."""
-    from threshold.core.web import create_web_app
+    from threshold.core.interfaces.web.app import create_web_app
 
     with running(create_web_app(registry)) as url:
         yield url

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-    from threshold.core.compare import Comparison
-    from threshold.core.errors import (
+    from threshold.core.analysis.compare_model import Comparison
+    from threshold.core.model.case import Case
+    from threshold.core.model.enums import Consent, EarlyHelpAssessment, Referrer, Route, Setting
+    from threshold.core.model.errors import (
         AuthorityError,
         CaseError,
         FieldError,
@@ -37,19 +39,10 @@ if TYPE_CHECKING:
         ThresholdError,
         UnknownAuthorityError,
     )
-    from threshold.core.forms import Form
-    from threshold.core.forms_output import FormOutput
-    from threshold.core.installed import AuthorityInfo, AuthorityList, BrokenPlugin
-    from threshold.core.models import (
-        Case,
-        Consent,
-        DecisionRecord,
-        EarlyHelpAssessment,
-        Guidance,
-        Referrer,
-        Route,
-        Setting,
-    )
+    from threshold.core.model.forms import Form
+    from threshold.core.model.guidance import DecisionRecord, Guidance
+    from threshold.core.plugins.installed import AuthorityInfo, AuthorityList, BrokenPlugin
+    from threshold.core.render.form_output import FormOutput
 
 __all__ = [
     "AuthorityError",
@@ -85,26 +78,26 @@ __all__ = [
 
 #: Where each public type lives (loaded on first use).
 _LAZY = {
-    "AuthorityError": "threshold.core.errors",
-    "CaseError": "threshold.core.errors",
-    "FieldError": "threshold.core.errors",
-    "FormError": "threshold.core.errors",
-    "ThresholdError": "threshold.core.errors",
-    "UnknownAuthorityError": "threshold.core.errors",
-    "AuthorityInfo": "threshold.core.installed",
-    "AuthorityList": "threshold.core.installed",
-    "BrokenPlugin": "threshold.core.installed",
-    "Case": "threshold.core.models",
-    "Comparison": "threshold.core.compare",
-    "Form": "threshold.core.forms",
-    "FormOutput": "threshold.core.forms_output",
-    "Consent": "threshold.core.models",
-    "DecisionRecord": "threshold.core.models",
-    "EarlyHelpAssessment": "threshold.core.models",
-    "Guidance": "threshold.core.models",
-    "Referrer": "threshold.core.models",
-    "Route": "threshold.core.models",
-    "Setting": "threshold.core.models",
+    "AuthorityError": "threshold.core.model.errors",
+    "CaseError": "threshold.core.model.errors",
+    "FieldError": "threshold.core.model.errors",
+    "FormError": "threshold.core.model.errors",
+    "ThresholdError": "threshold.core.model.errors",
+    "UnknownAuthorityError": "threshold.core.model.errors",
+    "AuthorityInfo": "threshold.core.plugins.installed",
+    "AuthorityList": "threshold.core.plugins.installed",
+    "BrokenPlugin": "threshold.core.plugins.installed",
+    "Case": "threshold.core.model.case",
+    "Comparison": "threshold.core.analysis.compare_model",
+    "Form": "threshold.core.forms.evaluate",
+    "FormOutput": "threshold.core.render.form_output",
+    "Consent": "threshold.core.model.enums",
+    "DecisionRecord": "threshold.core.model.guidance",
+    "EarlyHelpAssessment": "threshold.core.model.enums",
+    "Guidance": "threshold.core.model.guidance",
+    "Referrer": "threshold.core.model.enums",
+    "Route": "threshold.core.model.enums",
+    "Setting": "threshold.core.model.enums",
 }
 
 
@@ -150,8 +143,8 @@ def route(case: Case | Mapping[str, object], authority: str, *, record: bool = F
         Each error's ``urgent`` still says who to ring when the case raised an
         urgent flag (and says 999 when the authority could not be used).
     """
-    from threshold.core.api import route as route_case
-    from threshold.core.errors import ThresholdError
+    from threshold.core.engine.api import route as route_case
+    from threshold.core.model.errors import ThresholdError
 
     try:
         return route_case(case, authority, record=record)
@@ -164,9 +157,9 @@ def _add_urgent(exc: ThresholdError, raw: object, authority: str | None) -> None
     """Set ``exc.urgent``: who to ring, when the input ``raw`` (a case, valid or not,
     or a referral's urgent answers) raised an urgent flag or the authority could not
     be used."""
-    from threshold.core.convert import case_to_dict
-    from threshold.core.failures import error_info
-    from threshold.core.models import Case
+    from threshold.core.interfaces.failures import error_info
+    from threshold.core.model.case import Case
+    from threshold.core.model.converter import case_to_dict
 
     data = case_to_dict(raw) if isinstance(raw, Case) else raw
     exc.urgent = error_info(exc, data, authority).urgent
@@ -203,8 +196,8 @@ def form(
         FormError: no such form or format, or the case's route has no written form
             (``route`` says which route; the message says what to do instead).
     """
-    from threshold.core.errors import ThresholdError
-    from threshold.core.forms_output import make_form
+    from threshold.core.model.errors import ThresholdError
+    from threshold.core.render.form_output import make_form
 
     try:
         return make_form(authority, case=case, form_id=form, fmt=format)
@@ -223,7 +216,7 @@ def validate(authority: str, form: str, answers: Mapping[str, object]) -> list[F
         AuthorityError: the authority is unknown or broken.
         FormError: the authority has no such form.
     """
-    from threshold.core.forms import validate as check
+    from threshold.core.forms.evaluate import validate as check
 
     return check(_referral_form(authority, form, answers), answers)
 
@@ -231,7 +224,7 @@ def validate(authority: str, form: str, answers: Mapping[str, object]) -> list[F
 def missing(authority: str, form: str, answers: Mapping[str, object]) -> list[str]:
     """Return the ids of the required questions shown for ``answers`` that have no
     answer, in form order (what to ask next). Raises as :func:`validate`."""
-    from threshold.core.forms import missing as unanswered
+    from threshold.core.forms.evaluate import missing as unanswered
 
     return unanswered(_referral_form(authority, form, answers), answers)
 
@@ -239,10 +232,10 @@ def missing(authority: str, form: str, answers: Mapping[str, object]) -> list[st
 def _referral_form(authority: str, form_id: str, answers: object) -> Form:
     from collections.abc import Mapping
 
-    from threshold.core.errors import CaseError, FieldError, ThresholdError
-    from threshold.core.referrals import referral_flags
-    from threshold.core.registry import default_registry
-    from threshold.core.schemas import describe_value
+    from threshold.core.forms.referrals import referral_flags
+    from threshold.core.io.schemas import describe_value
+    from threshold.core.model.errors import CaseError, FieldError, ThresholdError
+    from threshold.core.plugins.registry import default_registry
 
     try:
         if not isinstance(answers, Mapping):
@@ -266,9 +259,9 @@ def compare(*authorities: str, differences_only: bool = False) -> Comparison:
         CaseError: fewer than two authorities, or one named twice.
         AuthorityError: an authority is unknown (UnknownAuthorityError) or broken.
     """
-    from threshold.core.compare import compare as build
-    from threshold.core.errors import ThresholdError
-    from threshold.core.registry import default_registry
+    from threshold.core.analysis.compare import compare as build
+    from threshold.core.model.errors import ThresholdError
+    from threshold.core.plugins.registry import default_registry
 
     try:
         return build(default_registry(), authorities, differences_only=differences_only)
@@ -280,15 +273,15 @@ def compare(*authorities: str, differences_only: bool = False) -> Comparison:
 def authorities() -> AuthorityList:
     """Return the installed authorities (sorted by id) and any broken plugins;
     ``to_dict()`` gives ``schemas/authorities.schema.json`` data."""
-    from threshold.core.installed import list_authorities
-    from threshold.core.registry import default_registry
+    from threshold.core.plugins.installed import list_authorities
+    from threshold.core.plugins.registry import default_registry
 
     return list_authorities(default_registry())
 
 
 def schema_names() -> tuple[str, ...]:
     """Return the names of the published JSON Schemas (``"case"``, ``"guidance"``, ...)."""
-    from threshold.core.schemas import SCHEMA_NAMES
+    from threshold.core.io.schemas import SCHEMA_NAMES
 
     return SCHEMA_NAMES
 
@@ -302,6 +295,6 @@ def schema(name: str) -> dict[str, Any]:
     """
     import copy
 
-    from threshold.core.schemas import schema as load
+    from threshold.core.io.schemas import schema as load
 
     return copy.deepcopy(load(name))

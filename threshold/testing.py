@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-from threshold.core.errors import DataError
-from threshold.core.registry import Registry
-from threshold.core.scenario_files import (
+from threshold.core.authoring.scenario_files import (
     Scenario,
     check_scenario,
     explain,
     is_scenario_file,
     load_scenarios,
 )
+from threshold.core.model.errors import DataError
+from threshold.core.plugins.registry import Registry
 
 
 class ScenarioFailure(Exception):
@@ -93,7 +93,7 @@ def make_plugin(name: str, **hooks: Callable[..., Any]) -> ModuleType:
     Register it with ``Registry.load([(name, module)])`` to see how threshold
     treats a plugin that is broken in some way, without installing anything.
     """
-    from threshold.core.hookspecs import hookimpl
+    from threshold.core.plugins.hookspecs import hookimpl
 
     module = ModuleType(name)
     for hook_name, function in hooks.items():
@@ -115,7 +115,7 @@ def assert_conformance(authority_id: str, *, strict: bool = False) -> None:
     every case, and the scenario files shipped in the plugin's package. Use it in
     a plugin's own tests: ``def test_conformance(): assert_conformance("my_id")``.
     """
-    from threshold.core.conformance import check_authority, installed_scenario_files
+    from threshold.core.authoring.conformance import check_authority, installed_scenario_files
 
     registry = _registry()
     findings = check_authority(

@@ -9,64 +9,24 @@ the public in Derby City, and the guidance says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from threshold.core.data import load_authority
-from threshold.core.hookspecs import hookimpl
-from threshold.core.models import (
+from threshold.plugin import (
     Authority,
     Case,
     EarlyHelpAssessment,
+    GuidanceWarning,
     Referrer,
     Route,
     RouteChoice,
-    Warning,
+    hookimpl,
 )
-from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
-
-if TYPE_CHECKING:
-    from threshold.core.forms import Form
-    from threshold.core.indicators import IndicatorSet
+from threshold.plugins.ddscp import partnership_data
 
 AUTHORITY_ID = "derby_city"
-DATA = Path(__file__).with_name("authority.toml")
-FORMS = Path(__file__).with_name("forms")
 
-
-@cache
-def authority() -> Authority:
-    """Return Derby City's data, loaded and validated once."""
-    return load_authority([PARTNERSHIP_DATA, DATA])
-
-
-@hookimpl
-def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
-    """Register Derby City."""
-    register(authority())
-
-
-@cache
-def forms() -> tuple[Form, ...]:
-    """Return Derby City's referral forms (``forms/*.toml``), loaded and validated once."""
-    from threshold.core.forms_data import load_forms
-
-    return tuple(load_forms(FORMS, authority()))
-
-
-@hookimpl
-def threshold_register_forms(register: Callable[[Form], None]) -> None:
-    """Register Derby City's referral forms."""
-    for form in forms():
-        register(form)
-
-
-@hookimpl
-def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
-    """Register the threshold indicators of Derby City's policy document (shared, DDSCP)."""
-    register(indicators())
+data = partnership_data(__file__)
+threshold_register_authorities, threshold_register_forms, threshold_register_indicators = (
+    data.hooks()
+)
 
 
 @hookimpl
@@ -80,7 +40,7 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             False,
             ("public-derby-city",),
             ("emergency-999", "initial-response-team"),
-            warnings=(Warning("source-silent", authority.silences["public-route"]),),
+            warnings=(GuidanceWarning("source-silent", authority.silences["public-route"]),),
         )
     if case.early_help_assessment is EarlyHelpAssessment.COMPLETED:
         return RouteChoice(
@@ -89,8 +49,8 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             ("vcm-send-eha",),
             ("locality-vcm", "online-referral-system"),
             warnings=(
-                Warning("source-differs", authority.silences["vcm-or-online-referral"]),
-                Warning("source-silent", authority.silences["vcm-contacts"]),
+                GuidanceWarning("source-differs", authority.silences["vcm-or-online-referral"]),
+                GuidanceWarning("source-silent", authority.silences["vcm-contacts"]),
             ),
         )
     return RouteChoice(

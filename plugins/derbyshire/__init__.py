@@ -8,65 +8,25 @@ one or needs escalated suddenly (threshold document, section 5).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from threshold.core.data import load_authority
-from threshold.core.hookspecs import hookimpl
-from threshold.core.models import (
+from threshold.plugin import (
     Authority,
     Case,
     EarlyHelpAssessment,
+    GuidanceWarning,
     Referrer,
     Route,
     RouteChoice,
-    Warning,
+    hookimpl,
 )
-from threshold.plugins.ddscp import PARTNERSHIP_DATA, indicators
-
-if TYPE_CHECKING:
-    from threshold.core.forms import Form
-    from threshold.core.indicators import IndicatorSet
+from threshold.plugins.ddscp import partnership_data
 
 AUTHORITY_ID = "derbyshire"
-DATA = Path(__file__).with_name("authority.toml")
-FORMS = Path(__file__).with_name("forms")
 REQUEST_FORM = "starting-point-request-for-support"
 
-
-@cache
-def authority() -> Authority:
-    """Return Derbyshire's data, loaded and validated once."""
-    return load_authority([PARTNERSHIP_DATA, DATA])
-
-
-@hookimpl
-def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
-    """Register Derbyshire."""
-    register(authority())
-
-
-@cache
-def forms() -> tuple[Form, ...]:
-    """Return Derbyshire's referral forms (``forms/*.toml``), loaded and validated once."""
-    from threshold.core.forms_data import load_forms
-
-    return tuple(load_forms(FORMS, authority()))
-
-
-@hookimpl
-def threshold_register_forms(register: Callable[[Form], None]) -> None:
-    """Register Derbyshire's referral forms."""
-    for form in forms():
-        register(form)
-
-
-@hookimpl
-def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
-    """Register the threshold indicators of Derbyshire's policy document (shared, DDSCP)."""
-    register(indicators())
+data = partnership_data(__file__)
+threshold_register_authorities, threshold_register_forms, threshold_register_indicators = (
+    data.hooks()
+)
 
 
 @hookimpl
@@ -100,7 +60,7 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
             summary="request-for-support-without-eha",
             summary_values={"why": why},
             warnings=(
-                Warning(
+                GuidanceWarning(
                     "judgement-required",
                     f"Derbyshire accepts this referral without an Early Help Assessment only on "
                     f"your judgement that, without help, the child's needs will not be met "
@@ -116,7 +76,7 @@ def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | 
         (REQUEST_FORM,),
         # at level 4 Appendix 1 asks for the assessment only "if available"
         warnings=(
-            (Warning("source-differs", authority.silences["level-4-without-eha"]),)
+            (GuidanceWarning("source-differs", authority.silences["level-4-without-eha"]),)
             if case.level == 4
             else ()
         ),

@@ -1,0 +1,245 @@
+"""A comparison of authorities as data: contacts by purpose, scenario rows and
+every combination, with numbered footnotes (``schemas/compare.schema.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from threshold.core.analysis.grouping import RowCondition
+from threshold.core.model.converter import to_dict
+from threshold.core.model.enums import Purpose
+
+FORMAT = "threshold.compare/1"
+
+NOT_STATED = "not stated"
+
+#: Contact purposes in the order they are compared, with their titles.
+PURPOSE_TITLES = {
+    Purpose.EMERGENCY: "Emergency",
+    Purpose.CHILD_PROTECTION: "Urgent / child protection",
+    Purpose.PUBLIC: "Members of the public",
+    Purpose.PROFESSIONAL_ADVICE: "Professional advice",
+    Purpose.OUT_OF_HOURS_ADVICE: "Out of hours advice",
+    Purpose.ONLINE_REFERRAL: "Online referral / request for support",
+    Purpose.INBOX: "Inbox",
+    Purpose.MEETING: "Meeting where an EHA is sent",
+}
+
+
+# ----------------------------------------------------------------------------- model
+
+
+@attrs.frozen
+class Footnote:
+    """A source cited by the comparison, numbered once for the whole comparison.
+
+    Attributes:
+        number: Its number, from 1, in order of first use.
+        seed: File name of the source text.
+        section: The section heading.
+        document: The document's title.
+        document_date: The document's date (ISO), or None where it gives none.
+    """
+
+    number: int
+    seed: str
+    section: str
+    document: str
+    document_date: str | None
+
+
+@attrs.frozen
+class AuthorityColumn:
+    """An authority compared, with its plugin, policy document and data dates.
+
+    Attributes:
+        id: Authority id.
+        name: Authority name.
+        plugin: The plugin (distribution) that supplies it.
+        plugin_version: The plugin's version.
+        policy_document: Title of its threshold document.
+        policy_document_date: The document's date as it states it.
+        data_reviewed: Date the data was last checked against its sources.
+        data_review_due: Date the data must be checked again by.
+    """
+
+    id: str
+    name: str
+    plugin: str
+    plugin_version: str
+    policy_document: str
+    policy_document_date: str
+    data_reviewed: str
+    data_review_due: str
+
+
+@attrs.frozen
+class ContactCell:
+    """One contact of one authority, as compared.
+
+    Attributes:
+        name: Name as the source gives it.
+        number: Phone number, or web address, or "not stated".
+        hours: The hours in words.
+        days: The days it is open, or "not stated".
+        bank_holidays: "open", "closed" or "not stated".
+        note: A caveat from the data, if any.
+        footnotes: Numbers of the footnotes citing it.
+    """
+
+    name: str
+    number: str
+    hours: str
+    days: str
+    bank_holidays: str
+    note: str | None
+    footnotes: tuple[int, ...]
+
+    def facts(self) -> tuple[str, str, str, str]:
+        """What is compared: number, hours, days and bank holidays (not the citation)."""
+        return (self.number, self.hours, self.days, self.bank_holidays)
+
+
+@attrs.frozen
+class ContactRow:
+    """One purpose, with each authority's contacts side by side.
+
+    Attributes:
+        purpose: The purpose id.
+        title: The purpose in words.
+        cells: For each authority (in column order), its contacts of this purpose;
+            empty where its sources state none.
+        differs: True when the authorities' contacts differ.
+    """
+
+    purpose: str
+    title: str
+    cells: tuple[tuple[ContactCell, ...], ...]
+    differs: bool
+
+
+@attrs.frozen
+class Outcome:
+    """What one authority does for one combination: what is compared.
+
+    Attributes:
+        route: Route id, or "no-route" when the plugin gave none.
+        eha_required: True when the route needs an Early Help Assessment first.
+        follow_up_hours: Hours within which to follow up in writing, or None.
+        silent: True when the route rests on a source that is silent.
+    """
+
+    route: str
+    eha_required: bool
+    follow_up_hours: int | None
+    silent: bool
+
+
+@attrs.frozen
+class ShownOutcome:
+    """An authority's outcome for a scenario row, with the words to show.
+
+    Attributes:
+        outcome: What is compared.
+        title: The route in words.
+        summary: The route summary, for the row's example combination.
+        first_contact: The first contact named (name and number), or None.
+        notes: Where the sources are silent about this route, in words.
+        footnotes: Numbers of the footnotes citing the route's steps.
+    """
+
+    outcome: Outcome
+    title: str
+    summary: str
+    first_contact: str | None
+    notes: tuple[str, ...]
+    footnotes: tuple[int, ...]
+
+
+@attrs.frozen
+class ScenarioRow:
+    """A set of combinations with the same outcome in every authority.
+
+    Attributes:
+        number: Row number, from 1, in precedence order.
+        urgent: True for rows where an urgent fact is raised.
+        conditions: The fields that define the row (a field not listed may take
+            any value).
+        example: The combination whose words are shown (index in the matrix).
+        example_text: Where the row covers several values of a field, the values
+            of its example ("level: 3"), so its words are read as an example.
+        outcomes: Each authority's outcome with its words, in column order.
+        differs: True when the authorities' outcomes differ.
+        combinations: Indices (in the matrix) of the combinations the row covers.
+    """
+
+    number: int
+    urgent: bool
+    conditions: tuple[RowCondition, ...]
+    example: int
+    example_text: str
+    outcomes: tuple[ShownOutcome, ...]
+    differs: bool
+    combinations: tuple[int, ...]
+
+
+@attrs.frozen
+class CombinationRow:
+    """One combination with each authority's outcome: every one is in the CSV and JSON.
+
+    Attributes:
+        index: Index in the matrix.
+        case: The field values.
+        row: Number of the scenario row that covers it.
+        outcomes: Each authority's outcome (route, EHA, follow-up, silent), in
+            column order.
+        differs: True when the authorities' outcomes differ.
+    """
+
+    index: int
+    case: dict[str, Any]
+    row: int
+    outcomes: tuple[Outcome, ...]
+    differs: bool
+
+
+@attrs.frozen
+class Comparison:
+    """Authorities side by side: contacts by purpose and the scenario matrix.
+
+    Attributes:
+        format: Version of the JSON shape (``schemas/compare.schema.json``).
+        authorities: The authorities, in column order.
+        differences_only: True when only what differs is kept.
+        fields: The route-changing case fields, in precedence order.
+        total_combinations: Combinations per authority (before any filter).
+        total_rows: Scenario rows (before any filter).
+        urgent_same: True when every urgent row (immediate danger, significant harm,
+            bruising on a non-mobile baby) has the same outcome in every authority.
+        contacts: Contacts by purpose.
+        rows: The scenario matrix grouped into readable rows.
+        combinations: Every combination (or every differing one).
+        footnotes: The sources cited, numbered.
+        disclaimer: Decision support, not a substitute for judgement.
+    """
+
+    format: str
+    authorities: tuple[AuthorityColumn, ...]
+    differences_only: bool
+    fields: tuple[str, ...]
+    total_combinations: int
+    total_rows: int
+    urgent_same: bool
+    contacts: tuple[ContactRow, ...]
+    rows: tuple[ScenarioRow, ...]
+    combinations: tuple[CombinationRow, ...]
+    footnotes: tuple[Footnote, ...]
+    disclaimer: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the comparison as JSON-ready data matching ``schemas/compare.schema.json``."""
+
+        data: dict[str, Any] = to_dict(self)
+        return data

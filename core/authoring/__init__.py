@@ -1,0 +1,1 @@
+"""Tools for authority authors: the scaffold, the conformance kit, scenario files."""

@@ -1,0 +1,1 @@
+"""The routing engine: one case and one authority in, one guidance out."""

@@ -1,0 +1,54 @@
+"""Routing through the installed plugins: the function the CLI and the public API call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from threshold.core.engine.build import build_guidance
+from threshold.core.engine.decision import make_decision_record
+from threshold.core.io.parse import check_case, parse_case
+from threshold.core.model.case import Case
+from threshold.core.model.guidance import Guidance, RouteChoice
+from threshold.core.plugins.registry import Registry, default_registry
+
+
+def route(
+    case: Case | Mapping[str, object],
+    authority: str,
+    *,
+    registry: Registry | None = None,
+    today: dt.date | None = None,
+    record: bool = False,
+) -> Guidance:
+    """Return the guidance for ``case`` (a Case, or a dict as in
+    ``schemas/case.schema.json``) in the authority with id ``authority``; with
+    ``record``, it carries its decision record (:mod:`threshold.core.engine.decision`).
+
+    Raises:
+        CaseError: the case is not valid (each field named).
+        AuthorityError: the authority is unknown, conflicted or its plugin broken.
+    """
+    registry = registry or default_registry()
+    parsed = check_case(case) if isinstance(case, Case) else parse_case(case)
+    registered = registry.get(authority)
+
+    def rule(c: Case) -> RouteChoice:
+        return registry.referral_route(registered, c)
+
+    guidance = build_guidance(
+        parsed,
+        registered.authority,
+        rule,
+        plugin=registered.plugin.distribution or registered.plugin.name,
+        plugin_version=registered.plugin.version or "unknown",
+        today=today,
+    )
+    if not record:
+        return guidance
+
+    return attrs.evolve(
+        guidance, record=make_decision_record(parsed, guidance, registered.authority, rule)
+    )

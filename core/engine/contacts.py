@@ -1,0 +1,175 @@
+"""Contact order. The route gives the contacts in the order the person needs them
+(urgent lines first). Contacts for the same purpose are alternatives to each
+other, and so are a professional advice line and the out-of-hours advice line
+the sources give for the times it is closed. Among alternatives, one open now (or
+whose hours the sources do not state) comes before one closed now. That part
+depends on the time, so it is decided on every call, from what was prepared once
+per case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from threshold.core.engine.hours import is_open, next_open
+from threshold.core.engine.wording import (
+    CACHE_LIMIT,
+    WHY,
+    cite_all,
+    contact_label,
+    contact_placeholders,
+)
+from threshold.core.model.authority import Authority, Contact, OpeningHours
+from threshold.core.model.clock import describe_moment
+from threshold.core.model.enums import (
+    HoursKind,
+    Purpose,
+)
+from threshold.core.model.guidance import (
+    CitationOut,
+    ContactAdvice,
+)
+
+_ROLE = {Purpose.OUT_OF_HOURS_ADVICE: Purpose.PROFESSIONAL_ADVICE}
+
+
+def contact_role(purpose: Purpose) -> Purpose:
+    """The role of a contact of this purpose: contacts with one role are alternatives
+    (the out-of-hours advice line is the advice line's alternative outside its hours)."""
+    return _ROLE.get(purpose, purpose)
+
+
+@attrs.frozen(eq=False)  # compared and hashed by identity: a key of _CLOSED
+class Slot:
+    """A contact as prepared for a case: its advice without the time-dependent parts,
+    its hours, its group (contacts of one role share the place of the first of them)
+    and, for each alternative in its group in route order, the alternative's index
+    and the sentence that names it."""
+
+    template: ContactAdvice
+    hours: OpeningHours
+    group: int
+    alternatives: tuple[tuple[int, str], ...]
+    #: What to say when no alternative is open (the urgent lines still apply).
+    no_alternative: str
+    #: The template's fields before and after the time-dependent ones (open,
+    #: next_open), to make the contact's advice at a time in one call.
+    head: tuple[str, str, Purpose, str | None, str | None, str] = attrs.field(
+        init=False, repr=False
+    )
+    tail: tuple[str, tuple[CitationOut, ...], str | None] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        t = self.template
+        object.__setattr__(self, "head", (t.id, t.name, t.purpose, t.phone, t.url, t.hours))
+        object.__setattr__(self, "tail", (t.why, t.citations, t.note))
+
+
+def prepare_contacts(authority: Authority, contacts: list[Contact]) -> tuple[Slot, ...]:
+    """Prepare ``contacts`` (in route order) for :func:`contacts_at`."""
+    roles = [contact_role(c.purpose) for c in contacts]
+    urgent = contact_placeholders(authority)["child_protection_line"]
+    has_urgent = bool(authority.contacts_for(Purpose.CHILD_PROTECTION))
+    slots = []
+    for index, contact in enumerate(contacts):
+        group = roles.index(roles[index])
+        alternatives = tuple(
+            (other, _meanwhile(contacts[other]))
+            for other in range(len(contacts))
+            if other != index and roles[other] is roles[index]
+        )
+        if contact.purpose in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) or not has_urgent:
+            fallback = (
+                "No other contact in the sources does this while it is closed; if a child is "
+                "in immediate danger, ring 999."
+            )
+        else:
+            fallback = (
+                "No other contact in the sources does this while it is closed; if it becomes "
+                f"urgent, ring {urgent}, or 999 if a child is in immediate danger."
+            )
+        template, hours = contact_template(authority, contact)
+        slots.append(Slot(template, hours, group, alternatives, fallback))
+    return tuple(slots)
+
+
+def _meanwhile(alternative: Contact) -> str:
+    why = WHY[alternative.purpose].rstrip(".")
+    return (
+        f"Meanwhile, the sources give {contact_label(alternative)} for {why[0].lower()}{why[1:]}."
+    )
+
+
+def _when_it_opens(hours: OpeningHours, opening: dt.datetime | None) -> str:
+    if opening is not None:
+        return f"Next known to open: {describe_moment(opening)}."
+    if hours.kind is HoursKind.WEEKLY and hours.days is None:
+        return (
+            f"When it next opens is not known: it is open from {hours.opens} to {hours.closes}, "
+            "and the sources do not say on which days."
+        )
+    return f"When it next opens is not known from the sources (its hours: {hours.text})."
+
+
+def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
+    """The contacts at ``when``: whether each is open and when it next opens; any
+    closed one after its alternatives that are not closed, saying when it opens
+    and which alternative to use meanwhile."""
+    found = [_at(slot, when) for slot in slots]
+    for advice in found:
+        if advice.open is False:
+            break
+    else:  # nothing closed: the route's order stands
+        return tuple(found)
+    order = sorted(range(len(slots)), key=lambda i: (slots[i].group, found[i].open is False, i))
+    ordered = []
+    for index in order:
+        slot, advice = slots[index], found[index]
+        if advice.open is not False:
+            ordered.append(advice)
+            continue
+        alternative = next((a for a in slot.alternatives if found[a[0]].open is not False), None)
+        key = (slot, advice.next_open, alternative[0] if alternative else -1)
+        sentence = _CLOSED.get(key)
+        if sentence is None:
+            opening = dt.datetime.fromisoformat(advice.next_open) if advice.next_open else None
+            meanwhile = alternative[1] if alternative else slot.no_alternative
+            sentence = f"{_when_it_opens(slot.hours, opening)} {meanwhile}"
+            if len(_CLOSED) >= CACHE_LIMIT:
+                _CLOSED.clear()
+            _CLOSED[key] = sentence
+        other = slots[alternative[0]].template.id if alternative else None
+        ordered.append(
+            ContactAdvice(*slot.head, False, advice.next_open, *slot.tail, other, sentence)
+        )
+    return tuple(ordered)
+
+
+def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
+    """The contact with whether it is open at ``when`` and when it next opens."""
+    opened = is_open(slot.hours, when)
+    opening = None if opened is True else next_open(slot.hours, when)
+    return ContactAdvice(*slot.head, opened, opening.isoformat() if opening else None, *slot.tail)
+
+
+#: The sentence for a closed contact, by (contact, next opening, alternative index):
+#: the same few sentences recur for every call while a line is closed.
+_CLOSED: dict[tuple[Slot, str | None, int], str] = {}
+
+
+def contact_template(authority: Authority, contact: Contact) -> tuple[ContactAdvice, OpeningHours]:
+    template = ContactAdvice(
+        id=contact.id,
+        name=contact.name,
+        purpose=contact.purpose,
+        phone=contact.phone,
+        url=contact.url,
+        hours=contact.hours.text,
+        open=None,
+        next_open=None,
+        why=WHY[contact.purpose],
+        citations=cite_all(authority, contact.citations),
+        note=contact.note,
+    )
+    return template, contact.hours

@@ -1,0 +1,131 @@
+"""Decision records: what was advised, for whom (an authority, never a person), with
+which data, and which case fields decided the route.
+
+The decision id is a content hash, not a random uuid: the first 32 hex digits of
+the SHA-256 of the canonical JSON (keys sorted, no spaces, UTF-8) of every other
+field of the record. Anyone can recompute it from the record (an edited record no
+longer matches its id), it is a pure function of the record (tests and auditors
+can reproduce it), and the record includes the time it was made to the
+microsecond, so two decisions on identical facts are two records. The case holds
+no personal data, so neither does the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import attrs
+
+from threshold.core.engine.plan import ReferralRule, decide_route
+from threshold.core.io.schemas import schema
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.converter import converter, to_dict
+from threshold.core.model.guidance import AuthorityRef, DecisionRecord, DecisionStep, Guidance
+
+FORMAT = "threshold.record/1"
+
+
+def canonical_json(data: object) -> bytes:
+    """Return ``data`` as canonical JSON: keys sorted, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decision_id(record: dict[str, Any]) -> str:
+    """Return the decision id of a record given as JSON data (its own ``id`` is ignored):
+    the first 32 hex digits of the SHA-256 of the canonical JSON of every other field.
+    Use it to check that a stored record has not been edited."""
+    content = {key: value for key, value in record.items() if key != "id"}
+    return hashlib.sha256(canonical_json(content)).hexdigest()[:32]
+
+
+@cache
+def engine_version() -> str:
+    """Return "threshold VERSION" for the installed package."""
+
+    try:
+        return f"threshold {version('threshold')}"
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "threshold (version unknown)"
+
+
+@cache
+def _alternatives() -> tuple[tuple[str, tuple[object, ...]], ...]:
+    """Every case field that can decide a route, with every value it may take,
+    read from the case schema (so a new enum or boolean field is included)."""
+
+    types = attrs.fields_dict(attrs.resolve_types(Case))
+    found = []
+    for name, spec in schema("case")["properties"].items():
+        if "enum" in spec:
+            raw: list[object] = list(spec["enum"])
+        elif spec.get("type") == "boolean":
+            raw = [False, True]
+        elif "integer" in spec.get("type", ()) and "minimum" in spec and "maximum" in spec:
+            raw = list(range(spec["minimum"], spec["maximum"] + 1))
+            if "null" in spec["type"]:
+                raw.insert(0, None)
+        else:
+            continue  # a free value such as the time: it does not choose a route
+        kind: Any = types[name].type
+        found.append((name, tuple(converter.structure(v, kind) for v in raw)))
+    return tuple(found)
+
+
+def deciding_fields(case: Case, authority: Authority, rule: ReferralRule) -> tuple[str, ...]:
+    """Return the case fields for which any other allowed value gives a different route.
+
+    A variant whose routing fails counts as different: the field mattered.
+    """
+    route = decide_route(case, authority, rule)
+
+    def differs(name: str, values: tuple[object, ...]) -> Iterator[bool]:
+        for value in values:
+            if value == getattr(case, name):
+                continue
+            change: dict[str, Any] = {name: value}
+            try:
+                yield decide_route(attrs.evolve(case, **change), authority, rule) != route
+            except Exception:
+                yield True
+
+    return tuple(name for name, values in _alternatives() if any(differs(name, values)))
+
+
+def make_decision_record(
+    case: Case,
+    guidance: Guidance,
+    authority: Authority,
+    rule: ReferralRule,
+    *,
+    now: dt.datetime | None = None,
+) -> DecisionRecord:
+    """Return the decision record of ``guidance`` (given for ``case`` in ``authority``).
+
+    ``now`` (for tests) is when the record is made; default: the current UTC time.
+    """
+
+    made = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    record = DecisionRecord(
+        format=FORMAT,
+        id="",
+        at=guidance.at,
+        recorded_at=made.isoformat(timespec="microseconds"),
+        engine=engine_version(),
+        authority=AuthorityRef(guidance.authority.id, guidance.authority.name),
+        source=guidance.source,
+        route=guidance.route,
+        level=guidance.level,
+        eha_required=guidance.eha_required,
+        steps=tuple(DecisionStep(s.order, s.id, s.action) for s in guidance.steps),
+        contacts=tuple(c.id for c in guidance.contacts),
+        case=attrs.evolve(case, at=dt.datetime.fromisoformat(guidance.at)),
+        deciding_fields=deciding_fields(case, authority, rule),
+    )
+    return attrs.evolve(record, id=decision_id(to_dict(record)))

@@ -1,0 +1,1 @@
+"""Referral forms: the evaluator, loading, prefill from a case, referrals checked."""

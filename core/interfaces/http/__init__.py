@@ -1,0 +1,1 @@
+"""The HTTP service (``threshold serve``): JSON API for intake systems."""

@@ -1,0 +1,1 @@
+"""The guided web tool: the pages of ``threshold serve`` for practitioners."""

@@ -1,0 +1,380 @@
+"""The guided web tool: the pages of ``threshold serve`` for practitioners.
+
+One question per page (:mod:`threshold.core.interfaces.web.wizard` decides which), a "check
+your answers" page, then the guidance, the referral form and the decision
+record, all from the same engine, forms and data as the CLI. The pages hold no
+state on the server: the answers travel in the URL query (GET forms with hidden
+inputs), and nothing is logged. Every page works without JavaScript (there is
+none), and every page's footer carries the disclaimer and the policy document.
+
+A bad query gives an HTML page that says what to fix (400), an unusable
+authority a page that still says to ring 999 (503); the JSON API keeps its own
+JSON errors. Mount with :func:`page_routes` and :func:`error_page`, or use
+:func:`create_web_app`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute
+from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
+
+from threshold.core.interfaces.failures import debugging
+from threshold.core.interfaces.http.app import create_app
+from threshold.core.interfaces.web.state import (
+    PageChecks,
+    PageError,
+    Redirect,
+    State,
+    answer_problems,
+    read_query,
+    unusable,
+)
+from threshold.core.interfaces.web.views import Views
+from threshold.core.interfaces.web.wizard import (
+    asked_questions,
+    next_question,
+    question,
+)
+from threshold.core.model.errors import (
+    AuthorityError,
+    FieldError,
+    ThresholdError,
+)
+from threshold.core.model.vocabulary import QUESTION_IDS
+from threshold.core.plugins.registry import Registry, default_registry
+
+#: Headers of every HTML page: nothing but inline styles may load, no scripts,
+#: forms only to this service, no framing, and no Referer (the query holds the
+#: answers, so it must not leave with a link).
+HTML_HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+#: The paths of the pages (a 404 or 405 under them is an HTML page).
+PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form", "/indicators")
+
+Handler = Callable[[Request], Response]
+
+#: Logs an internal error by its type name only: never a path, query or answer.
+log = logging.getLogger("threshold.web")
+
+
+def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
+    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
+    forms to be sent anywhere (a referral form is filled in and printed, and what
+    is typed into it must never reach a server)."""
+    headers = dict(HTML_HEADERS)
+    if sends_nothing:
+        headers["content-security-policy"] = headers["content-security-policy"].replace(
+            "form-action 'self'", "form-action 'none'"
+        )
+    return HTMLResponse(text, status_code=status, headers=headers)
+
+
+def _see(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"referrer-policy": "no-referrer"})
+
+
+def _download(body: str, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "referrer-policy": "no-referrer",
+        },
+    )
+
+
+class _Pages(PageChecks):
+    """The page handlers: one method per page, each a function of the query."""
+
+    def __init__(self, registry: Registry) -> None:
+        super().__init__(registry)
+        self.views = Views(registry)
+
+    # -------------------------------------------------------------------- pages
+    def start(self, request: Request) -> Response:
+        """GET /: which authority (radios from the installed plugins)."""
+        state, params = self._state(request, "asked")
+        self._answers_checked(state)
+        if params.get("asked") == "authority":
+            if state.authority in self.registry.authority_ids():
+                return _see(state.link("/question"))
+            error = (
+                "Select the local authority of the child"
+                if not state.authority
+                else "Select one of the local authorities listed"
+            )
+            return html(self.views.start(state, error=error), 400)
+        if "asked" in params:
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                [FieldError("asked", "expected authority")],
+                fix=("/", "Start again"),
+            )
+        return html(self.views.start(state))
+
+    def question(self, request: Request) -> Response:
+        """GET /question: one question; a submitted answer moves on (303)."""
+
+        state, params = self._state(request, "q", "asked")
+        self._authority(state)
+        for name in ("q", "asked"):
+            if name in params and params[name] not in QUESTION_IDS:
+                raise PageError(
+                    400,
+                    "There is a problem with the web address",
+                    [FieldError(name, "expected one of: " + ", ".join(QUESTION_IDS))],
+                    fix=(self._clean(state).link("/question"), "Go to the next question"),
+                    state=state,
+                )
+        asked = params.get("asked")
+        if asked is not None:
+            answer = state.answers.get(asked)
+            wrong = answer is None or bool(answer_problems({asked: answer}))
+            others = {k: v for k, v in state.answers.items() if k != asked}
+            if not wrong:
+                self._checked(state)
+                return _see(self._after(state))
+            self._answers_checked(State(state.authority, others))
+            shown = State(state.authority, others)
+            return html(self.views.question(shown, question(asked), error=True), 400)
+        self._checked(state)
+        if "q" in params:
+            return html(self.views.question(state, question(params["q"])))
+
+        following = next_question(self.registry, state.authority, state.answers)
+        if following is None:
+            return _see(self._after(state))
+        return html(self.views.question(state, following))
+
+    def _after(self, state: State) -> str:
+        """Where a complete or advancing set of answers goes next."""
+
+        if state.answers.get("danger") == "yes":
+            return state.only(["danger"]).link("/urgent")
+        if next_question(self.registry, state.authority, state.answers) is not None:
+            return state.link("/question")
+        asked = asked_questions(self.registry, state.authority, state.answers)
+        return state.only(q.id for q in asked).link("/check")
+
+    def urgent(self, request: Request) -> Response:
+        """GET /urgent: 999 and the child protection line first, nothing before them."""
+        state, _ = self._state(request)
+        if state.answers.get("danger") != "yes":
+            return _see(state.link("/question"))
+        clean = self._clean(state)  # this page never refuses: it drops what is wrong
+        usable = bool(clean.authority)
+        return html(self.views.urgent(clean, usable=usable), 200 if usable else 400)
+
+    def check(self, request: Request) -> Response:
+        """GET /check: check your answers, with Change links."""
+        state, _ = self._state(request)
+        self._checked(state)
+        kept = self._complete(state)
+        return html(self.views.check(kept))
+
+    def guidance(self, request: Request) -> Response:
+        """GET /guidance: the route, who to ring now, the steps, consent, the form."""
+        state, _ = self._state(request)
+        self._checked(state)
+        kept = self._complete(state)
+        guidance = self._guidance(kept)
+        return html(self.views.guidance(kept, guidance))
+
+    def record(self, request: Request) -> Response:
+        """GET /record: the decision record as a page, or ?format=json / markdown."""
+        state, params = self._state(request, "format")
+        fmt = params.get("format", "html")
+        if fmt not in ("html", "json", "markdown"):
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                [FieldError("format", "expected one of: html, json, markdown")],
+                fix=(self._clean(state).link("/record"), "See the decision record"),
+                state=state,
+            )
+        self._checked(state)
+        kept = self._complete(state)
+        guidance = self._guidance(kept, record=True)
+        record = guidance.record
+        assert record is not None  # asked for with record=True
+        if fmt == "json":
+            body = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
+            return _download(body, "application/json", f"threshold-decision-{record.id}.json")
+        if fmt == "markdown":
+            body = self.views.record_markdown(kept, guidance)
+            return _download(
+                body, "text/markdown; charset=utf-8", f"threshold-decision-{record.id}.md"
+            )
+        return html(self.views.record(kept, guidance))
+
+    def form(self, request: Request) -> Response:
+        """GET /form: the route's referral form, prefilled (HTML, or ?format=markdown)."""
+        state, params = self._state(request, "format")
+        fmt = params.get("format", "html")
+        if fmt not in ("html", "markdown"):
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                [FieldError("format", "expected one of: html, markdown")],
+                fix=(self._clean(state).link("/form"), "See the form"),
+                state=state,
+            )
+        self._checked(state)
+        kept = self._complete(state)
+        guidance = self._guidance(kept)
+        try:
+            found = self.registry.form_for_route(kept.authority, guidance.route.value)
+        except ThresholdError as exc:
+            raise PageError(
+                503,
+                "The forms of this authority cannot be used",
+                [FieldError("form", str(exc))],
+                fix=(kept.link("/guidance"), "Back to the guidance"),
+                state=kept,
+            ) from None
+        if found is None:
+            raise PageError(
+                404,
+                "No written form for this route",
+                [
+                    FieldError(
+                        "",
+                        "the sources give no written form for this route, so none is made up; "
+                        "the guidance says what to do",
+                    )
+                ],
+                fix=(kept.link("/guidance"), "Back to the guidance"),
+                state=kept,
+            )
+        text = self.views.form(kept, guidance, found, fmt)
+        if fmt == "markdown":
+            return _download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
+        return html(text, sends_nothing=True)
+
+    def indicators(self, request: Request) -> Response:
+        """GET /indicators: the threshold indicators of one level, as a reference page."""
+        state, _ = self._state(request)
+        self._authority(state)
+        level = state.answers.get("level", "")
+        if level not in ("1", "2", "3", "4"):
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                [FieldError("level", "expected a level of need from 1 to 4")],
+                fix=(
+                    self._clean(state).link("/question", without=["level"], q="level"),
+                    "Back to the question",
+                ),
+                state=State(state.authority, {}),
+            )
+        others = {k: v for k, v in state.answers.items() if k != "level"}
+        self._answers_checked(State(state.authority, others))
+        try:
+            indicators = self.registry.indicators_for(state.authority)
+        except AuthorityError as exc:
+            raise PageError(
+                503,
+                "The threshold indicators cannot be shown",
+                [FieldError("indicators", str(exc))],
+                fix=(state.link("/question", without=["level"], q="level"), "Back to the question"),
+                state=state,
+            ) from None
+        return html(self.views.indicators(state, indicators, int(level)))
+
+
+def _guarded(views: Views, handler: Handler) -> Handler:
+    """Wrap a page: a PageError becomes its HTML error page; any other failure an
+    HTML page that still says to ring 999 (its type is logged, never the query)."""
+
+    def page(request: Request) -> Response:
+        try:
+            return handler(request)
+        except Redirect as exc:
+            return _see(exc.url)
+        except PageError as exc:
+            return html(views.error(exc, request.query_params.multi_items()), exc.status)
+        except AuthorityError as exc:
+            # a plugin failed while the page routed (its rule raised): a 503 page
+            # naming the authority, never a 500
+            error = unusable(
+                views.registry, exc, read_query(request.query_params.multi_items(), ())[0]
+            )
+            return html(views.error(error, request.query_params.multi_items()), error.status)
+        except Exception as exc:
+            if debugging():
+                raise
+            log.error("internal error (%s)", type(exc).__name__)
+            return html(views.internal_error(), 500)
+
+    page.__name__ = handler.__name__
+    page.__doc__ = handler.__doc__
+    return page
+
+
+def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
+    """The web pages, as routes to add to the service (``create_app(routes=...)``)."""
+    pages = _Pages(registry or default_registry())
+    handlers = {
+        "/": pages.start,
+        "/question": pages.question,
+        "/urgent": pages.urgent,
+        "/check": pages.check,
+        "/guidance": pages.guidance,
+        "/record": pages.record,
+        "/form": pages.form,
+        "/indicators": pages.indicators,
+    }
+    return [
+        PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
+        for path, handler in handlers.items()
+    ]
+
+
+def error_page(registry: Registry | None = None) -> Callable[[Request, int], Response | None]:
+    """The HTML 404/405 page for the pages (and for a browser asking for a page
+    that does not exist); None leaves the JSON API's own error."""
+    views = Views(registry or default_registry())
+
+    def answer(request: Request, status: int) -> Response | None:
+        path = request.url.path
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if path not in PAGES and not (status == 404 and wants_html):
+            return None
+        if status == 405:
+            problem = FieldError("", "method not allowed; the pages use GET")
+            title = "This page only answers GET"
+        else:
+            problem = FieldError("", "no page at this address; check it is correct, or start again")
+            title = "Page not found"
+        error = PageError(status, title, [problem], fix=("/", "Start again"))
+        return html(views.error(error), status)
+
+    return answer
+
+
+def create_web_app(registry: Registry | None = None, **options: Any) -> Any:
+    """The HTTP service with the web pages: what ``threshold serve`` runs.
+
+    ``options`` go to :func:`threshold.core.interfaces.http.app.create_app`.
+    """
+
+    registry = registry or default_registry()
+    return create_app(
+        registry, routes=page_routes(registry), error_pages=error_page(registry), **options
+    )

@@ -1,0 +1,367 @@
+"""The web tool's pages as HTML (and the record as Markdown): what each template
+is given, built from the registry, the state and the engine's guidance.
+
+Every page gets the disclaimer and the policy document (with its date) for its
+footer, and every link it holds keeps the answers
+(:class:`~threshold.core.interfaces.web.state.State`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from threshold.core.analysis.indicator_search import by_level_and_domain, select
+from threshold.core.engine.urgent import urgent_advice
+from threshold.core.engine.wording import DISCLAIMER, contact_label
+from threshold.core.interfaces.web.state import PageError, State, urgent_query
+from threshold.core.interfaces.web.wizard import (
+    QUESTIONS,
+    Question,
+    asked_questions,
+    case_from_answers,
+    given_fields,
+    next_question,
+    question,
+)
+from threshold.core.io.parse import parse_case
+from threshold.core.model.authority import Authority, Citation
+from threshold.core.model.converter import case_to_dict
+from threshold.core.model.enums import URGENT_ROUTES, Purpose
+from threshold.core.model.errors import ThresholdError
+from threshold.core.model.forms import Form
+from threshold.core.model.guidance import Guidance
+from threshold.core.model.indicators import IndicatorSet
+from threshold.core.model.vocabulary import ROUTE_TITLES
+from threshold.core.plugins.registry import Registry
+from threshold.core.render.environment import policy_line, render
+from threshold.core.render.form_output import make_form
+
+#: The first line of a page for an authority that cannot be used (503).
+NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
+
+
+def answer_label(item: Question, value: str) -> str:
+    """An answer as the person chose it (the option's label)."""
+    for option in item.options:
+        if option.value == value:
+            return option.label
+    return value
+
+
+class Views:
+    """Renders each page for one registry."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    # ------------------------------------------------------------------ common
+    def _authority(self, state: State) -> Authority | None:
+        if state.authority in self.registry.authority_ids():
+            return self.registry.get(state.authority).authority
+        return None
+
+    def _policies(self, state: State | None) -> list[str]:
+        authority = self._authority(state) if state is not None else None
+        if authority is not None:
+            return [policy_line(authority)]
+        return [policy_line(r.authority) for r in self.registry.registered()]
+
+    def _urgent_line(
+        self, state: State | None, query: list[tuple[str, str]] | None = None
+    ) -> str | None:
+        """The urgent advice the answers raise (even invalid ones), or None; with the
+        raw ``query`` (an error page), every answer in it counts, read as
+        :func:`~threshold.core.interfaces.web.state.urgent_query` says, and its authority."""
+        if state is None and query is None:
+            return None
+        raw: list[object] = []
+        authority = None
+        if state is not None:
+            raw.append(
+                {
+                    "immediate_danger": state.answers.get("danger", ""),
+                    "significant_harm": state.answers.get("harm", ""),
+                }
+            )
+            authority = state.authority or None
+        if query is not None:
+            raw += urgent_query(query)
+            authority = authority or next((v for k, v in query if k == "authority" and v), None)
+        advice = urgent_advice(raw, authority, self.registry)
+        return f"{advice[0].upper()}{advice[1:]}." if advice else None
+
+    def _page(self, template: str, state: State | None, **context: Any) -> str:
+        return render(
+            template,
+            disclaimer=DISCLAIMER,
+            policies=self._policies(state),
+            state=state,
+            **context,
+        )
+
+    def _cite(self, authority: Authority, citations: tuple[Citation, ...]) -> list[str]:
+        found = []
+        for citation in citations:
+            try:
+                seed = authority.document(citation.document).seed
+            except KeyError:
+                seed = citation.document
+            found.append(f"{seed}, \u201c{citation.section}\u201d")
+        return found
+
+    # ------------------------------------------------------------------- pages
+    def start(self, state: State, *, error: str | None = None) -> str:
+        """The start page: which authority."""
+        authorities = [
+            {
+                "id": r.authority.id,
+                "name": r.authority.name,
+                "hint": policy_line(r.authority),
+                "checked": r.authority.id == state.authority,
+            }
+            for r in self.registry.registered()
+        ]
+        return self._page(
+            "web/start.html.j2",
+            state,
+            title="Which local authority is the child in?",
+            authorities=authorities,
+            broken=[f"{name}: {problem}" for name, problem in self.registry.unusable()],
+            hidden=state.hidden(without=["authority"]),
+            error=error,
+        )
+
+    def question(self, state: State, item: Question, *, error: bool = False) -> str:
+        """One question, with its hint from the authority's data (cited)."""
+        authority = self._authority(state)
+        assert authority is not None
+        hint = authority.question_hints.get(item.id)
+        options = []
+        for number, option in enumerate(item.options):
+            entry: dict[str, Any] = {
+                "id": item.id if number == 0 else f"{item.id}-{option.value}",
+                "value": option.value,
+                "label": option.label,
+                "hint": option.hint,
+                "checked": state.answers.get(item.id) == option.value,
+                "link": None,
+                "source": [],
+            }
+            if item.id == "level" and option.value in ("1", "2", "3", "4"):
+                level = authority.level(int(option.value))
+                entry["label"] = f"Level {level.number}: {level.name}"
+                entry["hint"] = level.summary
+                entry["source"] = self._cite(authority, level.citations)
+                entry["link"] = state.link("/indicators", without=["level"], level=option.value)
+            options.append(entry)
+        order = [q.id for q in QUESTIONS]
+        earlier = [
+            q
+            for q in asked_questions(self.registry, state.authority, state.answers)
+            if order.index(q.id) < order.index(item.id)
+        ]
+        if item.id in state.answers and self._complete(state):
+            back = state.link("/check")
+        elif earlier:
+            back = state.link("/question", q=earlier[-1].id)
+        else:
+            back = state.link("/")
+        return self._page(
+            "web/question.html.j2",
+            state,
+            title=("Error: " if error else "") + item.title,
+            authority_name=authority.name,
+            item=item,
+            hint=hint.text if hint else item.hint,
+            hint_source=self._cite(authority, hint.citations) if hint else [],
+            options=options,
+            error=item.error if error else None,
+            hidden=state.hidden(without=[item.id]),
+            back=back,
+            urgent_line=self._urgent_line(state),
+        )
+
+    @staticmethod
+    def _answer(authority: Authority, item: Question, value: str) -> str:
+        """An answer in words; a level with its name in the authority's data."""
+        if item.id == "level" and value in ("1", "2", "3", "4"):
+            return f"Level {value}: {authority.level(int(value)).name}"
+        return answer_label(item, value)
+
+    def _complete(self, state: State) -> bool:
+
+        return next_question(self.registry, state.authority, state.answers) is None
+
+    def urgent(self, state: State, *, usable: bool) -> str:
+        """The immediate-danger stop page: 999, then the child protection line."""
+        authority = self._authority(state) if usable else None
+        lines = (
+            [
+                {"name": c.name, "phone": c.phone, "label": contact_label(c)}
+                for c in authority.contacts_for(Purpose.CHILD_PROTECTION)
+            ]
+            if authority
+            else []
+        )
+        return self._page(
+            "web/urgent.html.j2",
+            state,
+            title="Ring 999 now",
+            authority_name=authority.name if authority else None,
+            lines=lines,
+            guidance=state.link("/guidance") if authority else None,
+            change=state.link("/question", q="danger"),
+        )
+
+    def check(self, state: State) -> str:
+        """Check your answers: every question asked, with a Change link."""
+        authority = self._authority(state)
+        assert authority is not None
+        rows = [
+            {
+                "key": item.title,
+                "value": self._answer(authority, item, state.answers[item.id]),
+                "change": state.link("/question", q=item.id),
+                "id": item.id,
+            }
+            for item in asked_questions(self.registry, state.authority, state.answers)
+        ]
+        return self._page(
+            "web/check.html.j2",
+            state,
+            title="Check your answers",
+            authority_name=authority.name,
+            change_authority=state.link("/"),
+            rows=rows,
+            next=state.link("/guidance"),
+            hidden=state.hidden(),
+            urgent_line=self._urgent_line(state),
+        )
+
+    def guidance(self, state: State, guidance: Guidance) -> str:
+        """The guidance page."""
+        g: dict[str, Any] = guidance.to_dict()
+        route = guidance.route.value
+        first = g["contacts"][0] if g["contacts"] else None
+        form = self._form_for(state, route)
+        timed = state.with_answer("at", guidance.at) if "at" not in state.answers else state
+        return self._page(
+            "web/guidance.html.j2",
+            state,
+            title=f"{ROUTE_TITLES.get(route, route)}: {guidance.authority.name}",
+            g=g,
+            route_title=ROUTE_TITLES.get(route, route),
+            urgent=route in URGENT_ROUTES,
+            public=state.answers.get("referrer") == "public",
+            first=first,
+            others=g["contacts"][1:],
+            consent_label=answer_label(question("consent"), guidance.consent.status.value),
+            form=form,
+            form_links={
+                "html": state.link("/form"),
+                "markdown": state.link("/form", format="markdown"),
+            },
+            record_links={
+                "html": timed.link("/record"),
+                "json": timed.link("/record", format="json"),
+                "markdown": timed.link("/record", format="markdown"),
+            },
+            check=state.link("/check"),
+        )
+
+    def _form_for(self, state: State, route: str) -> dict[str, str] | None:
+        try:
+            found = self.registry.form_for_route(state.authority, route)
+        except ThresholdError:  # the forms failed to load: routing still works
+            return {"id": "", "title": "", "broken": "yes"}
+        if found is None:
+            return None
+        return {"id": found.id, "title": found.title, "broken": ""}
+
+    def record(self, state: State, guidance: Guidance) -> str:
+        """The decision record as a printable page."""
+        assert guidance.record is not None
+        r = guidance.record.to_dict()
+        case = r["case"]
+        assert isinstance(case, dict)
+        return self._page(
+            "web/record.html.j2",
+            state,
+            title=f"Decision record: {guidance.authority.name}",
+            r=r,
+            case=sorted(case.items()),
+            route_title=ROUTE_TITLES.get(guidance.route.value, guidance.route.value),
+            public=state.answers.get("referrer") == "public",
+            links={
+                "json": state.link("/record", format="json"),
+                "markdown": state.link("/record", format="markdown"),
+                "guidance": state.link("/guidance", without=["at"]),
+            },
+        )
+
+    def record_markdown(self, state: State, guidance: Guidance) -> str:
+        """The decision record as a Markdown document."""
+        assert guidance.record is not None
+        r = guidance.record.to_dict()
+        case = r["case"]
+        assert isinstance(case, dict)
+        return render(
+            "web/record.md.j2",
+            r=r,
+            case=sorted(case.items()),
+            disclaimer=DISCLAIMER,
+            policies=self._policies(state),
+        )
+
+    def form(self, state: State, guidance: Guidance, form: Form, fmt: str) -> str:
+        """The route's referral form, prefilled from the answers (as `threshold form`
+        makes it: one piece of code for the CLI, the API and these pages)."""
+
+        given = given_fields(state.answers) | {"at"}
+        full = case_to_dict(parse_case(case_from_answers(state.answers)))
+        case = {k: v for k, v in full.items() if k in given and v is not None}
+        output = make_form(state.authority, case=case, fmt=fmt, registry=self.registry)
+        assert output.form.id == form.id and output.route is not None
+        assert output.route.route == guidance.route.value
+        return output.text
+
+    def indicators(self, state: State, indicators: IndicatorSet, level: int) -> str:
+        """The threshold indicators of one level, by domain, with citations."""
+
+        chosen = select(indicators, level=level)
+        grouped = by_level_and_domain(indicators, chosen)
+        return self._page(
+            "web/indicators.html.j2",
+            state,
+            title=f"Threshold indicators: level {level}",
+            s=indicators,
+            level=indicators.level(level),
+            note=indicators.level_notes.get(level),
+            domains=grouped[0][1] if grouped else [],
+            count=len(chosen),
+            back=state.link("/question", without=["level"], q="level"),
+            others=[
+                (n, state.link("/indicators", without=["level"], level=str(n)))
+                for n in (1, 2, 3, 4)
+                if n != level
+            ],
+        )
+
+    def error(self, error: PageError, query: list[tuple[str, str]] | None = None) -> str:
+        """The page for a bad query: what to fix and where, urgent advice first (as
+        the answers in the raw ``query`` raise it, whatever is wrong with them)."""
+        return self._page(
+            "web/error.html.j2",
+            error.state,
+            title=error.title,
+            problems=[
+                {"field": p.path, "message": p.message, "text": str(p)} for p in error.problems
+            ],
+            fix=error.fix,
+            urgent_line=self._urgent_line(error.state, query)
+            or (NATIONAL_URGENT_NOW if error.status == 503 else None),
+        )
+
+    def internal_error(self) -> str:
+        """The page for an unexpected failure: it still says to ring 999."""
+        return self._page("web/internal_error.html.j2", None, title="Sorry, something went wrong")

@@ -1,0 +1,1 @@
+"""Input and output of data: schemas, parsing, data files, the on-disk cache."""

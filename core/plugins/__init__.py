@@ -1,0 +1,1 @@
+"""Authority plugins: the hooks they implement, and the registry that loads them."""

@@ -1,0 +1,54 @@
+"""The hooks an authority plugin can implement. One docstring per hook.
+
+A plugin is a module of ``@hookimpl`` functions, registered through the
+``threshold`` entry-point group. Hooks are named ``threshold_*``; a plugin that
+implements a hook not listed here is rejected when it is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.guidance import RouteChoice
+
+if TYPE_CHECKING:
+    from threshold.core.model.forms import Form
+    from threshold.core.model.indicators import IndicatorSet
+
+PROJECT = "threshold"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
+    """Register the authorities this plugin supplies: call ``register(authority)``
+    once for each, with an :class:`~threshold.core.model.authority.Authority` loaded from
+    the plugin's data files (see :func:`threshold.core.io.loading.load_authority`)."""
+
+
+@hookspec(firstresult=True)
+def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+    """Choose the route for a concern that is not urgent (no immediate danger, no
+    child protection) at level 3 or 4, or raised by a member of the public, for an
+    authority this plugin registered. Return None for other plugins' authorities.
+    The core handles 999, child protection, levels 1-2, advice and consent. The
+    answer must depend only on the arguments (the core reuses it per distinct case)."""
+
+
+@hookspec
+def threshold_register_forms(register: Callable[[Form], None]) -> None:
+    """Register the referral forms of this plugin's own authorities: call
+    ``register(form)`` once for each :class:`~threshold.core.model.forms.Form`, loaded
+    from the plugin's data (see :func:`threshold.core.forms.loading.load_forms`)."""
+
+
+@hookspec
+def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
+    """Register threshold indicators: ``register(indicator_set)`` for its document's id."""

@@ -1,0 +1,1 @@
+"""Output formats: text, Markdown, HTML (Jinja2), JSON, CSV, FHIR, JSON Schema."""

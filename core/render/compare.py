@@ -1,0 +1,161 @@
+"""A comparison of authorities as text, Markdown, HTML (one self-contained page),
+CSV (every combination, one line each) or JSON (``schemas/compare.schema.json``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from threshold.core.analysis.compare_model import (
+    NOT_STATED,
+    Comparison,
+    ContactCell,
+    ScenarioRow,
+    ShownOutcome,
+)
+from threshold.core.analysis.matrix import field_title, value_text
+from threshold.core.model.fields import URGENT_FIELDS
+from threshold.core.model.vocabulary import COMPARE_FORMATS
+from threshold.core.render.environment import render
+
+FORMATS = COMPARE_FORMATS
+
+#: The conditions every not-urgent row shares, said once above those rows.
+NOT_URGENT = "no immediate danger, no significant harm and no bruising on a non-mobile baby"
+
+
+def conditions_text(row: ScenarioRow) -> str:
+    """A row's conditions in words. Not-urgent rows leave out the urgent fields
+    (all "no", said once in the heading above them)."""
+    shown = [c for c in row.conditions if row.urgent or c.field not in URGENT_FIELDS]
+    text = "; ".join(c.text() for c in shown) if shown else "any other case"
+    if row.urgent:
+        text += " (whatever the other facts)"
+    return text
+
+
+def notes_text(numbers: tuple[int, ...]) -> str:
+    """Footnote numbers as "[1, 4]" (empty when there are none)."""
+    return "[" + ", ".join(str(n) for n in numbers) + "]" if numbers else ""
+
+
+def outcome_text(shown: ShownOutcome) -> str:
+    """An outcome in one line: route; EHA; follow-up; first contact."""
+    outcome = shown.outcome
+    parts = [shown.title + (" (the sources are silent on part of it)" if outcome.silent else "")]
+    if outcome.route != "no-route":
+        parts.append("EHA needed: " + ("yes" if outcome.eha_required else "no"))
+        parts.append(
+            f"follow up in writing within {outcome.follow_up_hours} hours"
+            if outcome.follow_up_hours
+            else "no written follow-up"
+        )
+    if shown.first_contact:
+        parts.append(f"first contact: {shown.first_contact}")
+    return "; ".join(parts)
+
+
+def contact_text(cell: ContactCell) -> str:
+    """A contact's facts in one line: hours, days, bank holidays."""
+    return f"hours: {cell.hours}; days: {cell.days}; bank holidays: {cell.bank_holidays}"
+
+
+def _context(comparison: Comparison) -> dict[str, Any]:
+    differing_rows = [r for r in comparison.rows if r.differs]
+    return {
+        "c": comparison,
+        "urgent_rows": [r for r in comparison.rows if r.urgent],
+        "other_rows": [r for r in comparison.rows if not r.urgent],
+        "differing_rows": len(differing_rows),
+        "differing_combinations": sum(1 for x in comparison.combinations if x.differs),
+        "not_urgent": NOT_URGENT,
+        "not_stated": NOT_STATED,
+    }
+
+
+def _csv(comparison: Comparison) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    ids = [a.id for a in comparison.authorities]
+    header = ["table", "id", "row", "differs", *comparison.fields, "purpose"]
+    for authority_id in ids:
+        header += [
+            f"{authority_id} route",
+            f"{authority_id} eha_required",
+            f"{authority_id} follow_up_hours",
+            f"{authority_id} sources_silent",
+            f"{authority_id} contact",
+            f"{authority_id} number",
+            f"{authority_id} hours",
+            f"{authority_id} days",
+            f"{authority_id} bank_holidays",
+            f"{authority_id} sources",
+        ]
+    header.append("source")
+    writer.writerow(header)
+    width = len(header)
+    blank_fields = [""] * len(comparison.fields)
+    for row in comparison.contacts:
+        line = ["contact", row.purpose, "", "yes" if row.differs else "no", *blank_fields]
+        line.append(row.title)
+        for cell in row.cells:
+            line += ["", "", "", ""]
+            line += [
+                " | ".join(c.name for c in cell) or NOT_STATED,
+                " | ".join(c.number for c in cell) or NOT_STATED,
+                " | ".join(c.hours for c in cell) or NOT_STATED,
+                " | ".join(c.days for c in cell) or NOT_STATED,
+                " | ".join(c.bank_holidays for c in cell) or NOT_STATED,
+                _numbers(n for c in cell for n in c.footnotes),
+            ]
+        writer.writerow(line)
+    # a combination cites the sources of its row's route (the row's example)
+    row_sources = {
+        row.number: [_numbers(shown.footnotes) for shown in row.outcomes] for row in comparison.rows
+    }
+    for combination in comparison.combinations:
+        values = [value_text(k, v) for k, v in combination.case.items()]
+        line = ["scenario", str(combination.index), str(combination.row)]
+        line += ["yes" if combination.differs else "no", *values, ""]
+        cited = row_sources.get(combination.row, [""] * len(combination.outcomes))
+        for outcome, cites in zip(combination.outcomes, cited, strict=True):
+            line += [
+                outcome.route,
+                "yes" if outcome.eha_required else "no",
+                str(outcome.follow_up_hours or ""),
+                "yes" if outcome.silent else "no",
+                *([""] * 5),
+                cites,
+            ]
+        writer.writerow(line)
+    for note in comparison.footnotes:
+        line = ["source", str(note.number)] + [""] * (width - 3)
+        date = note.document_date or "date not stated"
+        writer.writerow([*line, f"{note.seed}: {note.section} ({note.document}, {date})"])
+    return buffer.getvalue()
+
+
+def _numbers(numbers: Iterable[int]) -> str:
+    """Footnote numbers for a CSV cell: "1; 4" (the "source" lines give each)."""
+    return "; ".join(str(n) for n in dict.fromkeys(numbers))
+
+
+def render_comparison(comparison: Comparison, fmt: str) -> str:
+    """Return ``comparison`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return json.dumps(comparison.to_dict(), indent=1, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(comparison)
+    template = {"text": "compare.txt.j2", "markdown": "compare.md.j2", "html": "compare.html.j2"}
+    return render(
+        template[fmt],
+        conditions=conditions_text,
+        notes=notes_text,
+        outcome_text=outcome_text,
+        contact_text=contact_text,
+        field_title=field_title,
+        **_context(comparison),
+    )

@@ -1,0 +1,108 @@
+"""Guidance as text, Markdown, HTML (Jinja2, autoescaped) or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from threshold import templates
+from threshold.core.model.clock import describe_moment
+from threshold.core.model.vocabulary import GUIDANCE_FORMATS, ROUTE_TITLES
+
+if TYPE_CHECKING:
+    import jinja2
+
+from threshold.core.model.authority import Authority
+from threshold.core.model.converter import to_dict
+from threshold.core.model.guidance import Guidance
+
+FORMATS = GUIDANCE_FORMATS
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-=]|\d+(?=[.)]))")
+
+
+def markdown_escape(value: object) -> str:
+    """Escape text so Markdown shows it literally (no links, HTML, entities or emphasis)."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_line(value: object) -> str:
+    """Escape one line of free text for the start of a Markdown line: as
+    :func:`markdown_escape`, and a leading list, heading-underline or numbered
+    marker is escaped too, so the line stays one paragraph of text."""
+    text = markdown_escape(value)
+    match = _MARKDOWN_LINE_START.match(text)
+    if match is None:
+        return text
+    marker = match.group(2)
+    if marker.isdigit():
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return text[: match.start(2)] + "\\" + text[match.start(2) :]
+
+
+def _open_text(is_open: bool | None) -> str:
+    if is_open is True:
+        return "open now"
+    if is_open is False:
+        return "closed now"
+    return "open now: not stated in the sources"
+
+
+def human_time(value: str | None) -> str:
+    """An ISO date-time as a person reads it, in Europe/London time."""
+    if not value:
+        return ""
+
+    return describe_moment(dt.datetime.fromisoformat(value))
+
+
+def policy_line(authority: Authority) -> str:
+    """The authority's policy document and its date, and when its data was checked:
+    the line a page's footer carries."""
+    document = authority.document(authority.policy_document)
+    return (
+        f"{authority.name}: policy document {document.title}, {document.date_text}. "
+        f"Data checked {authority.reviewed}; next review due {authority.review_due}."
+    )
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment for the shared templates (HTML autoescaped)."""
+    import jinja2  # lazy: ~80 ms, not for JSON output
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(templates.__file__).parent)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_escape
+    env.filters["md_line"] = markdown_line
+    env.filters["open_text"] = _open_text
+    env.filters["when"] = human_time
+    env.filters["route_title"] = lambda route: ROUTE_TITLES.get(route, route)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one of the shared templates with ``context``."""
+    return environment().get_template(template).render(**context)
+
+
+def render_guidance(guidance: Guidance, fmt: str) -> str:
+    """Return ``guidance`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    data = to_dict(guidance)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    template = {"text": "guidance.txt.j2", "markdown": "guidance.md.j2", "html": "guidance.html.j2"}
+    return render(template[fmt], g=data)

@@ -1,0 +1,172 @@
+"""Guidance as compact JSON, fast enough for batches.
+
+The same text as ``json.dumps(guidance.to_dict(), ensure_ascii=False,
+separators=(",", ":"))`` (a test checks it over every combination of the case
+fields), but the parts of a guidance that the engine reuses between calls for
+the same case (the very same objects: steps, consent, citations, ...) are
+encoded once and their bytes reused, found by object identity and checked
+object by object. Only what changes with the time (``at``, each contact's
+``open``, ``next_open``, ``alternative`` and ``when_closed``, the warnings) is
+encoded on every call.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring
+from typing import Any
+
+import attrs
+
+from threshold.core.model.converter import to_dict
+from threshold.core.model.guidance import ContactAdvice, Guidance
+
+_LIMIT = 100_000
+_COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
+
+
+def _plain(value: Any) -> bytes:
+    return json.dumps(to_dict(value), **_COMPACT).encode("utf-8")
+
+
+def _scalar(value: str | int | bool | None) -> bytes:
+    if value is None:
+        return b"null"
+    if value is True:
+        return b"true"
+    if value is False:
+        return b"false"
+    if isinstance(value, int):
+        return str(value).encode()
+    return str(encode_basestring(value)).encode("utf-8")
+
+
+def _key(name: str) -> bytes:
+    return encode_basestring(name).encode() + b":"
+
+
+# ----------------------------------------------------------------------------- contacts
+_CONTACT_FIELDS = tuple(f.name for f in attrs.fields(ContactAdvice))
+#: The fields of a contact that change with the time, encoded on every call.
+_CONTACT_PER_CALL = ("open", "next_open", "alternative", "when_closed")
+_CONTACT_KEYS = tuple(_key(name) for name in _CONTACT_PER_CALL)
+#: For each contact template (found by its citations tuple, which the engine makes
+#: once per contact and reuses), the bytes of the runs of fields around the per-call ones.
+_AROUND: dict[int, tuple[tuple[Any, ...], tuple[bytes, ...]]] = {}
+
+
+def _contact_parts(contact: ContactAdvice) -> tuple[bytes, ...]:
+    runs: list[list[bytes]] = [[]]
+    for name in _CONTACT_FIELDS:
+        if name in _CONTACT_PER_CALL:
+            runs.append([])
+            continue
+        value = getattr(contact, name)
+        text = _plain(value) if name == "citations" else _scalar(getattr(value, "value", value))
+        runs[-1].append(_key(name) + text)
+    return tuple(b",".join(run) for run in runs)
+
+
+def _fixed(contact: ContactAdvice) -> tuple[Any, ...]:
+    return tuple(getattr(contact, n) for n in _CONTACT_FIELDS if n not in _CONTACT_PER_CALL)
+
+
+def _contact(contact: ContactAdvice) -> bytes:
+    citations = contact.citations
+    fixed = _fixed(contact)
+    hit = _AROUND.get(id(citations)) if citations else None
+    if hit is None or hit[0] != fixed:  # identical objects: compared by identity in C
+        hit = (fixed, _contact_parts(contact))
+        if citations:  # an empty tuple is shared: no identity to go by
+            if len(_AROUND) >= _LIMIT:
+                _AROUND.clear()
+            _AROUND[id(citations)] = hit  # the stored tuple keeps the id from reuse
+    runs = hit[1]
+    values = (contact.open, contact.next_open, contact.alternative, contact.when_closed)
+    parts = []
+    for run, key, value in zip(runs, _CONTACT_KEYS, values, strict=False):
+        if run:
+            parts.append(run)
+        parts.append(key + _scalar(value))
+    if runs[-1]:
+        parts.append(runs[-1])
+    return b"{" + b",".join(parts) + b"}"
+
+
+# ----------------------------------------------------------------------------- guidance
+_FIELDS = tuple(f.name for f in attrs.fields(Guidance))
+_PER_CALL = ("at", "contacts", "urgent_contacts", "warnings", "record")
+#: The runs of fields between the per-call ones, in order.
+_RUNS: list[tuple[str, ...]] = []
+_run: list[str] = []
+for _name in _FIELDS:
+    if _name in _PER_CALL:
+        _RUNS.append(tuple(_run))
+        _run = []
+    else:
+        _run.append(_name)
+_RUNS.append(tuple(_run))
+_STATIC_FIELDS = tuple(n for n in _FIELDS if n not in _PER_CALL)
+
+#: For each static guidance (found by its steps tuple, made once per distinct
+#: case), its static field values and the bytes of each run.
+_SEGMENTS: dict[int, tuple[tuple[Any, ...], list[bytes]]] = {}
+
+
+def _segments(guidance: Guidance) -> list[bytes]:
+    values = tuple(getattr(guidance, n) for n in _STATIC_FIELDS)
+    hit = _SEGMENTS.get(id(guidance.steps))
+    if hit is not None and hit[0] == values:  # identical objects: compared by identity in C
+        return hit[1]
+    runs = [b",".join(_key(n) + _value(getattr(guidance, n)) for n in run) for run in _RUNS]
+    if len(_SEGMENTS) >= _LIMIT:
+        _SEGMENTS.clear()
+    _SEGMENTS[id(guidance.steps)] = (values, runs)  # the values keep the ids from reuse
+    return runs
+
+
+def _value(value: Any) -> bytes:
+    if value is None or isinstance(value, str | int | bool):
+        return _scalar(value)
+    if hasattr(value, "value") and isinstance(value.value, str):  # an enum
+        return _scalar(value.value)
+    return _plain(value)
+
+
+_KEYS = {name: _key(name) for name in _PER_CALL}
+_WARNINGS: dict[int, tuple[object, bytes]] = {}
+
+
+def _warnings(warnings: tuple[Any, ...]) -> bytes:
+    hit = _WARNINGS.get(id(warnings))
+    if hit is None or hit[0] is not warnings:
+        if len(_WARNINGS) >= _LIMIT:
+            _WARNINGS.clear()
+        hit = (warnings, _plain(warnings))
+        _WARNINGS[id(warnings)] = hit
+    return hit[1]
+
+
+def guidance_json_bytes(guidance: Guidance) -> bytes:
+    """Return ``guidance`` as compact JSON, UTF-8 (``schemas/guidance.schema.json``)."""
+    runs = _segments(guidance)
+    per_call = [
+        _KEYS["at"] + _scalar(guidance.at),
+        _KEYS["contacts"] + b"[" + b",".join(map(_contact, guidance.contacts)) + b"]",
+        _KEYS["urgent_contacts"] + b"[" + b",".join(map(_contact, guidance.urgent_contacts)) + b"]",
+        _KEYS["warnings"] + _warnings(guidance.warnings),
+    ]
+    if guidance.record is not None:
+        per_call.append(_KEYS["record"] + _plain(guidance.record))
+    parts = []
+    for index, run in enumerate(runs):
+        if run:
+            parts.append(run)
+        if index < len(per_call):
+            parts.append(per_call[index])
+    return b"{" + b",".join(parts) + b"}"
+
+
+def guidance_json(guidance: Guidance) -> str:
+    """Return ``guidance`` as compact JSON text (``schemas/guidance.schema.json``)."""
+    return guidance_json_bytes(guidance).decode("utf-8")

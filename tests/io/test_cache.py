@@ -1,0 +1,72 @@
+"""The on-disk cache only saves time: it never changes an answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from threshold.core.engine import hours
+from threshold.core.io import cache
+from threshold.core.io import loading as data
+from threshold.core.model.errors import DataError
+from threshold.plugins import derby_city
+from threshold.plugins.ddscp import PARTNERSHIP_DATA
+
+DERBY_CITY_DATA = derby_city.data.files[-1]  # its own authority.toml
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("THRESHOLD_CACHE_DIR", str(tmp_path))
+    hours._england_holidays.cache_clear()
+    return tmp_path
+
+
+def test_validation_is_skipped_only_for_the_same_files(
+    fresh_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = data.check_references
+    monkeypatch.setattr(data, "check_references", lambda merged: calls.append(1) or real(merged))
+    first = data.load_authority([PARTNERSHIP_DATA, DERBY_CITY_DATA])
+    second = data.load_authority([PARTNERSHIP_DATA, DERBY_CITY_DATA])
+    assert first == second
+    assert len(calls) == 1  # the second load found the marker
+    assert len(list(fresh_cache.glob("valid-authority-*.json"))) == 1
+
+    changed = tmp_path / "authority.toml"
+    changed.write_text(
+        DERBY_CITY_DATA.read_text("utf-8").replace('phone = "01332 641172"', 'phone = "x"')
+    )
+    with pytest.raises(DataError, match="phone"):
+        data.load_authority([PARTNERSHIP_DATA, changed])
+
+
+def test_bank_holidays_from_cache_equal_the_package(fresh_cache: Path) -> None:
+    import holidays
+
+    computed = hours._england_holidays(2027)
+    hours._england_holidays.cache_clear()
+    cached = hours._england_holidays(2027)
+    assert cached == computed
+    package = holidays.country_holidays("GB", subdiv="ENG", years=2027)
+    assert cached == {day: str(name) for day, name in package.items()}
+    assert dt.date(2027, 12, 28) in cached
+
+
+def test_cache_off_and_unwritable_directory_are_harmless(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("THRESHOLD_CACHE_DIR", "off")
+    assert cache.cache_dir() is None
+    cache.write("x", 1)
+    assert cache.read("x") is None
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("THRESHOLD_CACHE_DIR", str(blocked / "sub"))
+    cache.write("x", 1)  # no error
+    assert cache.read("x") is None
+    hours._england_holidays.cache_clear()
+    assert hours.bank_holiday(dt.date(2026, 12, 28)) == "Boxing Day (observed)"

@@ -1,0 +1,42 @@
+"""The fast JSON encoder gives exactly the converter's JSON, whatever the case."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pytest
+
+from tests.io.test_schemas import matrix
+from threshold.core.engine.api import route
+from threshold.core.plugins.registry import Registry
+from threshold.core.render.guidance_json import guidance_json
+
+
+def plain(guidance: object) -> str:
+    return json.dumps(guidance.to_dict(), ensure_ascii=False, separators=(",", ":"))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("authority", ["derbyshire", "derby_city"])
+def test_same_text_as_the_converter_over_the_matrix(registry: Registry, authority: str) -> None:
+    checked = 0
+    for index, case in enumerate(matrix()):
+        if index % 4:
+            continue
+        for at in ("2026-11-23T11:00", "2026-11-28T20:00", "2026-12-25T09:30"):
+            guidance = route(
+                {**case, "at": at}, authority, registry=registry, record=index % 8 == 0
+            )
+            assert guidance_json(guidance) == plain(guidance), case
+            checked += 1
+    assert checked == 3 * 3840 // 4
+
+
+def test_a_changed_copy_is_encoded_afresh(registry: Registry) -> None:
+    guidance = route({"level": 2, "at": "2026-11-23T11:00"}, "derbyshire", registry=registry)
+    assert guidance_json(guidance) == plain(guidance)
+    changed = attrs.evolve(guidance, summary='<changed> \u2028 "quoted"')
+    assert guidance_json(changed) == plain(changed)
+    contact = attrs.evolve(guidance.urgent_contacts[1], phone="000")
+    moved = attrs.evolve(guidance, urgent_contacts=(guidance.urgent_contacts[0], contact))
+    assert guidance_json(moved) == plain(moved)

@@ -1,0 +1,171 @@
+"""Everything an authority plugin needs, from one module: the public plugin API.
+
+An authority plugin is a module registered in the ``threshold`` entry-point
+group. It gives threshold its data with :class:`AuthorityData` (one call: its
+data files in, the register hooks out) and implements one rule with
+:data:`hookimpl`::
+
+    from pathlib import Path
+
+    from threshold.plugin import AuthorityData, Referrer, Route, RouteChoice, hookimpl
+
+    HERE = Path(__file__).parent
+    data = AuthorityData(HERE / "authority.toml", forms=HERE / "forms")
+    threshold_register_authorities, threshold_register_forms, threshold_register_indicators = (
+        data.hooks()
+    )
+
+
+    @hookimpl
+    def threshold_referral_route(authority, case):
+        if authority.id != "nottingham_city":
+            return None
+        if case.referrer is Referrer.PUBLIC:
+            return RouteChoice(Route.PUBLIC_CONTACT, False, ("public-call",), ("public-line",))
+        return RouteChoice(Route.ONLINE_REFERRAL, False, ("referral-make",), ("online-referral",))
+
+Everything a plugin imports comes from here; ``threshold.core`` is internal and
+may change in any release (docs/plugins.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from threshold.core.io.loading import load_authority
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case
+from threshold.core.model.enums import (
+    Consent,
+    EarlyHelpAssessment,
+    Purpose,
+    Referrer,
+    Route,
+    Setting,
+)
+from threshold.core.model.errors import DataError
+from threshold.core.model.guidance import GuidanceWarning, RouteChoice
+from threshold.core.plugins.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from threshold.core.forms.loading import load_forms
+    from threshold.core.io.indicators import load_indicators
+    from threshold.core.model.forms import Form
+    from threshold.core.model.indicators import IndicatorSet
+
+__all__ = [
+    "Authority",
+    "AuthorityData",
+    "Case",
+    "Consent",
+    "DataError",
+    "EarlyHelpAssessment",
+    "Form",
+    "GuidanceWarning",
+    "IndicatorSet",
+    "Purpose",
+    "Referrer",
+    "Route",
+    "RouteChoice",
+    "Setting",
+    "hookimpl",
+    "load_authority",
+    "load_forms",
+    "load_indicators",
+]
+
+#: Forms and indicators load on first use (about 15 ms of classes and loaders that
+#: routing never needs), as ``threshold.__getattr__`` does for the public API.
+_LAZY = {
+    "Form": "threshold.core.model.forms",
+    "IndicatorSet": "threshold.core.model.indicators",
+    "load_forms": "threshold.core.forms.loading",
+    "load_indicators": "threshold.core.io.indicators",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a form or indicator name on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'threshold.plugin' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+#: A register hook: threshold calls it with a ``register`` function.
+RegisterHook = Callable[[Callable[..., None]], None]
+
+
+class AuthorityData:
+    """An authority plugin's data: its data files (merged in order, validated),
+    its referral forms (every ``*.toml`` and ``*.json`` in the folder ``forms``)
+    and the threshold indicators of its policy document, each loaded once, when
+    first asked for, and the three register hooks that give them to threshold.
+
+    Args:
+        files: The authority's data files (a shared partnership file first, if any).
+        forms: The folder of its referral forms, or None for none.
+        indicators: A function that returns the indicator set of its policy
+            document (shared between the plugins of one document), or None.
+
+    Raises (when loaded):
+        DataError: a file is not valid; the message names the file, the field and
+            what is expected.
+    """
+
+    def __init__(
+        self,
+        *files: Path,
+        forms: Path | None = None,
+        indicators: Callable[[], IndicatorSet] | None = None,
+    ) -> None:
+        self.files = files
+        self.forms_folder = forms
+        self.indicator_set = indicators
+        self._authority: Authority | None = None
+        self._forms: tuple[Form, ...] | None = None
+
+    def authority(self) -> Authority:
+        """Return the authority, loaded and validated once."""
+        if self._authority is None:
+            self._authority = load_authority(self.files)
+        return self._authority
+
+    def forms(self) -> tuple[Form, ...]:
+        """Return the referral forms, loaded and validated once (none without a folder)."""
+        if self._forms is None:
+            from threshold.core.forms.loading import load_forms  # lazy: as __getattr__
+
+            folder = self.forms_folder
+            self._forms = tuple(load_forms(folder, self.authority())) if folder else ()
+        return self._forms
+
+    def hooks(self) -> tuple[RegisterHook, RegisterHook, RegisterHook]:
+        """Return the hooks ``threshold_register_authorities``,
+        ``threshold_register_forms`` and ``threshold_register_indicators``, in that
+        order, for the plugin module to name so."""
+
+        @hookimpl
+        def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
+            register(self.authority())
+
+        @hookimpl
+        def threshold_register_forms(register: Callable[[Form], None]) -> None:
+            for form in self.forms():
+                register(form)
+
+        @hookimpl
+        def threshold_register_indicators(register: Callable[[IndicatorSet], None]) -> None:
+            if self.indicator_set is not None:
+                register(self.indicator_set())
+
+        return (
+            threshold_register_authorities,
+            threshold_register_forms,
+            threshold_register_indicators,
+        )
