@@ -35,18 +35,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from threshold.core.forms.loading import load_forms
-from threshold.core.io.indicators import load_indicators
 from threshold.core.io.loading import load_authority
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.enums import Band, Kind, Purpose, Referrer
 from threshold.core.model.errors import DataError
-from threshold.core.model.forms import Form
 from threshold.core.model.guidance import GuidanceWarning, RouteChoice
-from threshold.core.model.indicators import IndicatorSet
 from threshold.core.plugins.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from threshold.core.forms.loading import load_forms
+    from threshold.core.io.indicators import load_indicators
+    from threshold.core.model.forms import Form
+    from threshold.core.model.indicators import IndicatorSet
 
 __all__ = [
     "Authority",
@@ -66,6 +69,27 @@ __all__ = [
     "load_forms",
     "load_indicators",
 ]
+
+#: Forms and indicators load on first use (about 15 ms of classes and loaders that
+#: routing never needs), as ``threshold.__getattr__`` does for the public API.
+_LAZY = {
+    "Form": "threshold.core.model.forms",
+    "IndicatorSet": "threshold.core.model.indicators",
+    "load_forms": "threshold.core.forms.loading",
+    "load_indicators": "threshold.core.io.indicators",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a form or indicator name on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'threshold.plugin' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 #: A register hook: threshold calls it with a ``register`` function.
 RegisterHook = Callable[[Callable[..., None]], None]
@@ -109,6 +133,8 @@ class AuthorityData:
     def forms(self) -> tuple[Form, ...]:
         """Return the referral forms, loaded and validated once (none without a folder)."""
         if self._forms is None:
+            from threshold.core.forms.loading import load_forms  # lazy: as __getattr__
+
             folder = self.forms_folder
             self._forms = tuple(load_forms(folder, self.authority())) if folder else ()
         return self._forms

@@ -27,6 +27,7 @@ from threshold.core.model.enums import (
     Purpose,
 )
 from threshold.core.model.guidance import (
+    CitationOut,
     ContactAdvice,
 )
 
@@ -54,6 +55,20 @@ class Slot:
     no_alternative: str
     #: Finds another contact's hours, for hours outside another contact's.
     lookup: Lookup | None = None
+    #: The template's fields before and after the time-dependent ones (open,
+    #: next_open), to make the contact's advice at a time in one call.
+    head: tuple[str, str, Purpose, str | None, str | None, str] = attrs.field(
+        init=False, repr=False
+    )
+    tail: tuple[str, tuple[CitationOut, ...], str | None] = attrs.field(init=False, repr=False)
+    #: The template's ways to reach the contact besides the phone: email, phone option.
+    contact: tuple[str | None, str | None] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        t = self.template
+        object.__setattr__(self, "head", (t.id, t.name, t.purpose, t.phone, t.url, t.hours))
+        object.__setattr__(self, "tail", (t.why, t.citations, t.note))
+        object.__setattr__(self, "contact", (t.email, t.phone_option))
 
 
 def prepare_contacts(
@@ -146,7 +161,11 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
                 _CLOSED.clear()
             _CLOSED[key] = sentence
         other = slots[alternative[0]].template.id if alternative else None
-        ordered.append(_advice(slot.template, False, advice.next_open, other, sentence))
+        ordered.append(
+            ContactAdvice(
+                *slot.head, False, advice.next_open, *slot.tail, other, sentence, *slot.contact
+            )
+        )
     return tuple(ordered)
 
 
@@ -154,33 +173,14 @@ def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
     opened = is_open(slot.hours, when, slot.lookup)
     opening = None if opened is True else next_open(slot.hours, when, slot.lookup)
-    return _advice(slot.template, opened, opening.isoformat() if opening else None)
-
-
-def _advice(
-    template: ContactAdvice,
-    opened: bool | None,
-    opening: str | None,
-    alternative: str | None = None,
-    when_closed: str | None = None,
-) -> ContactAdvice:
-    """The contact's prepared advice with the parts that depend on the time."""
     return ContactAdvice(
-        template.id,
-        template.name,
-        template.purpose,
-        template.phone,
-        template.url,
-        template.hours,
+        *slot.head,
         opened,
-        opening,
-        template.why,
-        template.citations,
-        template.note,
-        alternative,
-        when_closed,
-        template.email,
-        template.phone_option,
+        opening.isoformat() if opening else None,
+        *slot.tail,
+        None,
+        None,
+        *slot.contact,
     )
 
 

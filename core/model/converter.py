@@ -13,7 +13,6 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from threshold.core.model.case import Case
 from threshold.core.model.clock import parse_local
-from threshold.core.model.forms import FormCondition, condition_from_data, condition_to_data
 
 T = TypeVar("T")
 
@@ -49,9 +48,17 @@ def _omitting(cls: Any) -> Any:
 
 
 converter.register_unstructure_hook_factory(lambda cls: bool(_omitted(cls)), _omitting)
-# A form's condition has a data shape of its own: {"all" | "any": [tests]}.
-converter.register_structure_hook(FormCondition, condition_from_data)
-converter.register_unstructure_hook(FormCondition, condition_to_data)
+# A class with a data shape of its own (a form's condition: {"all" | "any": [tests]})
+# says so with ``from_data`` and ``to_data``; this module imports no such class, so
+# loading the converter never loads the forms.
+converter.register_structure_hook_func(
+    lambda cls: isinstance(cls, type) and hasattr(cls, "from_data"),
+    lambda data, cls: cls.from_data(data),
+)
+converter.register_unstructure_hook_func(
+    lambda cls: isinstance(cls, type) and hasattr(cls, "to_data"),
+    lambda value: value.to_data(),
+)
 
 
 def _case_data(case: Case) -> dict[str, Any]:

@@ -82,6 +82,34 @@ class FormCondition:
     mode: Mode
     tests: tuple[Test, ...]
 
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> FormCondition:
+        """A form condition from its data shape ``{"all" | "any": [tests]}``."""
+        (mode, tests), *_rest = data.items()
+        return cls(
+            Mode(mode),
+            tuple(
+                Test(
+                    test["item"],
+                    Op(test["op"]),
+                    tuple(test["value"])
+                    if isinstance(test.get("value"), list)
+                    else test.get("value"),
+                )
+                for test in tests
+            ),
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """The condition in its data shape ``{"all" | "any": [tests]}``."""
+        tests = []
+        for test in self.tests:
+            out: dict[str, Any] = {"item": test.item, "op": test.op.value}
+            if test.value is not None:
+                out["value"] = list(test.value) if isinstance(test.value, tuple) else test.value
+            tests.append(out)
+        return {self.mode.value: tests}
+
 
 @attrs.frozen
 class SourceRef:
@@ -219,29 +247,3 @@ def _walk(items: tuple[Item, ...]) -> Iterator[Item]:
     for item in items:
         yield item
         yield from _walk(item.items)
-
-
-def condition_from_data(data: Mapping[str, Any], _: object) -> FormCondition:
-    """A form condition from its data shape ``{"all" | "any": [tests]}``."""
-    (mode, tests), *_rest = data.items()
-    return FormCondition(
-        Mode(mode),
-        tuple(
-            Test(
-                test["item"],
-                Op(test["op"]),
-                tuple(test["value"]) if isinstance(test.get("value"), list) else test.get("value"),
-            )
-            for test in tests
-        ),
-    )
-
-
-def condition_to_data(condition: FormCondition) -> dict[str, Any]:
-    tests = []
-    for test in condition.tests:
-        out: dict[str, Any] = {"item": test.item, "op": test.op.value}
-        if test.value is not None:
-            out["value"] = list(test.value) if isinstance(test.value, tuple) else test.value
-        tests.append(out)
-    return {condition.mode.value: tests}

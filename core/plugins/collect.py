@@ -6,12 +6,15 @@ or indicators never stop routing."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pluggy
 
-from threshold.core.model.forms import Form
-from threshold.core.model.indicators import IndicatorSet
 from threshold.core.plugins.info import PluginInfo, Registered, describe_failure
+
+if TYPE_CHECKING:  # the classes load with the first forms or indicators asked for
+    from threshold.core.model.forms import Form
+    from threshold.core.model.indicators import IndicatorSet
 
 
 def collect_forms(
@@ -19,6 +22,8 @@ def collect_forms(
 ) -> tuple[dict[str, dict[str, Form]], dict[str, str]]:
     """Collect every working plugin's referral forms, by authority and form id, and
     the problems of the plugins whose forms failed (by plugin name)."""
+    from threshold.core.model.forms import Form  # lazy: ~6 ms of classes; routing never needs them
+
     collected: dict[str, dict[str, Form]] = {}
     problems: dict[str, str] = {}
     authorities = list(authorities)
@@ -75,6 +80,8 @@ def collect_indicators(pm: pluggy.PluginManager) -> tuple[dict[str, IndicatorSet
     """Collect the indicator sets, by document id, and the problems with indicator
     registrations, by plugin or document: they never make an authority unusable
     (routing does not depend on them)."""
+    from threshold.core.model.indicators import IndicatorSet  # lazy: ~7 ms, as for forms
+
     indicators_by_document: dict[str, IndicatorSet] = {}
     problems: dict[str, str] = {}
     claims: dict[str, list[tuple[IndicatorSet, str]]] = {}

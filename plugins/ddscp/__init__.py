@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from threshold.plugin import AuthorityData, IndicatorSet, load_indicators
+from threshold import plugin
+from threshold.plugin import AuthorityData
+
+if TYPE_CHECKING:
+    from threshold.plugin import IndicatorSet
 
 #: The DDSCP pack: documents, levels, questions and the 999 contact (pack.toml),
 #: its words (texts.toml) and its decision table and routes (rules.toml).
@@ -24,7 +29,7 @@ INDICATORS_DATA = Path(__file__).with_name("indicators.json")
 def indicators() -> IndicatorSet:
     """Return the Appendix 2 threshold indicators, loaded and validated once (both
     authority plugins register this one set)."""
-    return load_indicators(INDICATORS_DATA)
+    return plugin.load_indicators(INDICATORS_DATA)  # loads the indicators on first use
 
 
 def partnership_data(plugin_file: str) -> AuthorityData:

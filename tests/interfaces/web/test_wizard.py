@@ -168,8 +168,8 @@ def test_question_hints_come_from_the_data_with_citations(registry: Registry) ->
 def test_a_hint_for_an_unknown_question_is_a_data_error(tmp_path: Path) -> None:
     from threshold.core.io.loading import load_authority
     from threshold.core.model.errors import DataError
+    from threshold.plugins import derbyshire
     from threshold.plugins.ddscp import PARTNERSHIP_DATA
-    from threshold.plugins.derbyshire import DATA
 
     extra = tmp_path / "extra.toml"
     extra.write_text(
@@ -178,7 +178,7 @@ def test_a_hint_for_an_unknown_question_is_a_data_error(tmp_path: Path) -> None:
         "utf-8",
     )
     with pytest.raises(DataError, match=r"question_hints\.levle: unknown question; expected"):
-        load_authority([PARTNERSHIP_DATA, DATA, extra])
+        load_authority([PARTNERSHIP_DATA, derbyshire.data.files[-1], extra])
 
 
 def test_the_question_counts_the_readme_gives(registry: Registry) -> None:
