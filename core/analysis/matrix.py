@@ -112,15 +112,19 @@ class Matrix:
         return f"{self.field_title(name)}: {value_text(name, value)}"
 
 
-_MATRICES: weakref.WeakKeyDictionary[Authority, Matrix] = weakref.WeakKeyDictionary()
+#: Matrices by authority (by identity: an Authority holds mappings, so it is not
+#: hashable), each with a weak reference that tells a reused id from its authority.
+_MATRICES: dict[int, tuple[weakref.ref[Authority], Matrix]] = {}
 
 
 def matrix_of(authority: Authority) -> Matrix:
     """The matrix of ``authority`` (made once per authority)."""
-    found = _MATRICES.get(authority)
-    if found is None:
-        found = _MATRICES[authority] = Matrix(authority)
-    return found
+    found = _MATRICES.get(id(authority))
+    if found is not None and found[0]() is authority:
+        return found[1]
+    matrix = Matrix(authority)
+    _MATRICES[id(authority)] = (weakref.ref(authority), matrix)
+    return matrix
 
 
 def value_text(name: str, value: Any) -> str:
