@@ -146,7 +146,7 @@ def check_scenario_files(files: Iterable[Path], registry: Registry) -> list[Find
     found = []
     for path in files:
         try:
-            scenarios = load_scenarios(path)
+            scenarios = load_scenarios(path, registry)
         except DataError as exc:
             found.append(_error(str(path), str(exc)))
             continue
