@@ -55,7 +55,7 @@ class Expectation:
     follow_up_hours: int
     eha_required: bool | None = None
     first_contact_id: str | None = None
-    first_contact_open: bool | None | Unset = attrs.field(factory=lambda: UNSET)
+    first_contact_open: bool | Unset | None = attrs.field(factory=lambda: UNSET)
 
 
 @attrs.frozen
