@@ -177,6 +177,9 @@ def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None =
         for index, spec in enumerate(data["rules"])
     )
     record = data["record_keeping"]
+    contact_origins = where.get("contacts", [])
+    if len(contact_origins) != len(data["contacts"]):
+        contact_origins = [f"contacts[{index}]" for index in range(len(data["contacts"]))]
     return Authority(
         id=data["id"],
         name=data["name"],
@@ -220,8 +223,9 @@ def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None =
                 email=c.get("email"),
                 url=c.get("url"),
                 note=c.get("note"),
+                origin=contact_origins[index],
             )
-            for c in data["contacts"]
+            for index, c in enumerate(data["contacts"])
         ),
         steps={
             k: StepText(v["action"], v["reason"], _citations(v["citations"]))

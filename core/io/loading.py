@@ -103,9 +103,9 @@ def merge(parts: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
 
 def where_written(parts: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """Where each entry of the merged data is written, for messages that name a file
-    and a field: ``rules`` and ``additions`` (a list, in merged order, of
-    ``"ddscp/rules.toml: rules[3]"``), and the file of each route and fragment."""
-    lists: dict[str, list[str]] = {"rules": [], "additions": []}
+    and a field: ``rules``, ``additions`` and ``contacts`` (a list, in merged order,
+    of ``"ddscp/rules.toml: rules[3]"``), and the file of each route and fragment."""
+    lists: dict[str, list[str]] = {"rules": [], "additions": [], "contacts": []}
     tables: dict[str, dict[str, str]] = {"routes": {}, "fragments": {}}
     for source, data in parts:
         shown = short_path(source)
