@@ -112,17 +112,19 @@ class Matrix:
         return f"{self.field_title(name)}: {value_text(name, value)}"
 
 
+#: Matrices by authority (by identity: an Authority holds mappings, so it is not
+#: hashable), each with a weak reference that tells a reused id from its authority.
 _MATRICES: dict[int, tuple[weakref.ref[Authority], Matrix]] = {}
 
 
 def matrix_of(authority: Authority) -> Matrix:
     """The matrix of ``authority`` (made once per authority)."""
-    hit = _MATRICES.get(id(authority))
-    if hit is not None and hit[0]() is authority:
-        return hit[1]
-    made = Matrix(authority)
-    _MATRICES[id(authority)] = (weakref.ref(authority), made)
-    return made
+    found = _MATRICES.get(id(authority))
+    if found is not None and found[0]() is authority:
+        return found[1]
+    matrix = Matrix(authority)
+    _MATRICES[id(authority)] = (weakref.ref(authority), matrix)
+    return matrix
 
 
 def value_text(name: str, value: Any) -> str:

@@ -7,20 +7,30 @@ see are finite too: these functions try every one of them, which is a proof
 * the table is **complete**: every answerable case reaches a row, so gets
   exactly one route (the first matching row);
 * no row is **unreachable**: each row is the first match for some case;
-* no part of a route, and no addition, is **dead**: each applies to some case.
+* no part of a route, and no addition, is **dead**: each applies to some case;
+* an **urgent route** (emergency, child protection) lists only contacts for
+  emergencies, child protection, members of the public, out-of-hours advice or the
+  written follow-up (never, say, an online early-help request);
+* a route that sets a **written follow-up** lists a contact for it.
+
+The last three look at every case of every question
+(:func:`explore`, once per authority); origins name the data file and field
+(``ddscp/rules.toml: routes.emergency.parts[2]``).
 """
 
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from threshold.core.engine.plan import plan_facts
-from threshold.core.model.authority import Authority
-from threshold.core.model.enums import QuestionType
+from threshold.core.model.authority import Authority, Contact
+from threshold.core.model.enums import URGENT_KINDS, Purpose, QuestionType
+from threshold.core.model.errors import AuthorityError
 from threshold.core.model.tables import Part, first_row
 
 #: The urgent part as the decision table sees it: the core has already taken
@@ -115,16 +125,159 @@ def prove_table(authority: Authority) -> TableProof:
     )
 
 
+#: The purposes a contact listed on an urgent route may have (at least one of them).
+URGENT_ROUTE_PURPOSES = frozenset(
+    {
+        Purpose.EMERGENCY,
+        Purpose.CHILD_PROTECTION,
+        Purpose.PUBLIC,
+        Purpose.OUT_OF_HOURS_ADVICE,
+        Purpose.FOLLOW_UP,
+    }
+)
+
+
+@attrs.frozen
+class Listing:
+    """A contact a part lists: where (``...parts[2].contacts[0]``), the entry as
+    written (a purpose, or ``{id = ...}``) and the contacts it gives."""
+
+    where: str
+    entry: str
+    contacts: tuple[Contact, ...]
+
+
+@attrs.frozen
+class Exploration:
+    """What every case of every question gives, by the decision table and parts.
+
+    Attributes:
+        cases: How many cases were tried (every answer of every question, the
+            urgent part included).
+        applied: For each route id, the origins of the parts (and additions) that
+            apply to it in some case.
+        follow_up_unlisted: For each route id that sets a written follow-up in a case
+            whose contacts include no follow-up contact, the origin of the part that
+            set it and one such case, as facts.
+    """
+
+    cases: int
+    applied: Mapping[str, frozenset[str]]
+    follow_up_unlisted: Mapping[str, tuple[str, Mapping[str, Any]]]
+
+    @property
+    def applied_anywhere(self) -> frozenset[str]:
+        """The origins that apply to some case, on any route."""
+        return frozenset().union(*self.applied.values())
+
+
+#: Explorations by authority (by identity: an Authority holds mappings, so it is not
+#: hashable), each with a weak reference that tells a reused id from its authority.
+_EXPLORED: dict[int, tuple[weakref.ref[Authority], Exploration]] = {}
+
+
+def parts_by_origin(authority: Authority) -> dict[str, Part]:
+    """Every part (of routes and additions) by its origin."""
+    found = {p.origin: p for r in authority.routes.values() for p in r.parts}
+    found.update((p.origin, p) for p in authority.additions)
+    return found
+
+
+def listed(authority: Authority, part: Part) -> tuple[Listing, ...]:
+    """The contacts ``part`` lists, each entry with where it is written."""
+    found = []
+    for name, values in part.collected:
+        if name != "contacts":
+            continue
+        for index, entry in enumerate(values):
+            where = f"{part.origin}.contacts[{index}]"
+            if isinstance(entry, Mapping):
+                try:
+                    contacts: tuple[Contact, ...] = (authority.contact(entry["id"]),)
+                except KeyError:
+                    contacts = ()
+                found.append(Listing(where, f"{{id = {entry['id']!r}}}", contacts))
+            else:
+                found.append(Listing(where, str(entry), authority.contacts_for(Purpose(entry))))
+    return tuple(found)
+
+
+def explore(authority: Authority) -> Exploration:
+    """Plan every case of every question (made once per authority)."""
+    known = _EXPLORED.get(id(authority))
+    if known is not None and known[0]() is authority:
+        return known[1]
+    parts = parts_by_origin(authority)
+    applied: dict[str, set[str]] = {route_id: set() for route_id in authority.routes}
+    unlisted: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    follow_contacts: dict[str, bool] = {}
+    count = 0
+    for facts in combinations(all_axes(authority)):
+        count += 1
+        try:
+            plan = plan_facts(authority, facts)
+        except AuthorityError:  # no row: :func:`prove_table` reports it
+            continue
+        origins = plan.outcome.applied
+        applied[plan.route.id].update(origins)
+        if "follow_up" not in plan.single or plan.route.id in unlisted:
+            continue
+        if any(_lists_follow_up(authority, parts[o], follow_contacts) for o in origins):
+            continue
+        setter = next(o for o in reversed(origins) if "follow_up" in dict(parts[o].single))
+        unlisted[plan.route.id] = (setter, facts)
+    found = Exploration(count, {k: frozenset(v) for k, v in applied.items()}, unlisted)
+    _EXPLORED[id(authority)] = (weakref.ref(authority), found)
+    return found
+
+
+def _lists_follow_up(authority: Authority, part: Part, memo: dict[str, bool]) -> bool:
+    """Whether ``part`` lists a contact whose purposes include the written follow-up."""
+    if part.origin not in memo:
+        memo[part.origin] = any(
+            Purpose.FOLLOW_UP in contact.purposes
+            for listing in listed(authority, part)
+            for contact in listing.contacts
+        )
+    return memo[part.origin]
+
+
 def dead_parts(authority: Authority) -> tuple[str, ...]:
     """The parts (of routes and additions) that apply to no case at all."""
-    origins = {p.origin for r in authority.routes.values() for p in r.parts}
-    origins |= {p.origin for p in authority.additions}
-    applied: set[str] = set()
-    for facts in combinations(all_axes(authority)):
-        applied.update(plan_facts(authority, facts).outcome.applied)
-        if applied >= origins:
-            break
-    return tuple(sorted(origins - applied))
+    return tuple(sorted(set(parts_by_origin(authority)) - explore(authority).applied_anywhere))
+
+
+@attrs.frozen
+class UrgentListing:
+    """A contact an urgent route lists that has none of the purposes an urgent
+    route may list (:data:`URGENT_ROUTE_PURPOSES`)."""
+
+    route: str
+    where: str
+    entry: str
+    contact: Contact
+
+
+def urgent_route_listings(authority: Authority) -> tuple[UrgentListing, ...]:
+    """Contacts that urgent routes list although they are for none of an urgent
+    route's purposes (in some case: the part applies on that route)."""
+    parts = parts_by_origin(authority)
+    found = []
+    seen: set[tuple[str, str]] = set()
+    explored = explore(authority)
+    for route in authority.routes.values():
+        if route.kind not in URGENT_KINDS:
+            continue
+        for origin in sorted(explored.applied.get(route.id, ())):
+            for listing in listed(authority, parts[origin]):
+                for contact in listing.contacts:
+                    if URGENT_ROUTE_PURPOSES & set(contact.purposes):
+                        continue
+                    if (listing.where, contact.id) in seen:
+                        continue
+                    seen.add((listing.where, contact.id))
+                    found.append(UrgentListing(route.id, listing.where, listing.entry, contact))
+    return tuple(found)
 
 
 def parts_reading(parts: Sequence[Part]) -> frozenset[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from threshold.core.io.urgent_flags import learn
 from threshold.core.model.authority import (
     Authority,
@@ -38,6 +40,7 @@ from threshold.core.model.questions import Choice, Level, Question
 from threshold.core.model.sources import Citation, Document
 from threshold.core.model.tables import (
     FragmentError,
+    Part,
     Row,
     compile_condition,
     compile_parts,
@@ -72,6 +75,19 @@ def _window(spec: Mapping[str, Any]) -> Window:
     )
 
 
+def _relabel(parts: tuple[Part, ...], origins: Sequence[str]) -> tuple[Part, ...]:
+    """Additions with the origin of each as written in its file (``additions[i]`` of the
+    merged list is ``origins[i]``); a part inlined from a fragment keeps its own."""
+    relabelled = []
+    for part in parts:
+        head, _, tail = part.origin.partition("]")
+        if head.startswith("additions[") and ":" not in head:
+            index = int(head.removeprefix("additions["))
+            part = attrs.evolve(part, origin=origins[index] + tail)
+        relabelled.append(part)
+    return tuple(relabelled)
+
+
 def _question(spec: Mapping[str, Any]) -> Question:
     if spec.get("urgent"):  # read even from input that is not valid, as the core's are
         learn(spec["id"], spec["urgent"])
@@ -100,38 +116,70 @@ def _question(spec: Mapping[str, Any]) -> Question:
     )
 
 
-def compile_authority(data: Mapping[str, Any]) -> Authority:
+def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None = None) -> Authority:
     """Compile validated, merged data into an :class:`Authority`.
+
+    ``where`` says in which file each rule, addition, route and fragment is written
+    (:func:`threshold.core.io.loading.where_written`), so the origin of each row
+    and part names its file and field; without it, origins name the field only.
 
     Raises:
         DataError: a fragment is unknown or uses itself (the only reference the
             checks above leave to compilation).
     """
     fragments = data.get("fragments", {})
+    where = where or {}
+    files: Mapping[str, Mapping[str, str]] = {
+        key: where.get(key, {}) for key in ("routes", "fragments")
+    }
+
+    def origin(key: str, name: str, field: str) -> str:
+        file = files[key].get(name)
+        return f"{file}: {field}" if file else field
+
+    prefixes = {name: origin("fragments", name, f"fragments.{name}") for name in fragments}
     try:
         routes = {
             route_id: RouteDef(
                 route_id,
                 Kind(spec["kind"]),
                 spec["title"],
-                tuple(compile_parts(spec["parts"], f"routes.{route_id}.parts", fragments)),
+                tuple(
+                    compile_parts(
+                        spec["parts"],
+                        origin("routes", route_id, f"routes.{route_id}.parts"),
+                        fragments,
+                        prefixes=prefixes,
+                    )
+                ),
             )
             for route_id, spec in data["routes"].items()
         }
-        additions = tuple(compile_parts(data.get("additions", []), "additions", fragments))
+        additions = tuple(
+            compile_parts(data.get("additions", []), "additions", fragments, prefixes=prefixes)
+        )
+        addition_origins = where.get("additions", [])
+        if len(addition_origins) == len(data.get("additions", [])):
+            additions = _relabel(additions, addition_origins)
     except FragmentError as exc:
         raise DataError(str(data.get("id")), [FieldError("", str(exc))]) from None
+    row_origins = where.get("rules", [])
+    if len(row_origins) != len(data["rules"]):
+        row_origins = [f"rules[{index}]" for index in range(len(data["rules"]))]
     rows = tuple(
         Row(
             compile_condition(spec.get("when")),
             spec["route"],
-            f"rules[{index}]",
+            row_origins[index],
             spec.get("variant"),
             tuple(spec.get("values", {}).items()),
         )
         for index, spec in enumerate(data["rules"])
     )
     record = data["record_keeping"]
+    contact_origins = where.get("contacts", [])
+    if len(contact_origins) != len(data["contacts"]):
+        contact_origins = [f"contacts[{index}]" for index in range(len(data["contacts"]))]
     return Authority(
         id=data["id"],
         name=data["name"],
@@ -175,8 +223,9 @@ def compile_authority(data: Mapping[str, Any]) -> Authority:
                 email=c.get("email"),
                 url=c.get("url"),
                 note=c.get("note"),
+                origin=contact_origins[index],
             )
-            for c in data["contacts"]
+            for index, c in enumerate(data["contacts"])
         ),
         steps={
             k: StepText(v["action"], v["reason"], _citations(v["citations"]))

@@ -101,6 +101,41 @@ def merge(parts: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return merged
 
 
+def where_written(parts: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Where each entry of the merged data is written, for messages that name a file
+    and a field: ``rules``, ``additions`` and ``contacts`` (a list, in merged order,
+    of ``"ddscp/rules.toml: rules[3]"``), and the file of each route and fragment."""
+    lists: dict[str, list[str]] = {"rules": [], "additions": [], "contacts": []}
+    tables: dict[str, dict[str, str]] = {"routes": {}, "fragments": {}}
+    for source, data in parts:
+        shown = short_path(source)
+        for key, found in lists.items():
+            items = data.get(key)
+            if not isinstance(items, list):
+                continue
+            labels = [
+                "" if item == INCLUDE else f"{shown}: {key}[{index}]"
+                for index, item in enumerate(items)
+            ]
+            marker = next((i for i, label in enumerate(found) if label == ""), None)
+            if marker is None:
+                found.extend(labels)
+            else:
+                found[marker : marker + 1] = labels
+        for key, names in tables.items():
+            if isinstance(data.get(key), dict):
+                names.update(dict.fromkeys(data[key], shown))
+    for found in lists.values():
+        found[:] = [label for label in found if label]
+    return {**lists, **tables}
+
+
+def short_path(source: str) -> str:
+    """A data file as messages name it: its folder and its name (``ddscp/rules.toml``)."""
+    path = Path(source)
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
 def _validation_key(paths: list[Path]) -> str:
     """The inputs that decide validity: the files, the schema and the checking code."""
     sources = [p.read_bytes() for p in paths]
@@ -141,4 +176,4 @@ def load_authority(paths: Iterable[Path]) -> Authority:
         merged = merge(parts)
         validate_merged(merged, label)
         cache.write(key, True)
-    return compile_authority(merged)
+    return compile_authority(merged, where_written(parts))

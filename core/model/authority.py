@@ -68,6 +68,8 @@ class Contact:
         email: An email address, where the source gives one.
         url: Web address as the source prints it, or None.
         note: A caveat to show with the contact (for example a silent source).
+        origin: Where it is written (``threshold_exampleshire/authority.toml:
+            contacts[1]``), for messages; not compared.
     """
 
     id: str
@@ -80,6 +82,7 @@ class Contact:
     email: str | None = None
     url: str | None = None
     note: str | None = None
+    origin: str = attrs.field(default="", eq=False)
 
     @property
     def purpose(self) -> Purpose:

@@ -142,8 +142,13 @@ def compile_parts(
     fragments: Mapping[str, Sequence[Mapping[str, Any]]],
     outer: tuple[Guard, ...] = (),
     seen: tuple[str, ...] = (),
+    *,
+    prefixes: Mapping[str, str] | None = None,
 ) -> list[Part]:
     """Compile parts written as data, inlining fragments (``{use = "name"}``).
+
+    ``prefixes`` gives the origin of each fragment's parts (``"ddscp/rules.toml:
+    fragments.urgent"``); by default ``fragments.NAME``.
 
     Raises:
         FragmentError: an unknown fragment, or one that uses itself.
@@ -162,8 +167,9 @@ def compile_parts(
                 raise FragmentError(f"{where}.use: unknown fragment {use!r}")
             if use in seen:
                 raise FragmentError(f"{where}.use: fragment {use!r} uses itself")
+            prefix = (prefixes or {}).get(use, f"fragments.{use}")
             parts += compile_parts(
-                fragments[use], f"fragments.{use}", fragments, guards, (*seen, use)
+                fragments[use], prefix, fragments, guards, (*seen, use), prefixes=prefixes
             )
             continue
         parts.append(
