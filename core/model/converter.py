@@ -13,7 +13,14 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from threshold.core.model.case import Case
 from threshold.core.model.clock import parse_local
-from threshold.core.model.forms import FormCondition, condition_from_data, condition_to_data
+from threshold.core.model.forms import (
+    FormCondition,
+    PrefillRule,
+    condition_from_data,
+    condition_to_data,
+    prefill_rule_from_data,
+    prefill_rule_to_data,
+)
 
 T = TypeVar("T")
 
@@ -52,6 +59,9 @@ converter.register_unstructure_hook_factory(lambda cls: bool(_omitted(cls)), _om
 # A form's condition has a data shape of its own: {"all" | "any": [tests]}.
 converter.register_structure_hook(FormCondition, condition_from_data)
 converter.register_unstructure_hook(FormCondition, condition_to_data)
+# So has a form item's prefill rule: {"when": {fact: value}, "answer": value}.
+converter.register_structure_hook(PrefillRule, prefill_rule_from_data)
+converter.register_unstructure_hook(PrefillRule, prefill_rule_to_data)
 
 
 def _case_data(case: Case) -> dict[str, Any]:

@@ -108,6 +108,22 @@ class Choice:
 
 
 @attrs.frozen
+class PrefillRule:
+    """Another way a case fills an item in, tried when the item's own ``prefill``
+    fact gives no valid answer: when every fact of ``when`` has its value (facts as
+    :func:`threshold.core.forms.prefill.case_facts` gives them, from the fields the
+    user gave), the item is filled in with ``answer``.
+
+    Attributes:
+        when: (fact, value) pairs; all must hold.
+        answer: The answer it gives (a choice value, or true or false).
+    """
+
+    when: tuple[tuple[str, str | bool], ...]
+    answer: str | bool
+
+
+@attrs.frozen
 class Item:
     """One item of a form.
 
@@ -123,6 +139,8 @@ class Item:
         items: A group's items.
         prefill: Name of the case fact that fills this item in (see
             :func:`threshold.core.forms.prefill.case_facts`), or None.
+        prefill_otherwise: Rules tried in order when ``prefill`` gives no valid
+            answer (the first that holds fills the item in).
         cite: The seed sections that call for this item.
         source: ``"common-practice"`` when the seeds do not name the item and it is
             asked because multi-agency referral forms in England commonly ask it.
@@ -137,6 +155,7 @@ class Item:
     shown_when: FormCondition | None = None
     items: tuple[Item, ...] = ()
     prefill: str | None = None
+    prefill_otherwise: tuple[PrefillRule, ...] = ()
     cite: tuple[SourceRef, ...] = ()
     source: str | None = None
 
@@ -235,6 +254,16 @@ def condition_from_data(data: Mapping[str, Any], _: object) -> FormCondition:
             for test in tests
         ),
     )
+
+
+def prefill_rule_from_data(data: Mapping[str, Any], _: object) -> PrefillRule:
+    """A prefill rule from its data shape ``{"when": {fact: value}, "answer": value}``."""
+    return PrefillRule(tuple(data["when"].items()), data["answer"])
+
+
+def prefill_rule_to_data(rule: PrefillRule) -> dict[str, Any]:
+    """A prefill rule as data (the inverse of :func:`prefill_rule_from_data`)."""
+    return {"when": dict(rule.when), "answer": rule.answer}
 
 
 def condition_to_data(condition: FormCondition) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from threshold.core.model.case import Case
 from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import URGENT_KINDS
 from threshold.core.model.errors import FormError
+from threshold.core.model.fields import case_fields
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.vocabulary import (
@@ -70,14 +71,28 @@ class FormOutput:
         return FORM_MEDIA_TYPES[self.format]
 
 
-def given_fields(case: object) -> set[str]:
+def given_fields(case: object, authority: Authority) -> set[str]:
     """The case fields the user gave: a dict's keys, or the fields of a
-    :class:`Case` that differ from their defaults (a default is not a fact)."""
+    :class:`Case` that differ from their defaults in ``authority`` (a default is
+    not a fact): its urgent part, and its answers to the authority's questions."""
     if isinstance(case, Case):
-        return {
-            field.name for field in attrs.fields(Case) if getattr(case, field.name) != field.default
+        given = {
+            field.name
+            for field in attrs.fields(Case)
+            if field.name != "answers" and getattr(case, field.name) != field.default
         }
+        defaults = {f.name: f.default for f in case_fields(authority)}
+        answered = {
+            name
+            for name, value in case.answers
+            if name in defaults and not _same(value, defaults[name])
+        }
+        return given | answered
     return set(case) if isinstance(case, Mapping) else set()
+
+
+def _same(value: object, other: object) -> bool:
+    return type(value) is type(other) and value == other
 
 
 def make_form(
@@ -118,7 +133,7 @@ def make_form(
         chosen = registry.form(authority_id, form_id)
     else:
         chosen, route, guidance = _form_of_route(parsed, authority_id, registry)
-    prefilled = prefill(chosen, case_facts(parsed, given_fields(raw), authority))
+    prefilled = prefill(chosen, case_facts(parsed, given_fields(raw, authority), authority))
     note = (
         _urgent_note(raw, authority_id, registry, guidance)
         if guidance is not None and guidance.kind in URGENT_KINDS
