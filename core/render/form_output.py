@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from threshold.core.engine.api import route as route_case
-from threshold.core.engine.urgent import urgent_advice
+from threshold.core.engine.urgent import child_protection_line, urgent_advice
 from threshold.core.engine.wording import contact_placeholders
 from threshold.core.forms.evaluate import validate
 from threshold.core.forms.prefill import case_facts, prefill
@@ -171,7 +171,8 @@ def _form_of_route(
 
 
 def _urgent_note(raw: object, authority_id: str, registry: Registry, guidance: Guidance) -> str:
-    """The reminder that goes with the written follow-up of an urgent phone call."""
+    """The reminder that goes with the written follow-up of an urgent phone call:
+    its deadline (from the route) and who to ring first."""
     flags = case_to_dict(raw) if isinstance(raw, Case) else raw
     advice = urgent_advice(flags, authority_id, registry)
     follow_up = guidance.follow_up
@@ -181,7 +182,11 @@ def _urgent_note(raw: object, authority_id: str, registry: Registry, guidance: G
         else ""
     )
     note = f"this is the written follow-up{due}; ring first"
-    return note + (f" — {advice}." if advice else "")
+    if advice:
+        return f"{note} — {advice}."
+    # an urgent route the decision table chose (no urgent flag raised): still say who
+    line = child_protection_line(authority_id, registry)
+    return f"{note} — ring {line} now." if line else note
 
 
 def _render(
