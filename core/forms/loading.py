@@ -4,10 +4,10 @@ checked, then structured.
 
 A form file (TOML or JSON) is validated against ``schemas/form.schema.json``.
 A section ``{use = "consent"}`` is the shared section of that id: the policy
-pack's (its own library file, such as ``plugins/ddscp/forms_common.toml``, given
-as ``common_sections``) or, where the pack has none of that id, the core's
-neutral one (``core/forms/common_sections.toml``: common practice only, citing
-no authority's documents). An item ``choices_from = "levels"`` asks for one of
+pack's (a library file of the pack, given to threshold as ``common_sections``)
+or, where the pack has none of that id, the core's neutral one
+(``core/forms/common_sections.toml``: common practice only, citing no
+authority's documents). An item ``choices_from = "levels"`` asks for one of
 the authority's levels, by its names. Texts may use placeholders: the
 authority's contacts by purpose (``{child_protection_line}``, ...) and
 ``{follow_up_deadline}``, the written follow-up of a child protection call as
