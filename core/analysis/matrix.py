@@ -13,7 +13,6 @@ does not).
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -112,15 +111,19 @@ class Matrix:
         return f"{self.field_title(name)}: {value_text(name, value)}"
 
 
-_MATRICES: weakref.WeakKeyDictionary[Authority, Matrix] = weakref.WeakKeyDictionary()
-
-
 def matrix_of(authority: Authority) -> Matrix:
-    """The matrix of ``authority`` (made once per authority)."""
-    found = _MATRICES.get(authority)
-    if found is None:
-        found = _MATRICES[authority] = Matrix(authority)
+    """The matrix of ``authority`` (made once per authority; an Authority holds
+    mappings, so it is not hashable: the cache is keyed by identity, as
+    :func:`threshold.core.model.fields.case_fields` does)."""
+    hit = _MATRICES.get(id(authority))
+    if hit is not None and hit[0] is authority:
+        return hit[1]
+    found = Matrix(authority)
+    _MATRICES[id(authority)] = (authority, found)
     return found
+
+
+_MATRICES: dict[int, tuple[Authority, Matrix]] = {}
 
 
 def value_text(name: str, value: Any) -> str:
