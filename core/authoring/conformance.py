@@ -109,11 +109,14 @@ def check_hours(authority: Authority) -> list[Finding]:
         hours = contact.hours
         where = f"{authority.id}: contacts.{contact.id}.hours"
         if hours.kind is HoursKind.WEEKLY:
-            assert hours.opens is not None and hours.closes is not None
-            if hours.opens >= hours.closes:
-                found.append(
-                    _error(where, f"opens {hours.opens} is not before closes {hours.closes}")
-                )
+            for index, window in enumerate(hours.windows):
+                if window.opens >= window.closes:
+                    found.append(
+                        _error(
+                            f"{where}.windows[{index}]",
+                            f"opens {window.opens} is not before closes {window.closes}",
+                        )
+                    )
         if not hours.text.strip():
             found.append(_error(where, "expected the hours in words (text)"))
     return found

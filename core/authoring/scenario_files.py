@@ -112,7 +112,7 @@ def check_scenario(
         return [f"routing failed: {exc}"], None
     expect = scenario.expect
     found = {
-        "route": guidance.route.value,
+        "route": guidance.route,
         "eha_required": guidance.eha_required,
         "first_contact": first_contact(guidance),
         "follow_up_hours": guidance.follow_up.within_hours if guidance.follow_up else 0,
@@ -130,7 +130,7 @@ def explain(guidance: Guidance | None) -> str:
     """The guidance's route, summary and steps with reasons, for a failing scenario."""
     if guidance is None:
         return ""
-    lines = [f"  route given: {guidance.route.value}: {guidance.summary}"]
+    lines = [f"  route given: {guidance.route}: {guidance.summary}"]
     for step in guidance.steps:
         lines.append(f"  {step.order}. [{step.id}] {step.action}")
         lines.append(f"     why: {step.reason}")
