@@ -102,8 +102,12 @@ class AuthorityData:
     first asked for, and the three register hooks that give them to threshold.
 
     Args:
-        files: The authority's data files (a shared partnership file first, if any).
+        files: The authority's data files (its policy pack's files first, if any).
         forms: The folder of its referral forms, or None for none.
+        common_sections: Its policy pack's shared form sections (a file validated
+            against ``schemas/form.schema.json`` ``$defs/library``), which its forms
+            use by id (``{use = "consent"}``), or None: then only the core's
+            neutral sections (common practice, citing no document) are there.
         indicators: A function that returns the indicator set of its policy
             document (shared between the plugins of one document), or None.
 
@@ -116,10 +120,12 @@ class AuthorityData:
         self,
         *files: Path,
         forms: Path | None = None,
+        common_sections: Path | None = None,
         indicators: Callable[[], IndicatorSet] | None = None,
     ) -> None:
         self.files = files
         self.forms_folder = forms
+        self.common_sections = common_sections
         self.indicator_set = indicators
         self._authority: Authority | None = None
         self._forms: tuple[Form, ...] | None = None
@@ -136,7 +142,9 @@ class AuthorityData:
             from threshold.core.forms.loading import load_forms  # lazy: as __getattr__
 
             folder = self.forms_folder
-            self._forms = tuple(load_forms(folder, self.authority())) if folder else ()
+            self._forms = (
+                tuple(load_forms(folder, self.authority(), self.common_sections)) if folder else ()
+            )
         return self._forms
 
     def hooks(self) -> tuple[RegisterHook, RegisterHook, RegisterHook]:

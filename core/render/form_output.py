@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from threshold.core.engine.api import route as route_case
-from threshold.core.engine.urgent import urgent_advice
+from threshold.core.engine.urgent import child_protection_line, urgent_advice
 from threshold.core.engine.wording import contact_placeholders
 from threshold.core.forms.evaluate import validate
 from threshold.core.forms.prefill import case_facts, prefill
@@ -26,6 +26,7 @@ from threshold.core.model.case import Case
 from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import URGENT_KINDS
 from threshold.core.model.errors import FormError
+from threshold.core.model.fields import case_fields
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.vocabulary import (
@@ -70,14 +71,28 @@ class FormOutput:
         return FORM_MEDIA_TYPES[self.format]
 
 
-def given_fields(case: object) -> set[str]:
+def given_fields(case: object, authority: Authority) -> set[str]:
     """The case fields the user gave: a dict's keys, or the fields of a
-    :class:`Case` that differ from their defaults (a default is not a fact)."""
+    :class:`Case` that differ from their defaults in ``authority`` (a default is
+    not a fact): its urgent part, and its answers to the authority's questions."""
     if isinstance(case, Case):
-        return {
-            field.name for field in attrs.fields(Case) if getattr(case, field.name) != field.default
+        given = {
+            field.name
+            for field in attrs.fields(Case)
+            if field.name != "answers" and getattr(case, field.name) != field.default
         }
+        defaults = {f.name: f.default for f in case_fields(authority)}
+        answered = {
+            name
+            for name, value in case.answers
+            if name in defaults and not _same(value, defaults[name])
+        }
+        return given | answered
     return set(case) if isinstance(case, Mapping) else set()
+
+
+def _same(value: object, other: object) -> bool:
+    return type(value) is type(other) and value == other
 
 
 def make_form(
@@ -118,7 +133,7 @@ def make_form(
         chosen = registry.form(authority_id, form_id)
     else:
         chosen, route, guidance = _form_of_route(parsed, authority_id, registry)
-    prefilled = prefill(chosen, case_facts(parsed, given_fields(raw), authority))
+    prefilled = prefill(chosen, case_facts(parsed, given_fields(raw, authority), authority))
     note = (
         _urgent_note(raw, authority_id, registry, guidance)
         if guidance is not None and guidance.kind in URGENT_KINDS
@@ -156,7 +171,8 @@ def _form_of_route(
 
 
 def _urgent_note(raw: object, authority_id: str, registry: Registry, guidance: Guidance) -> str:
-    """The reminder that goes with the written follow-up of an urgent phone call."""
+    """The reminder that goes with the written follow-up of an urgent phone call:
+    its deadline (from the route) and who to ring first."""
     flags = case_to_dict(raw) if isinstance(raw, Case) else raw
     advice = urgent_advice(flags, authority_id, registry)
     follow_up = guidance.follow_up
@@ -166,7 +182,11 @@ def _urgent_note(raw: object, authority_id: str, registry: Registry, guidance: G
         else ""
     )
     note = f"this is the written follow-up{due}; ring first"
-    return note + (f" — {advice}." if advice else "")
+    if advice:
+        return f"{note} — {advice}."
+    # an urgent route the decision table chose (no urgent flag raised): still say who
+    line = child_protection_line(authority_id, registry)
+    return f"{note} — ring {line} now." if line else note
 
 
 def _render(
