@@ -86,7 +86,10 @@ def route(
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
         raise authority_failure(exc, raw) from None
-    click.echo(render_guidance(guidance, fmt or "text"), nl=False)
+    from threshold.core.plugins.registry import default_registry
+
+    authority = default_registry().get(authority_id).authority
+    click.echo(render_guidance(guidance, fmt or "text", authority), nl=False)
 
 
 def _batch(

@@ -16,7 +16,7 @@ from typing import Any
 from threshold.core.model.enums import Kind
 from threshold.core.model.errors import FieldError
 from threshold.core.model.tables import ROUTE_FACTS
-from threshold.core.model.vocabulary import PLACEHOLDER_PURPOSE
+from threshold.core.model.vocabulary import CORE_QUESTIONS, PLACEHOLDER_PURPOSE, WEB_RESERVED
 
 #: The urgent part of every case, with its answers: the core's own facts.
 CORE_FACTS: dict[str, tuple[Any, ...]] = {
@@ -193,6 +193,37 @@ def check_references(data: Mapping[str, Any]) -> list[FieldError]:
                 )
             )
     errors.extend(_check_placeholders(data, facts))
+    errors.extend(_check_web_ids(data))
+    return errors
+
+
+def _check_web_ids(data: Mapping[str, Any]) -> list[FieldError]:
+    """The web tool's ids: each question's (its ``short``, else its id) is unique and
+    none of the web tool's own parameters; every question hint names one of them
+    or one of the core's questions."""
+    errors = []
+    web_ids: set[str] = set(CORE_QUESTIONS)
+    for index, question in enumerate(data.get("questions", [])):
+        web_id = question.get("short") or question["id"]
+        if web_id in web_ids or web_id in WEB_RESERVED:
+            errors.append(
+                FieldError(
+                    f"questions[{index}].short"
+                    if "short" in question
+                    else f"questions[{index}].id",
+                    f"{web_id!r} is already a question or parameter of the web tool; "
+                    "expected another short id",
+                )
+            )
+        web_ids.add(web_id)
+    for name in data.get("question_hints", {}):
+        if name not in web_ids:
+            errors.append(
+                FieldError(
+                    f"question_hints.{name}",
+                    "unknown question; expected one of: " + ", ".join(sorted(web_ids)),
+                )
+            )
     return errors
 
 

@@ -20,6 +20,8 @@ PLACEHOLDER_PURPOSE = {
 #: immediate danger, significant harm, who is raising the concern. An authority's
 #: ``question_hints`` may be keyed by them or by its questions' short ids.
 CORE_QUESTIONS = ("danger", "harm", "referrer")
+#: The web tool's own query parameters: no question may take one as its id.
+WEB_RESERVED = ("authority", "at", "q", "asked", "format")
 
 #: What every error says when nothing more is known: the national emergency number.
 NATIONAL_URGENT = "If a child is in immediate danger, ring 999."

@@ -38,10 +38,11 @@ from threshold.core.interfaces.web.state import (
 )
 from threshold.core.interfaces.web.views import Views
 from threshold.core.interfaces.web.wizard import (
-    QUESTION_IDS,
     asked_questions,
     next_question,
     question,
+    question_ids,
+    questions,
 )
 from threshold.core.model.errors import (
     AuthorityError,
@@ -112,7 +113,8 @@ class _Pages(PageChecks):
         self._answers_checked(state)
         if params.get("asked") == "authority":
             if state.authority in self.registry.authority_ids():
-                return _see(state.link("/question"))
+                # answers to another authority's questions are left behind
+                return _see(self._clean(state).link("/question"))
             error = (
                 "Select the local authority of the child"
                 if not state.authority
@@ -133,29 +135,32 @@ class _Pages(PageChecks):
 
         state, params = self._state(request, "q", "asked")
         self._authority(state)
+        policy = self._policy(state)
+        ids = question_ids(policy)
         for name in ("q", "asked"):
-            if name in params and params[name] not in QUESTION_IDS:
+            if name in params and params[name] not in ids:
                 raise PageError(
                     400,
                     "There is a problem with the web address",
-                    [FieldError(name, "expected one of: " + ", ".join(QUESTION_IDS))],
+                    [FieldError(name, "expected one of: " + ", ".join(ids))],
                     fix=(self._clean(state).link("/question"), "Go to the next question"),
-                    state=state,
+                    state=self._clean(state),
                 )
         asked = params.get("asked")
         if asked is not None:
             answer = state.answers.get(asked)
-            wrong = answer is None or bool(answer_problems({asked: answer}))
-            others = {k: v for k, v in state.answers.items() if k != asked}
+            wrong = answer is None or bool(
+                answer_problems(self.registry, state.evolve({asked: answer}))
+            )
+            others = state.evolve({k: v for k, v in state.answers.items() if k != asked})
             if not wrong:
                 self._checked(state)
                 return _see(self._after(state))
-            self._answers_checked(State(state.authority, others))
-            shown = State(state.authority, others)
-            return html(self.views.question(shown, question(asked), error=True), 400)
+            self._answers_checked(others)
+            return html(self.views.question(others, question(policy, asked), error=True), 400)
         self._checked(state)
         if "q" in params:
-            return html(self.views.question(state, question(params["q"])))
+            return html(self.views.question(state, question(policy, params["q"])))
 
         following = next_question(self.registry, state.authority, state.answers)
         if following is None:
@@ -239,7 +244,7 @@ class _Pages(PageChecks):
         kept = self._complete(state)
         guidance = self._guidance(kept)
         try:
-            found = self.registry.form_for_route(kept.authority, guidance.route.value)
+            found = self.registry.form_for_route(kept.authority, guidance.route)
         except ThresholdError as exc:
             raise PageError(
                 503,
@@ -271,20 +276,31 @@ class _Pages(PageChecks):
         """GET /indicators: the threshold indicators of one level, as a reference page."""
         state, _ = self._state(request)
         self._authority(state)
-        level = state.answers.get("level", "")
-        if level not in ("1", "2", "3", "4"):
+        policy = self._policy(state)
+        item = next((q for q in questions(policy) if q.levels), None)
+        if item is None:
+            raise PageError(
+                404,
+                "No levels of need to show",
+                [FieldError("", f"{policy.name} asks no level of need")],
+                fix=(self._clean(state).link("/question"), "Go to the next question"),
+                state=self._clean(state),
+            )
+        level = state.answers.get(item.id, "")
+        numbers = [str(o.level) for o in item.options if o.level is not None]
+        if level not in numbers:
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [FieldError("level", "expected a level of need from 1 to 4")],
+                [FieldError(item.id, f"expected {_levels_expected(numbers)}")],
                 fix=(
-                    self._clean(state).link("/question", without=["level"], q="level"),
+                    self._clean(state).link("/question", without=[item.id], q=item.id),
                     "Back to the question",
                 ),
-                state=State(state.authority, {}),
+                state=state.evolve({}),
             )
-        others = {k: v for k, v in state.answers.items() if k != "level"}
-        self._answers_checked(State(state.authority, others))
+        others = state.evolve({k: v for k, v in state.answers.items() if k != item.id})
+        self._answers_checked(others)
         try:
             indicators = self.registry.indicators_for(state.authority)
         except AuthorityError as exc:
@@ -292,10 +308,21 @@ class _Pages(PageChecks):
                 503,
                 "The threshold indicators cannot be shown",
                 [FieldError("indicators", str(exc))],
-                fix=(state.link("/question", without=["level"], q="level"), "Back to the question"),
+                fix=(
+                    state.link("/question", without=[item.id], q=item.id),
+                    "Back to the question",
+                ),
                 state=state,
             ) from None
-        return html(self.views.indicators(state, indicators, int(level)))
+        return html(self.views.indicators(state, item, indicators, int(level)))
+
+
+def _levels_expected(numbers: list[str]) -> str:
+    """The levels a query may name, in words ("a level of need from 1 to 4")."""
+    run = [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[-1]) + 1))
+    if run:
+        return f"a level of need from {numbers[0]} to {numbers[-1]}"
+    return "a level of need: one of " + ", ".join(numbers)
 
 
 def _guarded(views: Views, handler: Handler) -> Handler:
@@ -312,9 +339,8 @@ def _guarded(views: Views, handler: Handler) -> Handler:
         except AuthorityError as exc:
             # a plugin failed while the page routed (its rule raised): a 503 page
             # naming the authority, never a 500
-            error = unusable(
-                views.registry, exc, read_query(request.query_params.multi_items(), ())[0]
-            )
+            state = read_query(request.query_params.multi_items(), (), views.registry)[0]
+            error = unusable(views.registry, exc, state.evolve({}))
             return html(views.error(error, request.query_params.multi_items()), error.status)
         except Exception as exc:
             if debugging():
