@@ -4,7 +4,7 @@ decide its guidance.
 One definition per authority, from its questions (and the core's urgent part),
 used by ``threshold compare``, by the completeness and safety checks
 (``threshold check --rules``) and by the tests, so they all see the same
-combinations (3,840 for a DDSCP authority). Questions marked ``matrix = false``
+combinations (3,840 for each built-in authority). Questions marked ``matrix = false``
 (they add a step, never change the route) are left at their defaults; ``at`` is a
 fixed instant, because a route must not depend on the time (the checks prove it
 does not).
@@ -12,6 +12,7 @@ does not).
 
 from __future__ import annotations
 
+import weakref
 import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -103,7 +104,7 @@ class Matrix:
         return found
 
     def field_title(self, name: str) -> str:
-        """A field's name in words ("EHA", "bruising on a non-mobile baby")."""
+        """A field's name in words ("assessment", "bruising on a non-mobile baby")."""
         return field_named(self.authority, name).title
 
     def describe(self, name: str, value: Any) -> str:
@@ -128,7 +129,7 @@ def matrix_of(authority: Authority) -> Matrix:
 
 
 def value_text(name: str, value: Any) -> str:
-    """A field value in words, without the field name ("yes", "none", "time-limited")."""
+    """A field value in words, without the field name ("yes", "none", "completed")."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:

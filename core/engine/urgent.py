@@ -54,8 +54,8 @@ def urgent_advice(
 def child_protection_line(authority_id: str | None, registry: Registry | None = None) -> str | None:
     """Return the authority's child protection line(s) as words, or None if unknown.
 
-    An id that is not installed but resembles installed ones (``Derbyshire``,
-    ``derby-city``) gives their lines, each named by its authority id, so the
+    An id that is not installed but resembles installed ones (``Exampleshire``,
+    ``example-shire``) gives their lines, each named by its authority id, so the
     urgent advice is not lost to a mistyped id.
     """
     if authority_id is None:

@@ -29,8 +29,8 @@ class CaseField:
 
     Attributes:
         name: The field, as in the case schema.
-        title: The field in words ("EHA", "bruising on a non-mobile baby").
-        option: Its command-line option (``--eha``).
+        title: The field in words ("assessment", "bruising on a non-mobile baby").
+        option: Its command-line option (``--level``).
         help: The option's help, and the schema's description.
         kind: ``flag`` (a boolean), ``level``, ``choice`` or ``time``.
         answers: Every answer it can take (None: any time), in the order they are read.

@@ -144,7 +144,8 @@ class DecisionRecord:
         source: Plugin and version, policy document and date, data review dates.
         route: The route advised.
         level: The level of need given, or None.
-        eha_required: Whether the route needs a completed Early Help Assessment.
+        eha_required: Whether the route has a prerequisite (an assessment the pack
+            requires first); kept for the JSON contract.
         steps: The steps advised, in order.
         contacts: Ids of the contacts advised, in the guidance's order.
         case: The case as routed (defaults filled in, ``at`` set).

@@ -46,7 +46,7 @@ class Question:
         id: The case field that holds the answer.
         type: ``boolean``, ``choice`` or ``level`` (the authority's levels).
         title: The question as the web tool asks it.
-        words: The field in a list of conditions ("EHA").
+        words: The field in a list of conditions ("assessment").
         help: One line for the command line's help and the case schema.
         citations: Where the question comes from.
         choices: A choice question's answers.

@@ -17,8 +17,8 @@ class Document:
         date: Date of the document (ISO), or None where the document gives none.
         date_text: The date as the document states it, or "not stated".
         url: Address of the original, where the source gives one.
-        short_title: How a reader names it in a citation ("DDSCP threshold
-            document, September 2022"), where the data gives one.
+        short_title: How a reader names it in a citation ("Exampleshire
+            threshold guidance, 2026"), where the data gives one.
     """
 
     id: str

@@ -265,8 +265,8 @@ class Registry:
 
     def resembling(self, authority_id: str) -> list[str]:
         """Return the usable authority ids that ``authority_id`` (not itself one)
-        resembles: the same id under another spelling (``Derbyshire``,
-        ``derby-city``), else up to two close matches (``derbyshre``)."""
+        resembles: the same id under another spelling (``Exampleshire``,
+        ``example-shire``), else up to two close matches (``exampleshre``)."""
 
         if not isinstance(authority_id, str):
             return []
