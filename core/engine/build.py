@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from threshold.core.engine.contacts import contacts_at, prepare_contacts
 from threshold.core.engine.plan import Plan, ReferralRule, plan_case
@@ -126,24 +127,13 @@ def _render(
     contacts = prepare_contacts(authority, listed)
     urgent = prepare_contacts(authority, _urgent_lines(authority))
     consent = _consent(case, authority, plan)
-    duties = authority.record_keeping
-    # The record-keeping duties are a practitioner's: a member of the public gets none.
-    record_keeping = (
-        ()
-        if case.referrer is Referrer.PUBLIC
-        else tuple(dedupe([duties.always, duties.conversations, *consent.record]))
-    )
+    record_keeping = _record_keeping(case, authority, consent.record)
     warnings = [
         GuidanceWarning(authority.warnings[w].code, authority.warnings[w].message.format_map(fill))
         for w in plan.lists["warnings"]
     ]
     warnings += [w for contact, _ in listed for w in hours_warnings(contact)]
-    follow = single.get("follow_up")
-    follow_up = (
-        FollowUp(follow["within_hours"], authority.steps[follow["how"]].action.format_map(fill))
-        if follow
-        else None
-    )
+    follow_up = _follow_up(authority, single.get("follow_up"), fill)
     level_number = plan.facts.get("level")
     level = authority.level(level_number) if level_number is not None else None
     citations = dedupe_citations(
@@ -152,7 +142,7 @@ def _render(
             *(c for s in steps for c in s.citations),
             *(c for slot in contacts for c in slot.template.citations),
             *consent.citations,
-            *cite_all(authority, duties.citations),
+            *cite_all(authority, authority.record_keeping.citations),
         ]
     )
     prerequisites = tuple(single.get("prerequisites", ()))
@@ -180,6 +170,25 @@ def _render(
         prerequisites=prerequisites,
     )
     return StaticGuidance(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))
+
+
+def _record_keeping(
+    case: Case, authority: Authority, consent_record: Sequence[str]
+) -> tuple[str, ...]:
+    """The record-keeping duties: a practitioner's; a member of the public gets none."""
+    if case.referrer is Referrer.PUBLIC:
+        return ()
+    duties = authority.record_keeping
+    return tuple(dedupe([duties.always, duties.conversations, *consent_record]))
+
+
+def _follow_up(
+    authority: Authority, follow: Mapping[str, Any] | None, fill: Mapping[str, str]
+) -> FollowUp | None:
+    """The written follow-up the plan names (its deadline may be unstated), or None."""
+    if not follow:
+        return None
+    return FollowUp(follow["within_hours"], authority.steps[follow["how"]].action.format_map(fill))
 
 
 def _steps(authority: Authority, plan: Plan, fill: Mapping[str, str]) -> list[StepOut]:

@@ -116,19 +116,17 @@ def _question(spec: Mapping[str, Any]) -> Question:
     )
 
 
-def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None = None) -> Authority:
-    """Compile validated, merged data into an :class:`Authority`.
+def _origins(where: Mapping[str, Any], key: str, count: int) -> list[str]:
+    """Where each of ``count`` items of ``key`` is written, or its field alone."""
+    found = list(where.get(key, []))
+    return found if len(found) == count else [f"{key}[{index}]" for index in range(count)]
 
-    ``where`` says in which file each rule, addition, route and fragment is written
-    (:func:`threshold.core.io.loading.where_written`), so the origin of each row
-    and part names its file and field; without it, origins name the field only.
 
-    Raises:
-        DataError: a fragment is unknown or uses itself (the only reference the
-            checks above leave to compilation).
-    """
+def _routes_and_additions(
+    data: Mapping[str, Any], where: Mapping[str, Any]
+) -> tuple[dict[str, RouteDef], tuple[Part, ...]]:
+    """The routes and the additions, their parts compiled and labelled by origin."""
     fragments = data.get("fragments", {})
-    where = where or {}
     files: Mapping[str, Mapping[str, str]] = {
         key: where.get(key, {}) for key in ("routes", "fragments")
     }
@@ -158,28 +156,113 @@ def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None =
         additions = tuple(
             compile_parts(data.get("additions", []), "additions", fragments, prefixes=prefixes)
         )
-        addition_origins = where.get("additions", [])
-        if len(addition_origins) == len(data.get("additions", [])):
-            additions = _relabel(additions, addition_origins)
     except FragmentError as exc:
         raise DataError(str(data.get("id")), [FieldError("", str(exc))]) from None
-    row_origins = where.get("rules", [])
-    if len(row_origins) != len(data["rules"]):
-        row_origins = [f"rules[{index}]" for index in range(len(data["rules"]))]
-    rows = tuple(
+    addition_origins = where.get("additions", [])
+    if len(addition_origins) == len(data.get("additions", [])):
+        additions = _relabel(additions, addition_origins)
+    return routes, additions
+
+
+def _rows(data: Mapping[str, Any], where: Mapping[str, Any]) -> tuple[Row, ...]:
+    """The decision table's rows, in order, each naming where it is written."""
+    origins = _origins(where, "rules", len(data["rules"]))
+    return tuple(
         Row(
             compile_condition(spec.get("when")),
             spec["route"],
-            row_origins[index],
+            origins[index],
             spec.get("variant"),
             tuple(spec.get("values", {}).items()),
         )
         for index, spec in enumerate(data["rules"])
     )
+
+
+def _document(spec: Mapping[str, Any]) -> Document:
+    """A source document from its data."""
+    return Document(
+        spec["id"],
+        spec["seed"],
+        spec["title"],
+        spec["publisher"],
+        spec["date_text"],
+        spec.get("date"),
+        spec.get("url"),
+        spec.get("short_title"),
+    )
+
+
+def _level(spec: Mapping[str, Any]) -> Level:
+    """A level of need from its data."""
+    return Level(
+        spec["number"],
+        spec["name"],
+        spec["summary"],
+        Band(spec["band"]),
+        _citations(spec["citations"]),
+    )
+
+
+def _contact(spec: Mapping[str, Any], origin: str) -> Contact:
+    """A contact from its data; ``origin`` says where it is written."""
+    return Contact(
+        id=spec["id"],
+        name=spec["name"],
+        purposes=tuple(Purpose(p) for p in spec.get("purposes", [spec.get("purpose")])),
+        hours=_hours(spec["hours"]),
+        citations=_citations(spec["citations"]),
+        phone=spec.get("phone"),
+        phone_option=spec.get("phone_option"),
+        email=spec.get("email"),
+        url=spec.get("url"),
+        note=spec.get("note"),
+        origin=origin,
+    )
+
+
+def _texts(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The pack's texts by kind: steps, consent, warnings, prerequisites, hints."""
+    return {
+        "steps": {
+            k: StepText(v["action"], v["reason"], _citations(v["citations"]))
+            for k, v in data["steps"].items()
+        },
+        "summaries": dict(data["summaries"]),
+        "consent": {
+            k: ConsentText(v["guidance"], tuple(v["record"]), _citations(v["citations"]))
+            for k, v in data.get("consent", {}).items()
+        },
+        "warnings": {
+            k: WarningText(v["code"], v["message"], _citations(v.get("citations", [])))
+            for k, v in data.get("warnings", {}).items()
+        },
+        "prerequisites": {
+            k: Prerequisite(v["name"], _citations(v["citations"]))
+            for k, v in data.get("prerequisites", {}).items()
+        },
+        "question_hints": {
+            k: QuestionHint(v["text"], _citations(v["citations"]))
+            for k, v in data.get("question_hints", {}).items()
+        },
+    }
+
+
+def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None = None) -> Authority:
+    """Compile validated, merged data into an :class:`Authority`.
+
+    ``where`` says in which file each rule, addition, route and fragment is written
+    (:func:`threshold.core.io.loading.where_written`), so the origin of each row
+    and part names its file and field; without it, origins name the field only.
+
+    Raises:
+        DataError: a fragment is unknown or uses itself (the only reference the
+            checks above leave to compilation).
+    """
+    where = where or {}
+    routes, additions = _routes_and_additions(data, where)
     record = data["record_keeping"]
-    contact_origins = where.get("contacts", [])
-    if len(contact_origins) != len(data["contacts"]):
-        contact_origins = [f"contacts[{index}]" for index in range(len(data["contacts"]))]
+    contact_origins = _origins(where, "contacts", len(data["contacts"]))
     return Authority(
         id=data["id"],
         name=data["name"],
@@ -187,72 +270,18 @@ def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None =
         applies_from=data["applies_from"],
         reviewed=data["reviewed"],
         review_due=data["review_due"],
-        documents=tuple(
-            Document(
-                d["id"],
-                d["seed"],
-                d["title"],
-                d["publisher"],
-                d["date_text"],
-                d.get("date"),
-                d.get("url"),
-                d.get("short_title"),
-            )
-            for d in data["documents"]
-        ),
-        levels=tuple(
-            Level(
-                level["number"],
-                level["name"],
-                level["summary"],
-                Band(level["band"]),
-                _citations(level["citations"]),
-            )
-            for level in sorted(data["levels"], key=lambda level: level["number"])
-        ),
+        documents=tuple(_document(d) for d in data["documents"]),
+        levels=tuple(_level(v) for v in sorted(data["levels"], key=lambda v: v["number"])),
         questions=tuple(_question(q) for q in data.get("questions", [])),
         contacts=tuple(
-            Contact(
-                id=c["id"],
-                name=c["name"],
-                purposes=tuple(Purpose(p) for p in c.get("purposes", [c.get("purpose")])),
-                hours=_hours(c["hours"]),
-                citations=_citations(c["citations"]),
-                phone=c.get("phone"),
-                phone_option=c.get("phone_option"),
-                email=c.get("email"),
-                url=c.get("url"),
-                note=c.get("note"),
-                origin=contact_origins[index],
-            )
-            for index, c in enumerate(data["contacts"])
+            _contact(c, contact_origins[index]) for index, c in enumerate(data["contacts"])
         ),
-        steps={
-            k: StepText(v["action"], v["reason"], _citations(v["citations"]))
-            for k, v in data["steps"].items()
-        },
-        summaries=dict(data["summaries"]),
-        consent={
-            k: ConsentText(v["guidance"], tuple(v["record"]), _citations(v["citations"]))
-            for k, v in data.get("consent", {}).items()
-        },
-        warnings={
-            k: WarningText(v["code"], v["message"], _citations(v.get("citations", [])))
-            for k, v in data.get("warnings", {}).items()
-        },
-        prerequisites={
-            k: Prerequisite(v["name"], _citations(v["citations"]))
-            for k, v in data.get("prerequisites", {}).items()
-        },
         record_keeping=RecordKeepingDuties(
             record["always"], record["conversations"], _citations(record["citations"])
         ),
-        question_hints={
-            k: QuestionHint(v["text"], _citations(v["citations"]))
-            for k, v in data.get("question_hints", {}).items()
-        },
         routes=routes,
-        rules=rows,
+        rules=_rows(data, where),
         additions=additions,
         pack=data.get("pack"),
+        **_texts(data),
     )

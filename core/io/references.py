@@ -125,53 +125,7 @@ def check_references(data: Mapping[str, Any]) -> list[FieldError]:
     """What a schema cannot check: citations name known documents, ids are unique,
     every route, fragment, text and contact named exists, conditions name real facts
     and values, one route of each urgent kind, placeholders are known."""
-    errors: list[FieldError] = []
-    documents = {d["id"] for d in data.get("documents", [])}
-    if data.get("policy_document") not in documents:
-        errors.append(FieldError("policy_document", "expected the id of one of documents"))
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, dict):
-            if "document" in value and "section" in value and value["document"] not in documents:
-                errors.append(
-                    FieldError(
-                        f"{path}.document",
-                        f"unknown document {value['document']!r}; "
-                        f"expected one of: {', '.join(sorted(documents))}",
-                    )
-                )
-            for key, sub in value.items():
-                walk(sub, f"{path}.{key}" if path else key)
-        elif isinstance(value, list):
-            for index, sub in enumerate(value):
-                walk(sub, f"{path}[{index}]")
-
-    walk(data, "")
-    for key, field in (
-        ("documents", "id"),
-        ("contacts", "id"),
-        ("questions", "id"),
-        ("levels", "number"),
-    ):
-        seen: set[Any] = set()
-        for index, item in enumerate(data.get(key, [])):
-            if item[field] in seen:
-                errors.append(
-                    FieldError(f"{key}[{index}].{field}", f"duplicate {field} {item[field]!r}")
-                )
-            seen.add(item[field])
-    for index, question in enumerate(data.get("questions", [])):
-        if question["id"] in CORE_FACTS or question["id"] in ROUTE_FACTS or question["id"] == "at":
-            errors.append(
-                FieldError(f"questions[{index}].id", "the core's own field; choose another id")
-            )
-    contact_ids = {c["id"]: c for c in data.get("contacts", [])}
-    for index, contact in enumerate(data.get("contacts", [])):
-        hours = contact["hours"]
-        if hours.get("kind") == "outside" and hours.get("of") not in contact_ids:
-            errors.append(
-                FieldError(f"contacts[{index}].hours.of", "expected the id of another contact")
-            )
+    errors = _check_documents(data) + _check_ids(data) + _check_contacts(data)
     facts = _facts(data)
     for index, rule in enumerate(data.get("rules", [])):
         _check_condition(rule.get("when"), f"rules[{index}].when", facts, errors)
@@ -195,6 +149,68 @@ def check_references(data: Mapping[str, Any]) -> list[FieldError]:
     errors.extend(_check_placeholders(data, facts))
     errors.extend(_check_web_ids(data))
     return errors
+
+
+def _check_documents(data: Mapping[str, Any]) -> list[FieldError]:
+    """The policy document and every citation name one of the documents."""
+    errors: list[FieldError] = []
+    documents = {d["id"] for d in data.get("documents", [])}
+    if data.get("policy_document") not in documents:
+        errors.append(FieldError("policy_document", "expected the id of one of documents"))
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            if "document" in value and "section" in value and value["document"] not in documents:
+                errors.append(
+                    FieldError(
+                        f"{path}.document",
+                        f"unknown document {value['document']!r}; "
+                        f"expected one of: {', '.join(sorted(documents))}",
+                    )
+                )
+            for key, sub in value.items():
+                walk(sub, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            for index, sub in enumerate(value):
+                walk(sub, f"{path}[{index}]")
+
+    walk(data, "")
+    return errors
+
+
+def _check_ids(data: Mapping[str, Any]) -> list[FieldError]:
+    """Ids are unique, and no question takes a field of the core's."""
+    errors = []
+    for key, field in (
+        ("documents", "id"),
+        ("contacts", "id"),
+        ("questions", "id"),
+        ("levels", "number"),
+    ):
+        seen: set[Any] = set()
+        for index, item in enumerate(data.get(key, [])):
+            if item[field] in seen:
+                errors.append(
+                    FieldError(f"{key}[{index}].{field}", f"duplicate {field} {item[field]!r}")
+                )
+            seen.add(item[field])
+    for index, question in enumerate(data.get("questions", [])):
+        if question["id"] in CORE_FACTS or question["id"] in ROUTE_FACTS or question["id"] == "at":
+            errors.append(
+                FieldError(f"questions[{index}].id", "the core's own field; choose another id")
+            )
+    return errors
+
+
+def _check_contacts(data: Mapping[str, Any]) -> list[FieldError]:
+    """A contact open outside another's hours names that contact."""
+    contact_ids = {c["id"] for c in data.get("contacts", [])}
+    return [
+        FieldError(f"contacts[{index}].hours.of", "expected the id of another contact")
+        for index, contact in enumerate(data.get("contacts", []))
+        if contact["hours"].get("kind") == "outside"
+        and contact["hours"].get("of") not in contact_ids
+    ]
 
 
 def _check_web_ids(data: Mapping[str, Any]) -> list[FieldError]:
