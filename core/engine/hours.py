@@ -9,9 +9,12 @@ service is open whenever another contact is closed."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import version
+
+import attrs
 
 from threshold.core.io import cache
 from threshold.core.model.authority import OpeningHours, Window
@@ -80,13 +83,63 @@ def _day_known(hours: OpeningHours, window: Window, day: dt.date) -> bool | None
     return True
 
 
+@attrs.frozen
+class _Table:
+    """Weekly hours as minutes: each weekday's (opens, closes) spans in order of
+    opening, and the spans whose days the source does not state."""
+
+    days: tuple[tuple[tuple[int, int], ...], ...]
+    unknown: tuple[tuple[int, int], ...]
+
+
+#: Tables by hours (by identity, with a weak reference that tells a reused id
+#: from its hours): made once per contact, not on every question of the time.
+_TABLES: dict[int, tuple[weakref.ref[OpeningHours], _Table]] = {}
+
+
+def _table(hours: OpeningHours) -> _Table:
+    """The minutes table of ``hours`` (made once)."""
+    held = _TABLES.get(id(hours))
+    if held is not None and held[0]() is hours:
+        return held[1]
+    spans = [(w, (minutes(w.opens), minutes(w.closes))) for w in hours.windows]
+    table = _Table(
+        tuple(
+            tuple(sorted(span for w, span in spans if w.days is not None and day in w.days))
+            for day in range(7)
+        ),
+        tuple(span for w, span in spans if w.days is None),
+    )
+    _TABLES[id(hours)] = (weakref.ref(hours), table)
+    return table
+
+
+def _on_day(hours: OpeningHours, day: dt.date) -> bool | None:
+    """Whether windows stated for ``day``'s weekday apply on ``day``: not on a bank
+    holiday the hours close on, unknown on one the source does not mention."""
+    if bank_holiday(day) is None or hours.bank_holidays is BankHolidays.OPEN:
+        return True
+    return False if hours.bank_holidays is BankHolidays.CLOSED else None
+
+
+#: The last time converted and its London time: every contact of one call asks
+#: about the same moment (one immutable pair, so threads never see half of it).
+_LAST_LOCAL: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
+
+
 def _in_london(when: dt.datetime) -> dt.datetime | None:
     """``when`` in Europe/London, or None when that is past what a datetime can
     hold (year 9999 with a negative offset): the hours are then not known."""
+    global _LAST_LOCAL
+    last, local = _LAST_LOCAL
+    if when is last:
+        return local
     try:
-        return when.astimezone(LONDON)
+        local = when.astimezone(LONDON)
     except (OverflowError, ValueError):
-        return None
+        local = None
+    _LAST_LOCAL = (when, local)
+    return local
 
 
 def is_open(hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None) -> bool | None:
@@ -109,14 +162,16 @@ def is_open(hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None
     if local is None:
         return None
     now = local.hour * 60 + local.minute
+    table = _table(hours)
     found: bool | None = False
-    for window in hours.windows:
-        if not minutes(window.opens) <= now < minutes(window.closes):
-            continue
-        known = _day_known(hours, window, local.date())
-        if known is True:
+    if any(opens <= now < closes for opens, closes in table.unknown):
+        found = None
+    spans = table.days[local.weekday()]
+    if any(opens <= now < closes for opens, closes in spans):
+        on_day = _on_day(hours, local.date())
+        if on_day is True:
             return True
-        if known is None:
+        if on_day is None:
             found = None
     return found
 
@@ -147,9 +202,8 @@ def next_open(
             day = local.date() + dt.timedelta(days=offset)
         except OverflowError:  # past the last day a datetime can hold: none is known
             return None
-        starts = sorted(
-            minutes(w.opens) for w in hours.windows if _day_known(hours, w, day) is True
-        )
+        on_day = _on_day(hours, day)
+        starts = [opens for opens, _ in _table(hours).days[day.weekday()]] if on_day else []
         for start in starts:
             candidate = dt.datetime.combine(day, dt.time(start // 60, start % 60), tzinfo=LONDON)
             if candidate >= local:

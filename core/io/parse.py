@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import json
 import re
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -103,17 +104,8 @@ def check_case(case: Case, authority: Authority) -> Case:
             case may be acted on (:data:`threshold.core.model.clock.EARLIEST` to
             :data:`threshold.core.model.clock.LATEST`).
     """
-    given = dict(case.answers)
-    fields = {field.name: field for field in case_fields(authority)}
-    errors = [
-        _unknown(name, sorted(fields)) for name in given if name not in fields or name in _CORE
-    ]
-    for name, value in given.items():
-        field = fields.get(name)
-        if field is not None and field.answers is not None and not field.accepts(value):
-            errors.append(
-                FieldError(name, f"got {describe_value(value)}; expected {field.expected}")
-            )
+    errors: list[FieldError] = []
+    answers = _checked_answers(case.answers, authority, errors)
     if case.at is not None and not isinstance(case.at, dt.datetime):
         errors.append(FieldError("at", "expected a datetime.datetime or None"))
     elif case.at is not None:
@@ -123,8 +115,51 @@ def check_case(case: Case, authority: Authority) -> Case:
             errors.append(FieldError("at", str(exc)))
     if errors:
         raise CaseError(errors)
-    answers = tuple((q.id, given.get(q.id, fields[q.id].default)) for q in authority.questions)
     return case if answers == case.answers else attrs.evolve(case, answers=answers)
+
+
+#: Answers already checked, by authority (by identity, with a weak reference that
+#: tells a reused id from its authority) and by the answers with their types (so
+#: True and 1 are told apart): a prepared case is checked once, not on every call.
+_CHECKED: dict[int, tuple[weakref.ref[Authority], dict[object, tuple[Any, ...]]]] = {}
+#: At most this many answer sets are kept per authority (free-text answers are unbounded).
+_CHECKED_MAX = 4096
+
+
+def _checked_answers(
+    answers: tuple[tuple[str, Any], ...], authority: Authority, errors: list[FieldError]
+) -> tuple[tuple[str, Any], ...]:
+    """``answers`` checked against ``authority``'s questions, in their order, with
+    defaults filled in; each wrong one is added to ``errors``."""
+    held = _CHECKED.get(id(authority))
+    if held is None or held[0]() is not authority:
+        held = _CHECKED[id(authority)] = (weakref.ref(authority), {})
+    known = held[1]
+    try:
+        key: object = (answers, tuple(type(value) for _, value in answers))
+        found = known.get(key)
+    except TypeError:  # an unhashable answer: checked (and refused) below
+        key, found = None, None
+    if found is not None:
+        return found
+    given = dict(answers)
+    fields = {field.name: field for field in case_fields(authority)}
+    wrong = [
+        _unknown(name, sorted(fields)) for name in given if name not in fields or name in _CORE
+    ]
+    for name, value in given.items():
+        field = fields.get(name)
+        if field is not None and field.answers is not None and not field.accepts(value):
+            wrong.append(
+                FieldError(name, f"got {describe_value(value)}; expected {field.expected}")
+            )
+    errors.extend(wrong)
+    checked = tuple((q.id, given.get(q.id, fields[q.id].default)) for q in authority.questions)
+    if not wrong and key is not None:
+        if len(known) >= _CHECKED_MAX:
+            known.clear()
+        known[key] = checked
+    return checked
 
 
 _CORE = {"immediate_danger", "significant_harm", "referrer", "at"}

@@ -55,6 +55,8 @@ class Registry:
         #: Problems with indicator registrations, by plugin or document: they never
         #: make an authority unusable (routing does not depend on them).
         self._indicator_problems: dict[str, str] = {}
+        #: Each authority's Python rule (or None), found once.
+        self._rules: dict[str, Callable[[Case], RouteChoice | None] | None] = {}
 
     # ----------------------------------------------------------- loading
     @classmethod
@@ -324,6 +326,13 @@ class Registry:
         it), or None when the plugin has none (its decision table decides alone).
         The rule raises AuthorityError if the plugin raises or answers something
         that is not a RouteChoice."""
+        key = f"{registered.plugin.name}/{registered.authority.id}"
+        if key not in self._rules:
+            self._rules[key] = self._route_rule(registered)
+        return self._rules[key]
+
+    def _route_rule(self, registered: Registered) -> Callable[[Case], RouteChoice | None] | None:
+        """The rule of :meth:`route_rule`, made."""
         plugin: Any = self.pm.get_plugin(registered.plugin.name)
         if not hasattr(plugin, "threshold_route_rule"):
             return None
