@@ -177,7 +177,7 @@ class Api:
         data: object = body
         try:
             data = decode_json(body, field="body")
-            authority, case = parse_line(data, default)
+            authority, case = parse_line(data, default, self.registry)
             guidance = await self._in_route_thread(
                 functools.partial(route, case, authority, registry=self.registry, record=record)
             )
