@@ -21,6 +21,7 @@ import attrs
 
 from threshold.core.engine.api import route
 from threshold.core.interfaces.failures import ErrorInfo, debugging, error_info
+from threshold.core.io.parse import _not_an_object as not_an_object
 from threshold.core.io.parse import decode_json, parse_case
 from threshold.core.io.schemas import describe_value
 from threshold.core.io.urgent_flags import flags
@@ -125,15 +126,7 @@ def parse_line(
         AuthorityError: the authority is unknown or its plugin broken.
     """
     if not isinstance(data, Mapping):
-        raise CaseError(
-            [
-                FieldError(
-                    "case",
-                    f"got {describe_value(data)}; expected a JSON object (a case) "
-                    'such as {"authority": "derbyshire"}',
-                )
-            ]
-        )
+        raise not_an_object(data)  # the same error as for a case anywhere else
     values = dict(data)
     authority = values.pop("authority", None)
     if authority is None:
