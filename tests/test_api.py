@@ -43,14 +43,18 @@ def test_route_with_a_dict() -> None:
         {"level": 3, "early_help_assessment": "completed", "at": AT}, authority="derby_city"
     )
     assert isinstance(guidance, threshold.Guidance)
-    assert guidance.route is threshold.Route.VULNERABLE_CHILDRENS_MEETING
+    # the route is the route id of the authority's data (issue 13), with its title and kind
+    assert guidance.route == "vulnerable-childrens-meeting"
+    assert guidance.route_title == "Vulnerable Children's Meeting"
+    assert guidance.kind == "referral"
     assert guidance.record is None
 
 
 def test_route_with_a_case_gives_the_same_guidance() -> None:
     as_dict = threshold.route({"level": 2, "consent": "refused", "at": AT}, "derbyshire")
+    # a Case is the urgent part and the answers to the authority's questions (issue 13)
     case = threshold.Case(
-        level=2, consent=threshold.Consent.REFUSED, at=dt.datetime.fromisoformat(as_dict.at)
+        answers=(("level", 2), ("consent", "refused")), at=dt.datetime.fromisoformat(as_dict.at)
     )
     assert threshold.route(case, "derbyshire").to_dict() == as_dict.to_dict()
 
@@ -121,5 +125,5 @@ def test_version() -> None:
 def test_record_on_request() -> None:
     guidance = threshold.route({"immediate_danger": True, "at": AT}, "derbyshire", record=True)
     assert isinstance(guidance.record, threshold.DecisionRecord)
-    assert guidance.record.route is threshold.Route.EMERGENCY
+    assert guidance.record.route == "emergency"
     assert guidance.to_dict()["record"]["id"] == guidance.record.id
