@@ -127,3 +127,28 @@ def test_record_on_request() -> None:
     assert isinstance(guidance.record, threshold.DecisionRecord)
     assert guidance.record.route == "emergency"
     assert guidance.to_dict()["record"]["id"] == guidance.record.id
+
+
+def test_an_authoritys_own_case_schema() -> None:
+    """schema("case", authority=ID): the shared urgent part and that authority's own
+    questions; anything else refused (issue 13)."""
+    from jsonschema import Draft202012Validator
+
+    shared = threshold.schema("case")
+    own = threshold.schema("case", authority="derby_city")
+    Draft202012Validator.check_schema(own)
+    assert own["$id"] == shared["$id"] + "/derby_city"
+    assert set(shared["properties"]) < set(own["properties"])
+    assert {"level", "early_help_assessment", "consent"} <= set(own["properties"])
+    assert own["additionalProperties"] is False
+    valid = Draft202012Validator(own).is_valid
+    assert valid({"level": 3, "early_help_assessment": "completed"})
+    assert not valid({"levle": 3}) and not valid({"level": 9})
+    own["title"] = "changed"
+    assert threshold.schema("case", authority="derby_city")["title"] != "changed"
+    with pytest.raises(threshold.UnknownAuthorityError):
+        threshold.schema("case", authority="nottingham")
+    with pytest.raises(threshold.ThresholdError, match="only the case schema is made per"):
+        threshold.schema("guidance", authority="derby_city")
+    with pytest.raises(threshold.ThresholdError, match="unknown schema 'cases'"):
+        threshold.schema("cases", authority="derby_city")
