@@ -363,3 +363,18 @@ def test_openapi_document_is_valid_openapi_3_1(live_server: str) -> None:
     assert not errors, f"{errors[0].message} at {list(errors[0].absolute_path)}"
     document["paths"]["/validate"]["post"]["responses"]["200"]["content"] = []
     assert not validator.is_valid(document)
+
+
+def test_cli_schema_prints_an_authoritys_own_case_schema(run_cli: Run) -> None:
+    result = run_cli("schema", "case", "--authority", "derbyshire")
+    assert result.code == 0, result.err
+    assert result.json() == threshold.schema("case", authority="derbyshire")
+    for args, message in [
+        (["case", "--authority", "Derbyshire"], "--authority: unknown authority (did you mean"),
+        (["guidance", "--authority", "derbyshire"], "--authority: only the case schema is made"),
+        (["--authority", "derbyshire"], "NAME: missing; expected case with --authority"),
+    ]:
+        refused = run_cli("schema", *args)
+        assert refused.code == 2 and refused.out == ""
+        assert refused.err.startswith(f"threshold: error: {message}"), refused.err
+        assert refused.err.count("\n") == 1
