@@ -275,7 +275,10 @@ ENDPOINTS = (
         "/forms/{authority}/{form}",
         "form",
         "One referral form, with what the case fields in the query say filled in: a JSON "
-        "Schema of the answers, a FHIR R4 Questionnaire, GOV.UK-style HTML or Markdown.",
+        "Schema of the answers, a FHIR R4 Questionnaire, GOV.UK-style HTML or Markdown. "
+        "Besides the fields every authority shares (below), the answers to the authority's "
+        "own questions go in the query by question id (level=3): see its case schema, "
+        "GET /schemas/case?authority=ID.",
         parameters=(
             Parameter("authority", "path", "The authority id.", {"type": "string"}),
             Parameter("form", "path", "The form id (see `threshold form`).", {"type": "string"}),
