@@ -165,8 +165,8 @@ _AUTHORITY_IN_TEXT = re.compile(rb'"authority"\s*:\s*"([^"\\\n]{1,100})"')
 def authority_of(data: object, default: str | None) -> str | None:
     """The authority a (possibly invalid) line names, else ``default``: for the
     urgent advice that goes with an error. An id that is not installed is kept
-    (an installed id in capitals, or mistyped), so the advice can give the lines of the ids it resembles;
-    it is never shown."""
+    (an installed id in capitals, or mistyped), so the advice can give the lines
+    of the ids it resembles; it is never shown."""
     if isinstance(data, bytes):
         match = _AUTHORITY_IN_TEXT.search(data)
         return match.group(1).decode("utf-8", "replace") if match else default
