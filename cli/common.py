@@ -94,7 +94,9 @@ def read_json_source(
     try:
         return decode_json(data, field=label, example=example)
     except CaseError as exc:
-        raise Failure(f"{exc}{_urgent_hint(None, authority_id, exc.raised)}") from None
+        # the text is read again once the authorities are loaded: their urgent
+        # questions (learnt as they load) count too
+        raise Failure(f"{exc}{_urgent_hint(data, authority_id, exc.raised)}") from None
 
 
 #: The core's case fields, as the core's options name them (``--immediate-danger``
