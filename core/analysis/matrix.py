@@ -12,8 +12,8 @@ does not).
 
 from __future__ import annotations
 
-import weakref
 import itertools
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +125,6 @@ def matrix_of(authority: Authority) -> Matrix:
     matrix = Matrix(authority)
     _MATRICES[id(authority)] = (weakref.ref(authority), matrix)
     return matrix
-
 
 
 def value_text(name: str, value: Any) -> str:

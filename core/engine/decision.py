@@ -66,8 +66,10 @@ def _alternatives(authority: Authority) -> tuple[tuple[str, tuple[object, ...]],
 
 def _with(case: Case, name: str, value: object) -> Case:
     """``case`` with field ``name`` answered ``value``."""
-    if name in ("immediate_danger", "significant_harm"):
-        return attrs.evolve(case, **{name: value})
+    if name == "immediate_danger":
+        return attrs.evolve(case, immediate_danger=bool(value))
+    if name == "significant_harm":
+        return attrs.evolve(case, significant_harm=bool(value))
     if name == "referrer":
         return attrs.evolve(case, referrer=Referrer(str(value)))
     return attrs.evolve(

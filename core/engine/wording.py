@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from threshold.core.model.authority import Authority, Citation, Contact
+from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.enums import (
     PURPOSE_RANK,
     BankHolidays,
@@ -21,6 +21,7 @@ from threshold.core.model.guidance import (
     CitationOut,
     GuidanceWarning,
 )
+from threshold.core.model.sources import Citation
 from threshold.core.model.vocabulary import PLACEHOLDER_PURPOSE
 
 DISCLAIMER = (

@@ -136,7 +136,7 @@ CORE_URGENT = tuple(f.name for f in CORE_FIELDS if f.urgent)
 
 def question_field(authority: Authority, question: Question) -> CaseField:
     """The case field a question of ``authority`` declares."""
-    common = {
+    common: dict[str, Any] = {
         "name": question.id,
         "title": question.words,
         "option": question.cli_option,
