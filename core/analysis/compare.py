@@ -19,8 +19,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from threshold.core.analysis.compare_matrix import CompareMatrix, put_to
 from threshold.core.analysis.compare_model import (
     FORMAT,
+    NOT_COMPARABLE,
     NOT_STATED,
     PURPOSE_TITLES,
     AuthorityColumn,
@@ -34,14 +36,13 @@ from threshold.core.analysis.compare_model import (
     ShownOutcome,
 )
 from threshold.core.analysis.grouping import conditions_of, group_rows
-from threshold.core.analysis.matrix import Combination, Matrix, matrix_of, value_text
+from threshold.core.analysis.matrix import MATRIX_AT, Combination, value_text
 from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER, cite_all, contact_label
 from threshold.core.model.authority import Authority, Contact, OpeningHours
 from threshold.core.model.clock import DAY_NAMES
 from threshold.core.model.enums import BankHolidays, HoursKind
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.fields import case_fields
 from threshold.core.model.guidance import CitationOut, Guidance
 from threshold.core.plugins.registry import Registry
 
@@ -74,35 +75,53 @@ class _Footnotes:
 # ----------------------------------------------------------------------------- contacts
 
 
-def days_text(hours: OpeningHours) -> str:
+def days_text(hours: OpeningHours, authority: Authority | None = None) -> str:
     """The days a contact is open, in words, or "not stated"."""
     if hours.kind is HoursKind.ALWAYS:
         return "every day"
-    if hours.kind is HoursKind.UNSTATED or hours.days is None:
+    if hours.kind is HoursKind.OUTSIDE:
+        return f"whenever {_name_of(authority, hours.of)} is closed"
+    if hours.kind is HoursKind.UNSTATED or not hours.windows:
         return NOT_STATED
-    days = sorted(hours.days)
+    if any(w.days is None for w in hours.windows):
+        return NOT_STATED
+    days = sorted({d for w in hours.windows for d in w.days or ()})
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
         return f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}"
     return ", ".join(DAY_NAMES[d] for d in days)
 
 
-def bank_holidays_text(hours: OpeningHours) -> str:
-    """How a contact behaves on bank holidays, as the source states it."""
+def bank_holidays_text(hours: OpeningHours, authority: Authority | None = None) -> str:
+    """How a contact behaves on bank holidays, as the source states it (a duty
+    service outside another contact's hours is open when that one is closed)."""
     if hours.kind is HoursKind.ALWAYS or hours.bank_holidays is BankHolidays.OPEN:
         return "open"
+    if hours.kind is HoursKind.OUTSIDE and authority is not None:
+        other = next((c for c in authority.contacts if c.id == hours.of), None)
+        if other is not None and other.hours.bank_holidays is BankHolidays.CLOSED:
+            return "open"
     if hours.bank_holidays is BankHolidays.CLOSED:
         return "closed"
     return NOT_STATED
+
+
+def _name_of(authority: Authority | None, contact_id: str | None) -> str:
+    """A contact's name by id (the id where it is not found)."""
+    if authority is not None:
+        for contact in authority.contacts:
+            if contact.id == contact_id:
+                return contact.name
+    return contact_id or "another contact"
 
 
 def _contact_cell(authority: Authority, contact: Contact, notes: _Footnotes) -> ContactCell:
 
     return ContactCell(
         name=contact.name,
-        number=contact.phone or contact.url or NOT_STATED,
+        number=contact.phone or contact.email or contact.url or NOT_STATED,
         hours=contact.hours.text,
-        days=days_text(contact.hours),
-        bank_holidays=bank_holidays_text(contact.hours),
+        days=days_text(contact.hours, authority),
+        bank_holidays=bank_holidays_text(contact.hours, authority),
         note=contact.note,
         footnotes=notes.add(cite_all(authority, contact.citations)),
     )
@@ -122,31 +141,62 @@ def _contact_rows(authorities: Sequence[Authority], notes: _Footnotes) -> list[C
 # ----------------------------------------------------------------------------- scenarios
 
 
-def _outcome(answer: Guidance | Exception) -> Outcome:
-    if not isinstance(answer, Guidance):
+#: What one authority answers for one combination: its guidance for each level of
+#: the band (one when compared by level), or why the combination cannot be put to it.
+Answer = tuple[tuple[Guidance | Exception, ...], str | None]
+
+
+def _outcome_of(guidance: Guidance | Exception) -> Outcome:
+    if not isinstance(guidance, Guidance):
         return Outcome("no-route", False, None, False)
     return Outcome(
-        route=answer.route,
-        eha_required=answer.eha_required,
-        follow_up_hours=answer.follow_up.within_hours if answer.follow_up else None,
-        silent=any(w.code == "source-silent" for w in answer.warnings),
+        route=guidance.route,
+        eha_required=guidance.eha_required,
+        follow_up_hours=guidance.follow_up.within_hours if guidance.follow_up else None,
+        silent=any(w.code == "source-silent" for w in guidance.warnings),
+        kind=guidance.kind,
+        prerequisites=guidance.prerequisites,
     )
 
 
-def _route_all(registry: Registry, authority_id: str, matrix: Matrix) -> list[Guidance | Exception]:
-    answers: list[Guidance | Exception] = []
-    for case in matrix.cases():
-        try:
-            answers.append(route(case, authority_id, registry=registry))
-        except Exception as exc:  # a broken plugin is shown, never a crash
-            answers.append(exc)
+def _outcome(answer: Answer) -> Outcome:
+    """The outcome compared: one route, the routes of a band's levels joined where
+    they differ, or not comparable."""
+    guidances, reason = answer
+    if reason is not None:
+        return Outcome(NOT_COMPARABLE, False, None, False, comparable=False)
+    found = list(dict.fromkeys(_outcome_of(g) for g in guidances))
+    if len(found) == 1:
+        return found[0]
+    hours = [o.follow_up_hours for o in found if o.follow_up_hours is not None]
+    return Outcome(
+        route=" or ".join(dict.fromkeys(o.route for o in found)),
+        eha_required=any(o.eha_required for o in found),
+        follow_up_hours=min(hours) if hours else None,
+        silent=any(o.silent for o in found),
+        kind=" or ".join(dict.fromkeys(o.kind for o in found)),
+        prerequisites=tuple(dict.fromkeys(p for o in found for p in o.prerequisites)),
+    )
+
+
+def _route_all(registry: Registry, authority: Authority, matrix: CompareMatrix) -> list[Answer]:
+    answers: list[Answer] = []
+    for combination in matrix.combinations():
+        put = put_to(matrix, authority, combination.as_dict(), MATRIX_AT)
+        found: list[Guidance | Exception] = []
+        for case in put.cases:
+            try:
+                found.append(route(case, authority.id, registry=registry))
+            except Exception as exc:  # a broken plugin is shown, never a crash
+                found.append(exc)
+        answers.append((tuple(found), put.reason))
     return answers
 
 
-def _example(indices: Sequence[int], matrix: Matrix) -> int:
+def _example(indices: Sequence[int], matrix: CompareMatrix) -> int:
     """The combination of a row closest to the case defaults (its words are shown)."""
 
-    defaults = {f.name: f.default for f in case_fields(matrix.authority)}
+    defaults = {name: matrix.default(name) for name in matrix.names}
     cases = list(matrix.combinations())
 
     def distance(index: int) -> tuple[int, int]:
@@ -157,6 +207,26 @@ def _example(indices: Sequence[int], matrix: Matrix) -> int:
 
 
 def _shown(
+    answer: Answer, authority: Authority, notes: _Footnotes, outcome: Outcome
+) -> ShownOutcome:
+    guidances, reason = answer
+    if reason is not None:
+        return ShownOutcome(outcome, "Not comparable", reason + ".", None, (), ())
+    shown = [_shown_one(g, authority, notes, outcome) for g in guidances]
+    if len(shown) == 1 or len({(s.title, s.summary) for s in shown}) == 1:
+        return shown[0]
+    levels = [g.level for g in guidances if isinstance(g, Guidance)]
+    return ShownOutcome(
+        outcome=outcome,
+        title=" or ".join(f"{s.title} (level {n})" for s, n in zip(shown, levels, strict=False)),
+        summary=" ".join(dict.fromkeys(s.summary for s in shown)),
+        first_contact=shown[0].first_contact,
+        notes=tuple(dict.fromkeys(n for s in shown for n in s.notes)),
+        footnotes=tuple(dict.fromkeys(n for s in shown for n in s.footnotes)),
+    )
+
+
+def _shown_one(
     answer: Guidance | Exception, authority: Authority, notes: _Footnotes, outcome: Outcome
 ) -> ShownOutcome:
     if not isinstance(answer, Guidance):
@@ -219,9 +289,8 @@ def compare(
     notes = _Footnotes()
     contacts = _contact_rows(authorities, notes)
 
-    # the first authority's matrix: a comparison needs the same questions in each
-    matrix = matrix_of(authorities[0])
-    answers = [_route_all(registry, a, matrix) for a in authority_ids]
+    matrix = CompareMatrix(authorities)
+    answers = [_route_all(registry, a, matrix) for a in authorities]
     outcomes = [[_outcome(answer) for answer in row] for row in answers]
     cases = list(matrix.combinations())
     values = [c.values for c in cases]
@@ -309,6 +378,7 @@ def _scenario_row(
         outcomes=shown,
         differs=len(set(keys[example])) > 1,
         combinations=tuple(indices),
+        kinds_differ=len({o.kind for o in keys[example] if o.comparable}) > 1,
     )
 
 

@@ -12,8 +12,8 @@ does not).
 
 from __future__ import annotations
 
-import weakref
 import itertools
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -127,11 +127,10 @@ def matrix_of(authority: Authority) -> Matrix:
     return matrix
 
 
-
 def value_text(name: str, value: Any) -> str:
     """A field value in words, without the field name ("yes", "none", "completed")."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:
-        return "none given" if name == "level" else "other"
+        return "none given" if name in ("level", "band") else "other"
     return str(value)

@@ -22,8 +22,20 @@ from threshold.core.render.environment import render
 
 FORMATS = COMPARE_FORMATS
 
-#: The conditions every not-urgent row shares, said once above those rows.
-NOT_URGENT = "no immediate danger, no significant harm and no bruising on a non-mobile baby"
+
+def urgent_titles(comparison: Comparison) -> list[str]:
+    """The urgent facts of the comparison in words, in precedence order."""
+    titles = [c.title for r in comparison.rows for c in r.conditions if c.urgent]
+    return list(dict.fromkeys(titles)) or ["immediate danger", "significant harm"]
+
+
+def not_urgent_text(comparison: Comparison) -> str:
+    """The conditions every not-urgent row shares, said once above those rows: each
+    urgent fact of the comparison, "no"."""
+    titles = urgent_titles(comparison)
+    if len(titles) == 1:
+        return f"no {titles[0]}"
+    return "no " + ", no ".join(titles[:-1]) + f" and no {titles[-1]}"
 
 
 def conditions_text(row: ScenarioRow) -> str:
@@ -42,11 +54,19 @@ def notes_text(numbers: tuple[int, ...]) -> str:
 
 
 def outcome_text(shown: ShownOutcome) -> str:
-    """An outcome in one line: route; EHA; follow-up; first contact."""
+    """An outcome in one line: route and its kind; what is needed first; follow-up;
+    first contact. Not comparable: why."""
     outcome = shown.outcome
+    if not outcome.comparable:
+        return f"not comparable: {shown.summary}"
     parts = [shown.title + (" (the sources are silent on part of it)" if outcome.silent else "")]
+    if outcome.kind:
+        parts[0] += f" [{outcome.kind}]"
     if outcome.route != "no-route":
-        parts.append("EHA needed: " + ("yes" if outcome.eha_required else "no"))
+        parts.append(
+            "needed first: "
+            + (", ".join(outcome.prerequisites) if outcome.prerequisites else "nothing")
+        )
         parts.append(
             f"follow up in writing within {outcome.follow_up_hours} hours"
             if outcome.follow_up_hours
@@ -70,7 +90,9 @@ def _context(comparison: Comparison) -> dict[str, Any]:
         "other_rows": [r for r in comparison.rows if not r.urgent],
         "differing_rows": len(differing_rows),
         "differing_combinations": sum(1 for x in comparison.combinations if x.differs),
-        "not_urgent": NOT_URGENT,
+        "not_urgent": not_urgent_text(comparison),
+        "urgent_facts": ", ".join(urgent_titles(comparison)),
+        "field_names": ", ".join(comparison.fields),
         "not_stated": NOT_STATED,
     }
 
@@ -83,6 +105,9 @@ def _csv(comparison: Comparison) -> str:
     for authority_id in ids:
         header += [
             f"{authority_id} route",
+            f"{authority_id} kind",
+            f"{authority_id} prerequisites",
+            f"{authority_id} comparable",
             f"{authority_id} eha_required",
             f"{authority_id} follow_up_hours",
             f"{authority_id} sources_silent",
@@ -101,7 +126,7 @@ def _csv(comparison: Comparison) -> str:
         line = ["contact", row.purpose, "", "yes" if row.differs else "no", *blank_fields]
         line.append(row.title)
         for cell in row.cells:
-            line += ["", "", "", ""]
+            line += ["", "", "", "", "", "", ""]
             line += [
                 " | ".join(c.name for c in cell) or NOT_STATED,
                 " | ".join(c.number for c in cell) or NOT_STATED,
@@ -123,6 +148,9 @@ def _csv(comparison: Comparison) -> str:
         for outcome, cites in zip(combination.outcomes, cited, strict=True):
             line += [
                 outcome.route,
+                outcome.kind,
+                " ".join(outcome.prerequisites),
+                "yes" if outcome.comparable else "no",
                 "yes" if outcome.eha_required else "no",
                 str(outcome.follow_up_hours or ""),
                 "yes" if outcome.silent else "no",
