@@ -8,7 +8,9 @@ compared by its *band* (universal, emerging, intensive, specialist): the axis is
 A combination that gives a question an authority does not ask (or an answer it
 does not offer) a value other than a default is *not comparable* for that
 authority, unless the core's precedence decides the case (immediate danger or
-significant harm), where no question is read.
+significant harm), where no question is read. A question several authorities
+ask with different answers (each its own consent wording, say) cannot be lined
+up answer by answer: it is compared unanswered (each authority's default).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class CompareMatrix(Matrix):
         axes: dict[str, list[Any]] = {}
         self._fields: dict[str, CaseField] = {}
         self._defaults: dict[str, set[Any]] = {}
+        answers: dict[str, set[tuple[Any, ...]]] = {}
         for authority in authorities:
             for name, values in matrix_axes(authority):
                 field = next(f for f in case_fields(authority) if f.name == name)
@@ -50,8 +53,13 @@ class CompareMatrix(Matrix):
                     name, values = BAND, (None, *_bands(authorities))
                 self._fields.setdefault(name, field)
                 self._defaults.setdefault(name, set()).add(field.default)
+                answers.setdefault(name, set()).add(tuple(sorted(map(repr, values))))
                 found = axes.setdefault(name, [])
                 found.extend(v for v in values if v not in found)
+        #: Questions asked with different answers: compared unanswered.
+        self.unaligned = tuple(n for n in axes if n != BAND and len(answers[n]) > 1)
+        for name in self.unaligned:
+            axes[name] = [self._fields[name].default]
         names = list(axes)
         ordered = [n for n in names if self._fields[n].urgent]
         ordered += [n for n in names if not self._fields[n].urgent]

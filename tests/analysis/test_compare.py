@@ -337,3 +337,138 @@ def test_compare_cli_bad_input(run_cli: Run, args: list[str], expected: str) -> 
     assert result.code == 2
     assert expected in result.err
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+# ----------------------------------------------------------------------------- a third pack
+
+TRIO = ("derbyshire", "derby_city", "exampleshire")
+
+
+def _row(comparison: Comparison, **values: Any) -> Any:
+    """The row covering the combination with ``values`` (and defaults elsewhere)."""
+    index = next(
+        c.index
+        for c in comparison.combinations
+        if all(c.case[name] == value for name, value in values.items())
+    )
+    return next(r for r in comparison.rows if index in r.combinations)
+
+
+NOT_URGENT = {"immediate_danger": False, "significant_harm": False}
+
+
+def test_a_third_authority_is_aligned_by_band_and_kind(exampleshire_registry: Registry) -> None:
+    comparison = compare(exampleshire_registry, TRIO)
+    # five levels against four: compared by band, not by level number
+    assert "band" in comparison.fields and "level" not in comparison.fields
+    aligned = _row(
+        comparison,
+        **NOT_URGENT,
+        non_mobile_baby_bruising=False,
+        referrer="professional",
+        band="emerging",
+        early_help_assessment="none",
+        sudden_escalation=False,
+        setting=None,
+    )
+    shire, city, example = (shown.outcome for shown in aligned.outcomes)
+    # one kind, different routes: Exampleshire's two emerging levels route differently
+    assert shire.kind == city.kind == example.kind == "early-help"
+    assert not aligned.kinds_differ and aligned.differs
+    assert shire.route == "early-help"
+    assert example.route == "single-agency or early-help-request"
+    assert "level band: emerging" in [c.text() for c in aligned.conditions]
+    # a referral in both, but not the same route
+    referral = _row(
+        comparison,
+        **NOT_URGENT,
+        non_mobile_baby_bruising=False,
+        referrer="professional",
+        band="intensive",
+        early_help_assessment="none",
+        sudden_escalation=False,
+        setting=None,
+    )
+    assert [o.outcome.kind for o in referral.outcomes][1:] == ["referral", "referral"]
+    assert [o.outcome.route for o in referral.outcomes][1:] == ["online-referral", "child-in-need"]
+    # Exampleshire asks nothing about an assessment done first: not comparable there
+    eha = _row(
+        comparison,
+        **NOT_URGENT,
+        non_mobile_baby_bruising=False,
+        referrer="professional",
+        band="intensive",
+        early_help_assessment="completed",
+    )
+    assert eha.outcomes[0].outcome.route == "request-for-support"
+    assert eha.outcomes[0].outcome.prerequisites == ("early-help-assessment",)
+    assert not eha.outcomes[2].outcome.comparable
+    assert eha.outcomes[2].outcome.route == "not-comparable"
+    assert eha.outcomes[2].summary == (
+        "Exampleshire County Council (fictional) does not ask about EHA."
+    )
+    # the core's precedence decides whatever the questions: comparable everywhere
+    urgent = [r for r in comparison.rows if r.urgent and "immediate danger: yes" in conditions(r)]
+    assert urgent and all(o.outcome.comparable for r in urgent for o in r.outcomes)
+    assert {o.outcome.kind for r in urgent for o in r.outcomes} == {"emergency"}
+
+
+def conditions(row: Any) -> list[str]:
+    return [c.text() for c in row.conditions]
+
+
+def test_compare_three_in_text_and_json_on_the_command_line(
+    exampleshire_registry: Registry, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the process's registry is loaded once: here it is the one with Exampleshire
+    from threshold.core.plugins import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "default_registry", lambda: exampleshire_registry)
+    text = run_cli("compare", *TRIO)
+    assert text.code == 0, text.err
+    assert text.out.startswith(
+        "COMPARE: DERBYSHIRE COUNTY COUNCIL | DERBY CITY COUNCIL | EXAMPLESHIRE COUNTY COUNCIL"
+    )
+    assert (
+        "Exampleshire County Council (fictional): Support within your own agency (level 2) or "
+        "Early help request (level 3) [early-help]" in text.out
+    )
+    assert (
+        "Exampleshire County Council (fictional): not comparable: Exampleshire County Council "
+        "(fictional) does not ask about EHA." in text.out
+    )
+    data = run_cli("compare", *TRIO, "--format", "json").json()
+    validator = Draft202012Validator(schema("compare"))
+    assert not list(validator.iter_errors(data))
+    assert [a["id"] for a in data["authorities"]] == list(TRIO)
+    fields = data["fields"]
+    combination = next(
+        c
+        for c in data["combinations"]
+        if c["case"]
+        == {
+            **dict.fromkeys(fields[:3], False),
+            "referrer": "professional",
+            "band": "emerging",
+            "early_help_assessment": "none",
+            "sudden_escalation": False,
+            "setting": None,
+            "consent": "not-sought",
+        }
+    )
+    kinds = [o["kind"] for o in combination["outcomes"]]
+    assert kinds == ["early-help", "early-help", "early-help"]
+    assert combination["outcomes"][2]["route"] == "single-agency or early-help-request"
+    blocked = next(
+        c
+        for c in data["combinations"]
+        if c["case"]["early_help_assessment"] == "completed"
+        and c["case"]["band"] == "intensive"
+        and not any(c["case"][f] for f in fields[:3])
+        and c["case"]["referrer"] == "professional"
+    )
+    assert [o["comparable"] for o in blocked["outcomes"]] == [True, True, False]
+    assert blocked["outcomes"][2]["route"] == "not-comparable"
+    for fmt in ("markdown", "html", "csv"):
+        other = run_cli("compare", *TRIO, "--format", fmt)
+        assert other.code == 0 and "Exampleshire" in other.out, fmt
