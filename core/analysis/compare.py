@@ -15,20 +15,18 @@ combination, with each authority's outcome, stays in the CSV and JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
+from threshold.core.analysis.compare_contacts import Footnotes, contact_rows
 from threshold.core.analysis.compare_matrix import CompareMatrix, put_to
 from threshold.core.analysis.compare_model import (
     FORMAT,
     NOT_COMPARABLE,
-    NOT_STATED,
-    PURPOSE_TITLES,
     AuthorityColumn,
     CombinationRow,
     Comparison,
-    ContactCell,
     ContactRow,
     Footnote,
     Outcome,
@@ -38,105 +36,11 @@ from threshold.core.analysis.compare_model import (
 from threshold.core.analysis.grouping import conditions_of, group_rows
 from threshold.core.analysis.matrix import MATRIX_AT, Combination, value_text
 from threshold.core.engine.api import route
-from threshold.core.engine.wording import DISCLAIMER, cite_all, contact_label
-from threshold.core.model.authority import Authority, Contact, OpeningHours
-from threshold.core.model.clock import DAY_NAMES
-from threshold.core.model.enums import BankHolidays, HoursKind
+from threshold.core.engine.wording import DISCLAIMER, contact_label
+from threshold.core.model.authority import Authority
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.guidance import CitationOut, Guidance
+from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
-
-
-class _Footnotes:
-    """Numbers sources once, in order of first use."""
-
-    def __init__(self) -> None:
-        self.numbers: dict[tuple[str, str], Footnote] = {}
-
-    def add(self, citations: Iterable[CitationOut]) -> tuple[int, ...]:
-        numbers = []
-        for citation in citations:
-            key = (citation.seed, citation.section)
-            if key not in self.numbers:
-                self.numbers[key] = Footnote(
-                    len(self.numbers) + 1,
-                    citation.seed,
-                    citation.section,
-                    citation.document,
-                    citation.document_date,
-                )
-            numbers.append(self.numbers[key].number)
-        return tuple(dict.fromkeys(numbers))
-
-    def all(self) -> tuple[Footnote, ...]:
-        return tuple(self.numbers.values())
-
-
-# ----------------------------------------------------------------------------- contacts
-
-
-def days_text(hours: OpeningHours, authority: Authority | None = None) -> str:
-    """The days a contact is open, in words, or "not stated"."""
-    if hours.kind is HoursKind.ALWAYS:
-        return "every day"
-    if hours.kind is HoursKind.OUTSIDE:
-        return f"whenever {_name_of(authority, hours.of)} is closed"
-    if hours.kind is HoursKind.UNSTATED or not hours.windows:
-        return NOT_STATED
-    if any(w.days is None for w in hours.windows):
-        return NOT_STATED
-    days = sorted({d for w in hours.windows for d in w.days or ()})
-    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}"
-    return ", ".join(DAY_NAMES[d] for d in days)
-
-
-def bank_holidays_text(hours: OpeningHours, authority: Authority | None = None) -> str:
-    """How a contact behaves on bank holidays, as the source states it (a duty
-    service outside another contact's hours is open when that one is closed)."""
-    if hours.kind is HoursKind.ALWAYS or hours.bank_holidays is BankHolidays.OPEN:
-        return "open"
-    if hours.kind is HoursKind.OUTSIDE and authority is not None:
-        other = next((c for c in authority.contacts if c.id == hours.of), None)
-        if other is not None and other.hours.bank_holidays is BankHolidays.CLOSED:
-            return "open"
-    if hours.bank_holidays is BankHolidays.CLOSED:
-        return "closed"
-    return NOT_STATED
-
-
-def _name_of(authority: Authority | None, contact_id: str | None) -> str:
-    """A contact's name by id (the id where it is not found)."""
-    if authority is not None:
-        for contact in authority.contacts:
-            if contact.id == contact_id:
-                return contact.name
-    return contact_id or "another contact"
-
-
-def _contact_cell(authority: Authority, contact: Contact, notes: _Footnotes) -> ContactCell:
-
-    return ContactCell(
-        name=contact.name,
-        number=contact.phone or contact.email or contact.url or NOT_STATED,
-        hours=contact.hours.text,
-        days=days_text(contact.hours, authority),
-        bank_holidays=bank_holidays_text(contact.hours, authority),
-        note=contact.note,
-        footnotes=notes.add(cite_all(authority, contact.citations)),
-    )
-
-
-def _contact_rows(authorities: Sequence[Authority], notes: _Footnotes) -> list[ContactRow]:
-    rows = []
-    for purpose, title in PURPOSE_TITLES.items():
-        cells = tuple(
-            tuple(_contact_cell(a, c, notes) for c in a.contacts_for(purpose)) for a in authorities
-        )
-        facts = {tuple(c.facts() for c in cell) for cell in cells}
-        rows.append(ContactRow(purpose.value, title, cells, differs=len(facts) > 1))
-    return rows
-
 
 # ----------------------------------------------------------------------------- scenarios
 
@@ -207,7 +111,7 @@ def _example(indices: Sequence[int], matrix: CompareMatrix) -> int:
 
 
 def _shown(
-    answer: Answer, authority: Authority, notes: _Footnotes, outcome: Outcome
+    answer: Answer, authority: Authority, notes: Footnotes, outcome: Outcome
 ) -> ShownOutcome:
     guidances, reason = answer
     if reason is not None:
@@ -227,7 +131,7 @@ def _shown(
 
 
 def _shown_one(
-    answer: Guidance | Exception, authority: Authority, notes: _Footnotes, outcome: Outcome
+    answer: Guidance | Exception, authority: Authority, notes: Footnotes, outcome: Outcome
 ) -> ShownOutcome:
     if not isinstance(answer, Guidance):
         first_line = (str(answer).strip().splitlines() or [""])[0]
@@ -286,17 +190,40 @@ def compare(
     _check_ids(authority_ids)
     columns = tuple(_column(registry, a) for a in authority_ids)
     authorities = [registry.get(a).authority for a in authority_ids]
-    notes = _Footnotes()
-    contacts = _contact_rows(authorities, notes)
+    notes = Footnotes()
+    contacts = contact_rows(authorities, notes)
 
     matrix = CompareMatrix(authorities)
+    rows, every = _scenarios(registry, authorities, matrix, notes)
+    kept_contacts = [r for r in contacts if r.differs or not differences_only]
+    kept_rows = [r for r in rows if r.differs or not differences_only]
+    kept_contacts, kept_rows, footnotes = _renumber(kept_contacts, kept_rows, notes.all())
+    return Comparison(
+        format=FORMAT,
+        authorities=columns,
+        differences_only=differences_only,
+        fields=matrix.names,
+        total_combinations=matrix.size,
+        total_rows=len(rows),
+        urgent_same=not any(r.differs for r in rows if r.urgent),
+        contacts=tuple(kept_contacts),
+        rows=tuple(kept_rows),
+        combinations=tuple(c for c in every if c.differs or not differences_only),
+        footnotes=footnotes,
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _scenarios(
+    registry: Registry, authorities: Sequence[Authority], matrix: CompareMatrix, notes: Footnotes
+) -> tuple[list[ScenarioRow], list[CombinationRow]]:
+    """Route every combination in every authority, and group them into rows."""
     answers = [_route_all(registry, a, matrix) for a in authorities]
     outcomes = [[_outcome(answer) for answer in row] for row in answers]
     cases = list(matrix.combinations())
     values = [c.values for c in cases]
     keys = [tuple(o[i] for o in outcomes) for i in range(len(cases))]
     grouped = group_rows(list(range(len(cases))), values, keys)
-
     rows: list[ScenarioRow] = []
     row_of: dict[int, int] = {}
     for number, indices in enumerate(grouped, start=1):
@@ -317,23 +244,7 @@ def compare(
         )
         for c in cases
     ]
-    kept_contacts = [r for r in contacts if r.differs or not differences_only]
-    kept_rows = [r for r in rows if r.differs or not differences_only]
-    kept_contacts, kept_rows, footnotes = _renumber(kept_contacts, kept_rows, notes.all())
-    return Comparison(
-        format=FORMAT,
-        authorities=columns,
-        differences_only=differences_only,
-        fields=matrix.names,
-        total_combinations=len(cases),
-        total_rows=len(rows),
-        urgent_same=not any(r.differs for r in rows if r.urgent),
-        contacts=tuple(kept_contacts),
-        rows=tuple(kept_rows),
-        combinations=tuple(c for c in every if c.differs or not differences_only),
-        footnotes=footnotes,
-        disclaimer=DISCLAIMER,
-    )
+    return rows, every
 
 
 def _check_ids(authority_ids: Sequence[str]) -> None:

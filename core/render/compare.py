@@ -97,36 +97,51 @@ def _context(comparison: Comparison) -> dict[str, Any]:
     }
 
 
+#: Each authority's columns in the CSV, after its id.
+_CSV_COLUMNS = (
+    "route",
+    "kind",
+    "prerequisites",
+    "comparable",
+    "eha_required",
+    "follow_up_hours",
+    "sources_silent",
+    "contact",
+    "number",
+    "hours",
+    "days",
+    "bank_holidays",
+    "sources",
+)
+
+
 def _csv(comparison: Comparison) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    ids = [a.id for a in comparison.authorities]
     header = ["table", "id", "row", "differs", *comparison.fields, "purpose"]
-    for authority_id in ids:
-        header += [
-            f"{authority_id} route",
-            f"{authority_id} kind",
-            f"{authority_id} prerequisites",
-            f"{authority_id} comparable",
-            f"{authority_id} eha_required",
-            f"{authority_id} follow_up_hours",
-            f"{authority_id} sources_silent",
-            f"{authority_id} contact",
-            f"{authority_id} number",
-            f"{authority_id} hours",
-            f"{authority_id} days",
-            f"{authority_id} bank_holidays",
-            f"{authority_id} sources",
-        ]
+    for authority in comparison.authorities:
+        header += [f"{authority.id} {column}" for column in _CSV_COLUMNS]
     header.append("source")
     writer.writerow(header)
+    writer.writerows(_contact_lines(comparison))
+    writer.writerows(_scenario_lines(comparison))
     width = len(header)
+    for note in comparison.footnotes:
+        line = ["source", str(note.number)] + [""] * (width - 3)
+        date = note.document_date or "date not stated"
+        writer.writerow([*line, f"{note.seed}: {note.section} ({note.document}, {date})"])
+    return buffer.getvalue()
+
+
+def _contact_lines(comparison: Comparison) -> list[list[str]]:
+    """The CSV lines of the contacts: one per purpose."""
+    lines = []
     blank_fields = [""] * len(comparison.fields)
     for row in comparison.contacts:
         line = ["contact", row.purpose, "", "yes" if row.differs else "no", *blank_fields]
         line.append(row.title)
         for cell in row.cells:
-            line += ["", "", "", "", "", "", ""]
+            line += [""] * 7
             line += [
                 " | ".join(c.name for c in cell) or NOT_STATED,
                 " | ".join(c.number for c in cell) or NOT_STATED,
@@ -135,8 +150,13 @@ def _csv(comparison: Comparison) -> str:
                 " | ".join(c.bank_holidays for c in cell) or NOT_STATED,
                 _numbers(n for c in cell for n in c.footnotes),
             ]
-        writer.writerow(line)
-    # a combination cites the sources of its row's route (the row's example)
+        lines.append(line)
+    return lines
+
+
+def _scenario_lines(comparison: Comparison) -> list[list[str]]:
+    """The CSV lines of the combinations: one each, citing its row's sources."""
+    lines = []
     row_sources = {
         row.number: [_numbers(shown.footnotes) for shown in row.outcomes] for row in comparison.rows
     }
@@ -157,12 +177,8 @@ def _csv(comparison: Comparison) -> str:
                 *([""] * 5),
                 cites,
             ]
-        writer.writerow(line)
-    for note in comparison.footnotes:
-        line = ["source", str(note.number)] + [""] * (width - 3)
-        date = note.document_date or "date not stated"
-        writer.writerow([*line, f"{note.seed}: {note.section} ({note.document}, {date})"])
-    return buffer.getvalue()
+        lines.append(line)
+    return lines
 
 
 def _numbers(numbers: Iterable[int]) -> str:
