@@ -17,9 +17,11 @@ import attrs
 from threshold.core.analysis.indicator_search import by_level_and_domain
 from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER
+from threshold.core.io.parse import parse_case
 from threshold.core.io.schemas import describe_value, validate
 from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError
+from threshold.core.model.fields import case_fields
 from threshold.core.model.guidance import CitationOut
 from threshold.core.model.indicators import (
     CitedText,
@@ -184,11 +186,14 @@ def _urgent_advice(
 ) -> tuple[Advice, ...]:
     advice = []
     for authority_id in authority_ids:
-        case = Case(
-            immediate_danger=flags["immediate_danger"],
-            significant_harm=flags["significant_harm"],
-            non_mobile_baby_bruising=flags["non_mobile_baby_bruising"],
-        )
+        authority = registry.get(authority_id).authority
+        names = {field.name for field in case_fields(authority)}
+        raised = {name: True for name, value in flags.items() if value}
+        # an urgent flag the authority does not ask about is read as significant harm:
+        # an assessment never lowers an urgent route
+        if any(name not in names for name in raised):
+            raised["significant_harm"] = True
+        case = parse_case({k: v for k, v in raised.items() if k in names}, authority)
         guidance = route(case, authority_id, registry=registry)
         advice.append(
             Advice(guidance.authority.name, guidance.summary, guidance.steps[0].citations)

@@ -132,5 +132,5 @@ def value_text(name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:
-        return "none given" if name == "level" else "other"
+        return "none given" if name in ("level", "band") else "other"
     return str(value)

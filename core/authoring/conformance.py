@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from threshold.core.analysis.checks import check_rules, check_tables
+from threshold.core.authoring.drama_numbers import is_drama_number
 from threshold.core.authoring.forms_check import check_forms
 from threshold.core.authoring.hours_text import compare_hours
 from threshold.core.authoring.scaffold import PLACEHOLDER
@@ -83,10 +84,14 @@ def find_placeholders(files: Iterable[Path]) -> list[Finding]:
 
 
 def check_numbers(authority: Authority) -> list[Finding]:
-    """Every phone number is a valid UK number (999 a UK emergency number)."""
+    """Every phone number is a valid UK number (999 a UK emergency number). A
+    fictional authority's numbers are all in Ofcom's drama ranges; a drama number
+    among real ones is an error."""
     import phonenumbers  # lazy: ~30 ms, only when a check reads phone numbers
 
     found = []
+    phones = [c.phone for c in authority.contacts if c.phone and c.purpose.value != "emergency"]
+    fictional = bool(phones) and all(is_drama_number(phone) for phone in phones)
     for contact in authority.contacts:
         if contact.phone is None:
             continue
@@ -99,6 +104,16 @@ def check_numbers(authority: Authority) -> list[Finding]:
             number = phonenumbers.parse(contact.phone, "GB")
         except phonenumbers.NumberParseException:
             found.append(_error(where, f"{contact.phone!r} does not parse as a UK phone number"))
+            continue
+        if is_drama_number(contact.phone):
+            if not fictional:
+                found.append(
+                    _error(
+                        where,
+                        f"{contact.phone} is in a range Ofcom reserves for drama, among real "
+                        "numbers; expected the number the source prints",
+                    )
+                )
             continue
         if not phonenumbers.is_valid_number(number):
             found.append(_error(where, f"{contact.phone} is not a valid UK phone number"))
@@ -204,7 +219,9 @@ def check_authority(
         *check_review_dates(authority, today, strict),
     ]
     findings += _check_rules(registry, authority_id, strict)
-    findings += [Finding(f.severity, f.where, f.message) for f in check_forms(registry, authority_id)]
+    findings += [
+        Finding(f.severity, f.where, f.message) for f in check_forms(registry, authority_id)
+    ]
     findings += check_scenario_files(scenario_files, registry)
     return findings
 
