@@ -9,6 +9,7 @@ to ring.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -100,6 +101,9 @@ def read_json_source(
 #: The core's case fields, as the core's options name them (``--immediate-danger``
 #: sets ``immediate_danger``); an authority's questions come as :data:`QUESTION_ARGS`.
 CASE_FLAGS = tuple(field.name for field in CORE_FIELDS)
+#: An option's value that is a number of a level ("3"); any other (but "null") is refused
+#: naming the option, as click refuses a value of the wrong type.
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 #: Where a command keeps the options of the authority's questions, unparsed: they
 #: depend on the authority, so they are read once it is known.
 QUESTION_ARGS = "question_args"
@@ -132,9 +136,9 @@ def question_options(authority_id: str, args: Sequence[str], urgent: object) -> 
 
     Raises:
         Failure: an option is not one of the authority's, a flag was given a value,
-            an option has no value, or an argument is not an option; none is
-            repeated unless it is a short safe id. The urgent advice of ``urgent``
-            (the other options) is kept.
+            an option has no value, a level is not a number, or an argument is not an
+            option; none is repeated unless it is a short safe id. The urgent advice
+            of ``urgent`` (the other options) is kept.
     """
     from threshold.core.io.parse import case_from_text
     from threshold.core.plugins.registry import default_registry
@@ -163,6 +167,8 @@ def question_options(authority_id: str, args: Sequence[str], urgent: object) -> 
             if not items or items[0].startswith("--"):
                 raise Failure(f"{name}: expected {field.expected} after it{hint}")
             value = items.pop(0)
+        if field.kind == "level" and value != "null" and not _INTEGER.fullmatch(value):
+            raise Failure(f"{name}: not valid; expected {field.expected}{hint}")
         text[field.name] = value
     return {**case_from_text(text, authority), **flags}
 
