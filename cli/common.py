@@ -12,7 +12,7 @@ import difflib
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,9 @@ from threshold.core.io.spelling import shown_identifier
 from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
 from threshold.core.model.fields import CORE_FIELDS, CaseField, case_fields
 from threshold.core.model.vocabulary import NATIONAL_URGENT as NATIONAL_URGENT
+
+if TYPE_CHECKING:
+    from threshold.core.model.authority import Authority
 
 
 class Failure(click.ClickException):
@@ -122,12 +125,83 @@ def _case_option(field: CaseField) -> Callable[[Callable[..., Any]], Callable[..
 def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add the core's case options (the urgent part and the time) to a command, and
     the authority's own (``--level 3``, ``--eha completed``: one per question of the
-    authority's policy, see ``threshold questions AUTHORITY``), which are read once
-    the authority is known. The command needs ``context_settings=CASE_COMMAND``."""
-    function = click.argument(QUESTION_ARGS, nargs=-1, type=click.UNPROCESSED)(function)
+    authority's policy, listed by ``threshold COMMAND --authority ID --help``), which
+    are read once the authority is known. The command needs
+    ``cls=CaseCommand, context_settings=CASE_COMMAND``."""
+    function = click.argument(
+        QUESTION_ARGS, nargs=-1, type=click.UNPROCESSED, metavar="[QUESTION OPTIONS]..."
+    )(function)
     for field in reversed(CORE_FIELDS):
         function = _case_option(field)(function)
     return function
+
+
+def authority_options(authority: Authority) -> dict[str, CaseField]:
+    """The options of ``authority``'s questions (not the core's), by option."""
+    return {f.option: f for f in case_fields(authority) if f.name not in CASE_FLAGS}
+
+
+def _metavar(field: CaseField) -> str:
+    """The answers an option takes, as its help shows them (``[1|2|3|null]``)."""
+    if field.kind == "flag" or field.answers is None:
+        return ""
+    words = ["null" if a is None else str(a) for a in field.answers]
+    return " [" + "|".join([w for w in words if w != "null"] + ["null"] * ("null" in words)) + "]"
+
+
+def _authority_in(args: Sequence[str]) -> str | None:
+    """The value of ``--authority`` on a command line, if given (before any ``--``)."""
+    for index, token in enumerate(args):
+        if token == "--":
+            break
+        if token.startswith("--authority="):
+            return token.partition("=")[2]
+        if token == "--authority" and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
+#: Where :class:`CaseCommand` keeps the ``--authority`` of the command line for its help.
+_HELP_AUTHORITY = "threshold.help_authority"
+
+
+class CaseCommand(click.Command):
+    """A command with case options (:func:`case_options`): its help lists the
+    options of the authority's questions when ``--authority`` is given (they depend
+    on the authority), or says how to see them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Note the ``--authority`` given, for the help (which runs while parsing)."""
+        ctx.meta[_HELP_AUTHORITY] = _authority_in(args)
+        return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command's options, then those of the authority's questions.
+
+        Raises:
+            Failure: the ``--authority`` given is unknown (exit 2) or broken (3).
+        """
+        super().format_options(ctx, formatter)
+        from threshold.core.plugins.registry import default_registry
+
+        registry = default_registry()
+        authority_id = ctx.meta.get(_HELP_AUTHORITY)
+        if authority_id is None:
+            ids = ", ".join(registry.authority_ids()) or "none installed"
+            with formatter.section("Options of an authority's questions"):
+                formatter.write_text(
+                    "Each authority asks questions of its own (its levels of need, ...), "
+                    f"given as options; see them with `{ctx.command_path} --authority ID "
+                    f"--help` (installed ids: {ids})."
+                )
+            return
+        try:
+            authority = registry.get(authority_id).authority
+        except AuthorityError as exc:
+            raise authority_failure(exc, None) from None
+        rows = [(o + _metavar(f), f.help) for o, f in authority_options(authority).items()]
+        with formatter.section(f"Options of the questions of {authority_id}"):
+            formatter.write_dl(rows)
 
 
 def question_options(authority_id: str, args: Sequence[str], urgent: object) -> dict[str, object]:
@@ -147,7 +221,7 @@ def question_options(authority_id: str, args: Sequence[str], urgent: object) -> 
         authority = default_registry().get(authority_id).authority
     except AuthorityError as exc:
         raise authority_failure(exc, urgent) from None
-    options = {f.option: f for f in case_fields(authority) if f.name not in CASE_FLAGS}
+    options = authority_options(authority)
     text: dict[str, str] = {}
     flags: dict[str, bool] = {}
     items = list(args)
