@@ -262,7 +262,9 @@ def test_route_help_lists_the_authoritys_own_question_options(
     """Issue 13: an authority's questions are options of their own, read once the
     authority is known; `threshold route --authority ID --help` lists them with
     their answers, and never another authority's."""
-    exampleshire = _threshold("route", "--authority", "exampleshire", "--help", env=exampleshire_env)
+    exampleshire = _threshold(
+        "route", "--authority", "exampleshire", "--help", env=exampleshire_env
+    )
     assert exampleshire.returncode == 0, exampleshire.stderr
     own = _section(exampleshire.stdout, "Options of the questions of exampleshire")
     assert "--level [1|2|3|4|5|null]" in own and "Level of need, 1 to 5." in own

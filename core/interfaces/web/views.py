@@ -14,6 +14,7 @@ from threshold.core.analysis.indicator_search import by_level_and_domain, select
 from threshold.core.engine.api import route
 from threshold.core.engine.urgent import urgent_advice
 from threshold.core.engine.wording import DISCLAIMER, contact_label
+from threshold.core.interfaces.web.contact_box import contact_box
 from threshold.core.interfaces.web.state import PageError, State, urgent_query
 from threshold.core.interfaces.web.wizard import (
     Question,
@@ -278,7 +279,8 @@ class Views:
         """The guidance page."""
         g: dict[str, Any] = guidance.to_dict()
         route = guidance.route
-        first = g["contacts"][0] if g["contacts"] else None
+        authority = self._authority(state)
+        assert authority is not None
         form = self._form_for(state, route)
         timed = state.with_answer("at", guidance.at) if "at" not in state.answers else state
         return self._page(
@@ -289,8 +291,7 @@ class Views:
             route_title=guidance.route_title,
             urgent=guidance.kind in URGENT_KINDS,
             public=state.answers.get("referrer") == "public",
-            first=first,
-            others=g["contacts"][1:],
+            **contact_box(authority, g["contacts"]),
             prerequisites=self._prerequisites(state, guidance),
             form=form,
             form_links={
