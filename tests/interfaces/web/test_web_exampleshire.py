@@ -1,6 +1,6 @@
 """Exampleshire (the fictional, test-only authority of issue 13) end to end in the
-web tool, over plain HTTP against the real server on a loopback port, with the
-plugin installed through its entry point: a person answers its own questions (its
+web tool, over plain HTTP against the real server on a loopback port (and once in
+real headless Chromium), with the plugin installed through its entry point: a person answers its own questions (its
 five levels by its own names, its own consent wording, no assessment question),
 and the guidance shows its front door, its emailed form within 24 hours, and, on
 a Friday at 16:30 when the front door has closed, the duty service on the same
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -142,3 +143,45 @@ def test_on_friday_at_16_30_the_duty_service_is_the_line_to_ring(
         assert "Next known to open: Monday 30 November 2026, 08:30 (UK time)." in listed
     else:
         assert "Listed first because" not in now  # it is first in the data anyway
+
+
+def test_in_chromium_on_friday_at_16_30(page: Any, site: str) -> None:
+    """The same in real headless Chromium: a person picks Exampleshire, answers its
+    questions (its five levels on the level page), and on a Friday at 16:30 the
+    guidance's Ring now box is the duty service, open, on the front door's number;
+    each page is accessible (axe, also at 640px)."""
+    from tests.interfaces.web.test_web_browser import answer, check_accessible
+
+    page.goto(f"{site}/?at={FRIDAY_16_30}")
+    assert "1 March 2026" in page.locator("footer").inner_text()
+    page.get_by_label("Exampleshire County Council (fictional)").check()
+    page.get_by_role("button", name="Start").click()
+    for question_id in ("danger", "harm", "referrer"):
+        answer(page, question_id, PRACTITIONER[question_id])
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Which of Exampleshire's levels of need is this?"
+    labels = page.locator("label.govuk-radios__label").all_inner_texts()
+    assert [label.strip() for label in labels] == [
+        "Level 1: Universal",
+        "Level 2: Early support",
+        "Level 3: Targeted family help",
+        "Level 4: Complex needs",
+        "Level 5: Acute and protection",
+        "I am not sure",
+    ]
+    check_accessible(page, "web-question-level-exampleshire")
+    answer(page, "level", "5")
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
+    assert page.locator(".govuk-summary-list__row").count() == 1 + 4  # no other question
+    page.get_by_role("button", name="See the guidance").click()
+    assert page.locator("#route").get_attribute("data-route") == "child-protection"
+    now = page.locator("#contact-now")
+    assert now.get_by_role("heading", name="Ring now").is_visible()
+    assert now.locator("strong").first.inner_text().startswith(DUTY)
+    assert now.locator("a[href='tel:01154960100']").is_visible()
+    assert "Open now" in now.inner_text() and "Closed now" not in now.inner_text()
+    instead = page.locator("#contact-now-instead").inner_text()
+    assert f"{FRONT_DOOR} ({NUMBER}) is closed now" in instead
+    mail = page.locator("a[href='mailto:safeguarding@exampleshire.example']")
+    assert mail.is_visible()
+    check_accessible(page, "web-guidance-exampleshire-friday-16-30")
