@@ -290,3 +290,25 @@ def test_route_help_for_an_unknown_authority_is_one_line_exit_2() -> None:
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "--authority: unknown authority 'nowhere'; expected one of" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        (
+            "text",
+            "Exampleshire safeguarding referral form (by email): safeguarding@exampleshire.example",
+        ),
+        ("markdown", "| safeguarding@exampleshire.example |"),
+        ("html", '<a href="mailto:safeguarding@exampleshire.example">'),
+    ],
+)
+def test_route_shows_a_contact_reached_by_email(
+    exampleshire_env: dict[str, str], fmt: str, shown: str
+) -> None:
+    """Exampleshire's written follow-up is a form sent by email: the contacts list
+    gives its address (it said nothing, or "not stated", before)."""
+    args = ("--authority", "exampleshire", "--level", "5", "--at", AT, "--format", fmt)
+    result = _threshold("route", *args, env=exampleshire_env)
+    assert result.returncode == 0, result.stderr
+    assert shown in result.stdout  # in the contacts, not only in a step's words
