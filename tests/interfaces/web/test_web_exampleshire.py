@@ -1,10 +1,10 @@
 """Exampleshire (the fictional, test-only authority of issue 13) end to end in the
 web tool, over plain HTTP against the real server on a loopback port (and once in
-real headless Chromium), with the plugin installed through its entry point: a person answers its own questions (its
-five levels by its own names, its own consent wording, no assessment question),
-and the guidance shows its front door, its emailed form within 24 hours, and, on
-a Friday at 16:30 when the front door has closed, the duty service on the same
-number, open, in the "Ring now" box."""
+real headless Chromium), with the plugin installed through its entry point: a
+person answers its own questions (its five levels by its own names, its own
+consent wording, no assessment question), and the guidance shows its front door,
+its emailed form within 24 hours, and, on a Friday at 16:30 when the front door
+has closed, the duty service on the same number, open, in the "Ring now" box."""
 
 from __future__ import annotations
 
