@@ -11,10 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web_helpers import AT, follow, forms, main_text, shown_route, text, walk, web_server
+from tests.web_helpers import (
+    AT,
+    follow,
+    forms,
+    links,
+    main_text,
+    shown_route,
+    text,
+    walk,
+    web_server,
+)
 from threshold.core.engine.api import route
 from threshold.core.interfaces.web.wizard import case_from_answers
 from threshold.core.plugins.registry import Registry
@@ -115,6 +126,13 @@ def test_level_5_shows_its_front_door_and_the_emailed_form(
     assert 'href="mailto:safeguarding@exampleshire.example"' in walked.page
     assert not DDSCP_WORDS.search(text(walked.page)), DDSCP_WORDS.findall(text(walked.page))
     assert "1 March 2026" in walked.page.split("<footer", 1)[1]
+    # its referral form, prefilled, with its own level names and no other document's words
+    form_path = next(link for link in links(walked.page) if urlsplit(link).path == "/form")
+    _, form = follow(site, form_path)
+    form_page = form.body.decode()
+    assert form.status == 200 and "Exampleshire safeguarding referral form" in form_page
+    assert "Acute and protection" in text(form_page)
+    assert not DDSCP_WORDS.search(text(form_page)), DDSCP_WORDS.findall(text(form_page))
 
 
 @pytest.mark.parametrize(
