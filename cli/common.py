@@ -9,9 +9,10 @@ to ring.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +23,9 @@ from threshold.core.io.spelling import shown_identifier
 from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
 from threshold.core.model.fields import CORE_FIELDS, CaseField, case_fields
 from threshold.core.model.vocabulary import NATIONAL_URGENT as NATIONAL_URGENT
+
+if TYPE_CHECKING:
+    from threshold.core.model.authority import Authority
 
 
 class Failure(click.ClickException):
@@ -102,6 +106,9 @@ def read_json_source(
 #: The core's case fields, as the core's options name them (``--immediate-danger``
 #: sets ``immediate_danger``); an authority's questions come as :data:`QUESTION_ARGS`.
 CASE_FLAGS = tuple(field.name for field in CORE_FIELDS)
+#: An option's value that is a number of a level ("3"); any other (but "null") is refused
+#: naming the option, as click refuses a value of the wrong type.
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 #: Where a command keeps the options of the authority's questions, unparsed: they
 #: depend on the authority, so they are read once it is known.
 QUESTION_ARGS = "question_args"
@@ -120,12 +127,83 @@ def _case_option(field: CaseField) -> Callable[[Callable[..., Any]], Callable[..
 def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Add the core's case options (the urgent part and the time) to a command, and
     the authority's own (``--level 3``, ``--eha completed``: one per question of the
-    authority's policy, see ``threshold questions AUTHORITY``), which are read once
-    the authority is known. The command needs ``context_settings=CASE_COMMAND``."""
-    function = click.argument(QUESTION_ARGS, nargs=-1, type=click.UNPROCESSED)(function)
+    authority's policy, listed by ``threshold COMMAND --authority ID --help``), which
+    are read once the authority is known. The command needs
+    ``cls=CaseCommand, context_settings=CASE_COMMAND``."""
+    function = click.argument(
+        QUESTION_ARGS, nargs=-1, type=click.UNPROCESSED, metavar="[QUESTION OPTIONS]..."
+    )(function)
     for field in reversed(CORE_FIELDS):
         function = _case_option(field)(function)
     return function
+
+
+def authority_options(authority: Authority) -> dict[str, CaseField]:
+    """The options of ``authority``'s questions (not the core's), by option."""
+    return {f.option: f for f in case_fields(authority) if f.name not in CASE_FLAGS}
+
+
+def _metavar(field: CaseField) -> str:
+    """The answers an option takes, as its help shows them (``[1|2|3|null]``)."""
+    if field.kind == "flag" or field.answers is None:
+        return ""
+    words = ["null" if a is None else str(a) for a in field.answers]
+    return " [" + "|".join([w for w in words if w != "null"] + ["null"] * ("null" in words)) + "]"
+
+
+def _authority_in(args: Sequence[str]) -> str | None:
+    """The value of ``--authority`` on a command line, if given (before any ``--``)."""
+    for index, token in enumerate(args):
+        if token == "--":
+            break
+        if token.startswith("--authority="):
+            return token.partition("=")[2]
+        if token == "--authority" and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
+#: Where :class:`CaseCommand` keeps the ``--authority`` of the command line for its help.
+_HELP_AUTHORITY = "threshold.help_authority"
+
+
+class CaseCommand(click.Command):
+    """A command with case options (:func:`case_options`): its help lists the
+    options of the authority's questions when ``--authority`` is given (they depend
+    on the authority), or says how to see them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Note the ``--authority`` given, for the help (which runs while parsing)."""
+        ctx.meta[_HELP_AUTHORITY] = _authority_in(args)
+        return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command's options, then those of the authority's questions.
+
+        Raises:
+            Failure: the ``--authority`` given is unknown (exit 2) or broken (3).
+        """
+        super().format_options(ctx, formatter)
+        from threshold.core.plugins.registry import default_registry
+
+        registry = default_registry()
+        authority_id = ctx.meta.get(_HELP_AUTHORITY)
+        if authority_id is None:
+            ids = ", ".join(registry.authority_ids()) or "none installed"
+            with formatter.section("Options of an authority's questions"):
+                formatter.write_text(
+                    "Each authority asks questions of its own (its levels of need, ...), "
+                    f"given as options; see them with `{ctx.command_path} --authority ID "
+                    f"--help` (installed ids: {ids})."
+                )
+            return
+        try:
+            authority = registry.get(authority_id).authority
+        except AuthorityError as exc:
+            raise authority_failure(exc, None) from None
+        rows = [(o + _metavar(f), f.help) for o, f in authority_options(authority).items()]
+        with formatter.section(f"Options of the questions of {authority_id}"):
+            formatter.write_dl(rows)
 
 
 def question_options(authority_id: str, args: Sequence[str], urgent: object) -> dict[str, object]:
@@ -134,9 +212,9 @@ def question_options(authority_id: str, args: Sequence[str], urgent: object) -> 
 
     Raises:
         Failure: an option is not one of the authority's, a flag was given a value,
-            an option has no value, or an argument is not an option; none is
-            repeated unless it is a short safe id. The urgent advice of ``urgent``
-            (the other options) is kept.
+            an option has no value, a level is not a number, or an argument is not an
+            option; none is repeated unless it is a short safe id. The urgent advice
+            of ``urgent`` (the other options) is kept.
     """
     from threshold.core.io.parse import case_from_text
     from threshold.core.plugins.registry import default_registry
@@ -145,7 +223,7 @@ def question_options(authority_id: str, args: Sequence[str], urgent: object) -> 
         authority = default_registry().get(authority_id).authority
     except AuthorityError as exc:
         raise authority_failure(exc, urgent) from None
-    options = {f.option: f for f in case_fields(authority) if f.name not in CASE_FLAGS}
+    options = authority_options(authority)
     text: dict[str, str] = {}
     flags: dict[str, bool] = {}
     items = list(args)
@@ -165,6 +243,8 @@ def question_options(authority_id: str, args: Sequence[str], urgent: object) -> 
             if not items or items[0].startswith("--"):
                 raise Failure(f"{name}: expected {field.expected} after it{hint}")
             value = items.pop(0)
+        if field.kind == "level" and value != "null" and not _INTEGER.fullmatch(value):
+            raise Failure(f"{name}: not valid; expected {field.expected}{hint}")
         text[field.name] = value
     return {**case_from_text(text, authority), **flags}
 

@@ -12,6 +12,7 @@ from threshold.cli.common import (
     CASE_FLAGS,
     NATIONAL_URGENT,
     QUESTION_ARGS,
+    CaseCommand,
     Failure,
     _urgent_hint,
     authority_failure,
@@ -22,7 +23,7 @@ from threshold.core.model.errors import AuthorityError, CaseError
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 
-@click.command(context_settings=CASE_COMMAND)
+@click.command(cls=CaseCommand, context_settings=CASE_COMMAND)
 @click.option(
     "--authority",
     "authority_id",

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 
 from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
+from threshold.core.interfaces.web.responses import download, html, see
 from threshold.core.interfaces.web.state import (
     PageChecks,
     PageError,
@@ -51,18 +52,6 @@ from threshold.core.model.errors import (
 )
 from threshold.core.plugins.registry import Registry, default_registry
 
-#: Headers of every HTML page: nothing but inline styles may load, no scripts,
-#: forms only to this service, no framing, and no Referer (the query holds the
-#: answers, so it must not leave with a link).
-HTML_HEADERS = {
-    "content-security-policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-}
-
 #: The paths of the pages (a 404 or 405 under them is an HTML page).
 PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form", "/indicators")
 
@@ -70,33 +59,6 @@ Handler = Callable[[Request], Response]
 
 #: Logs an internal error by its type name only: never a path, query or answer.
 log = logging.getLogger("threshold.web")
-
-
-def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
-    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
-    forms to be sent anywhere (a referral form is filled in and printed, and what
-    is typed into it must never reach a server)."""
-    headers = dict(HTML_HEADERS)
-    if sends_nothing:
-        headers["content-security-policy"] = headers["content-security-policy"].replace(
-            "form-action 'self'", "form-action 'none'"
-        )
-    return HTMLResponse(text, status_code=status, headers=headers)
-
-
-def _see(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"referrer-policy": "no-referrer"})
-
-
-def _download(body: str, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{filename}"',
-            "referrer-policy": "no-referrer",
-        },
-    )
 
 
 class _Pages(PageChecks):
@@ -114,7 +76,7 @@ class _Pages(PageChecks):
         if params.get("asked") == "authority":
             if state.authority in self.registry.authority_ids():
                 # answers to another authority's questions are left behind
-                return _see(self._clean(state).link("/question"))
+                return see(self._clean(state).link("/question"))
             error = (
                 "Select the local authority of the child"
                 if not state.authority
@@ -155,7 +117,7 @@ class _Pages(PageChecks):
             others = state.evolve({k: v for k, v in state.answers.items() if k != asked})
             if not wrong:
                 self._checked(state)
-                return _see(self._after(state))
+                return see(self._after(state))
             self._answers_checked(others)
             return html(self.views.question(others, question(policy, asked), error=True), 400)
         self._checked(state)
@@ -164,7 +126,7 @@ class _Pages(PageChecks):
 
         following = next_question(self.registry, state.authority, state.answers)
         if following is None:
-            return _see(self._after(state))
+            return see(self._after(state))
         return html(self.views.question(state, following))
 
     def _after(self, state: State) -> str:
@@ -181,7 +143,7 @@ class _Pages(PageChecks):
         """GET /urgent: 999 and the child protection line first, nothing before them."""
         state, _ = self._state(request)
         if state.answers.get("danger") != "yes":
-            return _see(state.link("/question"))
+            return see(state.link("/question"))
         clean = self._clean(state)  # this page never refuses: it drops what is wrong
         usable = bool(clean.authority)
         return html(self.views.urgent(clean, usable=usable), 200 if usable else 400)
@@ -220,10 +182,10 @@ class _Pages(PageChecks):
         assert record is not None  # asked for with record=True
         if fmt == "json":
             body = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
-            return _download(body, "application/json", f"threshold-decision-{record.id}.json")
+            return download(body, "application/json", f"threshold-decision-{record.id}.json")
         if fmt == "markdown":
             body = self.views.record_markdown(kept, guidance)
-            return _download(
+            return download(
                 body, "text/markdown; charset=utf-8", f"threshold-decision-{record.id}.md"
             )
         return html(self.views.record(kept, guidance))
@@ -269,7 +231,7 @@ class _Pages(PageChecks):
             )
         text = self.views.form(kept, guidance, found, fmt)
         if fmt == "markdown":
-            return _download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
+            return download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
         return html(text, sends_nothing=True)
 
     def indicators(self, request: Request) -> Response:
@@ -333,7 +295,7 @@ def _guarded(views: Views, handler: Handler) -> Handler:
         try:
             return handler(request)
         except Redirect as exc:
-            return _see(exc.url)
+            return see(exc.url)
         except PageError as exc:
             return html(views.error(exc, request.query_params.multi_items()), exc.status)
         except AuthorityError as exc:

@@ -12,9 +12,10 @@ from typing import Any
 
 from threshold.core.analysis.indicator_search import by_level_and_domain, select
 from threshold.core.engine.api import route
-from threshold.core.engine.urgent import urgent_advice
 from threshold.core.engine.wording import DISCLAIMER, contact_label
-from threshold.core.interfaces.web.state import PageError, State, urgent_query
+from threshold.core.interfaces.web.contact_box import contact_box
+from threshold.core.interfaces.web.state import PageError, State
+from threshold.core.interfaces.web.urgent_line import urgent_line
 from threshold.core.interfaces.web.wizard import (
     Question,
     asked_questions,
@@ -22,14 +23,12 @@ from threshold.core.interfaces.web.wizard import (
     given_fields,
     next_question,
     question_ids,
-    questions,
 )
 from threshold.core.io.parse import parse_case
 from threshold.core.model.authority import Authority
 from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import URGENT_KINDS, Purpose
 from threshold.core.model.errors import AuthorityError, ThresholdError
-from threshold.core.model.fields import urgent_fields
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
@@ -71,34 +70,9 @@ class Views:
     def _urgent_line(
         self, state: State | None, query: list[tuple[str, str]] | None = None
     ) -> str | None:
-        """The urgent advice the answers raise (even invalid ones), or None; with the
-        raw ``query`` (an error page), every answer in it counts, read as
-        :func:`~threshold.core.interfaces.web.state.urgent_query` says, and its authority."""
-        if state is None and query is None:
-            return None
-        raw: list[object] = []
-        authority = None
-        if state is not None:
-            raw.append(
-                {
-                    "immediate_danger": state.answers.get("danger", ""),
-                    "significant_harm": state.answers.get("harm", ""),
-                }
-            )
-            policy = self._authority(state)
-            if policy is not None:  # the authority's own urgent questions, asked on their own
-                urgent = set(urgent_fields(policy)) - {"immediate_danger", "significant_harm"}
-                raw += [
-                    {item.fields[0]: state.answers[item.id]}
-                    for item in questions(policy)
-                    if item.id in state.answers and item.fields[0] in urgent
-                ]
-            authority = state.authority or None
-        if query is not None:
-            raw += urgent_query(query)
-            authority = authority or next((v for k, v in query if k == "authority" and v), None)
-        advice = urgent_advice(raw, authority, self.registry)
-        return f"{advice[0].upper()}{advice[1:]}." if advice else None
+        """The urgent advice the answers raise, or None (:func:`urgent_line`)."""
+        policy = self._authority(state) if state is not None else None
+        return urgent_line(self.registry, state, policy, query)
 
     def _page(self, template: str, state: State | None, **context: Any) -> str:
         return render(
@@ -278,7 +252,8 @@ class Views:
         """The guidance page."""
         g: dict[str, Any] = guidance.to_dict()
         route = guidance.route
-        first = g["contacts"][0] if g["contacts"] else None
+        authority = self._authority(state)
+        assert authority is not None
         form = self._form_for(state, route)
         timed = state.with_answer("at", guidance.at) if "at" not in state.answers else state
         return self._page(
@@ -289,8 +264,7 @@ class Views:
             route_title=guidance.route_title,
             urgent=guidance.kind in URGENT_KINDS,
             public=state.answers.get("referrer") == "public",
-            first=first,
-            others=g["contacts"][1:],
+            **contact_box(authority, g["contacts"]),
             prerequisites=self._prerequisites(state, guidance),
             form=form,
             form_links={

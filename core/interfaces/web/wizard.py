@@ -106,7 +106,7 @@ def _danger() -> Question:
 
 def _harm(authority: Authority) -> Question:
     """Significant harm, with each question of the authority that offers itself as
-    a kind of harm (``harm_option``: the DDSCP's bruising on a non-mobile baby)."""
+    a kind of harm (``harm_option``, such as bruising on a non-mobile baby)."""
     extra = [q for q in authority.questions if q.harm_option]
     fields = ("significant_harm", *(q.id for q in extra))
 
@@ -179,7 +179,7 @@ def _options(authority: Authority, question: PolicyQuestion) -> tuple[Option, ..
         )
     choices = question.choices
     if question.nullable and len(choices) == 1:
-        # one answer or none: asked as yes or no ("Do you work in a time-limited setting?")
+        # one answer or none: asked as yes or no, the one answer's label being the yes
         (only,) = choices
         return (
             Option(_YES, only.label, facts=((name, only.value),)),
