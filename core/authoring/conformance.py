@@ -204,7 +204,9 @@ def check_authority(
         *check_review_dates(authority, today, strict),
     ]
     findings += _check_rules(registry, authority_id, strict)
-    findings += [Finding(f.severity, f.where, f.message) for f in check_forms(registry, authority_id)]
+    findings += [
+        Finding(f.severity, f.where, f.message) for f in check_forms(registry, authority_id)
+    ]
     findings += check_scenario_files(scenario_files, registry)
     return findings
 

@@ -157,8 +157,10 @@ def edit(what: str, text: str, folder: Path) -> None:
         at = re.search("^" + re.escape(inserted["anchor"]), data, re.M)
         assert at, f"{path} has no line starting {inserted['anchor']!r}"
         data = data[: at.start()] + text + data[at.start() :]
-    else:
-        data += text
+    else:  # after a blank line (two in Python)
+        data = (
+            data.rstrip("\n") + ("\n\n\n" if path.suffix == ".py" else "\n\n") + text.lstrip("\n")
+        )
     path.write_text(data, "utf-8")
 
 
