@@ -203,6 +203,26 @@ def test_the_worked_example_runs_from_new_authority_to_a_passing_check(tmp_path:
     plugin = tmp_path / "threshold-nottingham-city" / "src" / "threshold_nottingham_city"
     assert "def threshold_route_rule(" in (plugin / "__init__.py").read_text("utf-8")
 
+    # the row put last, as the guide warns, is unreachable and the check says so
+    data_file = plugin / "authority.toml"
+    good = data_file.read_text("utf-8")
+    row = good[good.index("[[rules]]\nwhen = { non_mobile_baby_bruising = true }") :]
+    row = row[: row.index("[[rules]]", 1)]
+    routes = good.index(
+        "# ------------------------------------------------------------------ routes"
+    )
+    data_file.write_text(good[:routes].replace(row, "") + row + good[routes:], "utf-8")
+    unreachable = check(tmp_path)
+    assert unreachable.returncode == 1
+    assert (
+        "rules[5]: rule unreachable-row: never the first match (route 'child-protection'): the "
+        "rows above it take every case it matches; remove it or move it up"
+    ) in unreachable.stdout
+    assert "route is early-help (early-help), expected emergency or child protection" in (
+        unreachable.stdout
+    )
+    data_file.write_text(good, "utf-8")
+
     # the check proves the rule as it proves a table: without the guide's line that
     # leaves the bruising cases and the public's to the table, it fails
     guard = "    if case.referrer is not Referrer.PROFESSIONAL or case.non_mobile_baby_bruising:\n"
@@ -210,13 +230,25 @@ def test_the_worked_example_runs_from_new_authority_to_a_passing_check(tmp_path:
     module = plugin / "__init__.py"
     assert guard in module.read_text("utf-8")
     module.write_text(module.read_text("utf-8").replace(guard, ""), "utf-8")
-    failing = subprocess.run(
+    failing = check(tmp_path)
+    assert failing.returncode == 1
+    assert "rule harm-urgent-route: first contact is" in failing.stdout
+    assert "expected a phone line for emergencies or child protection" in failing.stdout
+
+
+def check(folder: Path) -> subprocess.CompletedProcess[str]:
+    """``threshold check --path`` on the worked example's plugin."""
+    return subprocess.run(
         [str(BIN / "threshold"), "check", "--path", "threshold-nottingham-city"],
-        cwd=tmp_path,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert failing.returncode == 1
-    assert "rule harm-urgent-route: first contact is" in failing.stdout
-    assert "expected a phone line for emergencies or child protection" in failing.stdout
+
+
+def test_the_scaffold_points_to_a_section_of_the_guide() -> None:
+    """The scaffold's plugin module names the guide's section on the hook; it exists."""
+    template = (REPO / "templates" / "scaffold" / "plugin.py.j2").read_text("utf-8")
+    (section,) = re.findall(r'docs/plugins\.md, "([^"]+)"', template)
+    assert f"## {section}\n" in GUIDE.read_text("utf-8")
