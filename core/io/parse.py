@@ -11,6 +11,7 @@ import json
 import re
 import weakref
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from threshold.core.io.schemas import describe_value, path_text, shown_name
 from threshold.core.io.spelling import spelling_key
 from threshold.core.io.urgent_flags import flags
 from threshold.core.model.authority import Authority
-from threshold.core.model.case import Case
+from threshold.core.model.case import Case, plain
 from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.enums import Referrer
 from threshold.core.model.errors import CaseError, FieldError, InvalidJSONError
@@ -60,6 +61,8 @@ def parse_case(data: object, authority: Authority) -> Case:
     """
     if not isinstance(data, Mapping):
         raise _not_an_object(data)
+    if any(isinstance(value, Enum) for value in data.values()):
+        data = {name: plain(value) for name, value in data.items()}
     fields = {field.name: field for field in case_fields(authority)}
     errors = [_unknown(name, sorted(fields)) for name in data if name not in fields]
     for name, value in data.items():
@@ -115,15 +118,23 @@ def check_case(case: Case, authority: Authority) -> Case:
             errors.append(FieldError("at", str(exc)))
     if errors:
         raise CaseError(errors)
-    return case if answers == case.answers else attrs.evolve(case, answers=answers)
+    # ``is``, not ``==``: "refused" == Consent.REFUSED, but the table tells them apart.
+    return case if answers is case.answers else attrs.evolve(case, answers=answers)
 
 
 #: Answers already checked, by authority (by identity, with a weak reference that
 #: tells a reused id from its authority) and by the answers with their types (so
 #: True and 1 are told apart): a prepared case is checked once, not on every call.
-_CHECKED: dict[int, tuple[weakref.ref[Authority], dict[object, tuple[Any, ...]]]] = {}
+_CHECKED: dict[int, tuple[weakref.ref[Authority], dict[object, object]]] = {}
+#: Kept for answers that are already complete and plain (the case is used as it is).
+_SAME = object()
 #: At most this many answer sets are kept per authority (free-text answers are unbounded).
 _CHECKED_MAX = 4096
+
+
+def _typed(answers: tuple[tuple[str, Any], ...]) -> tuple[object, ...]:
+    """Answers with the type of each value, so that equal means the same."""
+    return tuple((name, type(value), value) for name, value in answers)
 
 
 def _checked_answers(
@@ -140,9 +151,11 @@ def _checked_answers(
         found = known.get(key)
     except TypeError:  # an unhashable answer: checked (and refused) below
         key, found = None, None
-    if found is not None:
+    if found is _SAME:
+        return answers
+    if isinstance(found, tuple):
         return found
-    given = dict(answers)
+    given = {name: plain(value) for name, value in answers}
     fields = {field.name: field for field in case_fields(authority)}
     wrong = [
         _unknown(name, sorted(fields)) for name in given if name not in fields or name in _CORE
@@ -155,11 +168,12 @@ def _checked_answers(
             )
     errors.extend(wrong)
     checked = tuple((q.id, given.get(q.id, fields[q.id].default)) for q in authority.questions)
+    same = _typed(checked) == _typed(answers)  # complete and plain: kept as it is
     if not wrong and key is not None:
         if len(known) >= _CHECKED_MAX:
             known.clear()
-        known[key] = checked
-    return checked
+        known[key] = _SAME if same else checked
+    return answers if same else checked
 
 
 _CORE = {"immediate_danger", "significant_harm", "referrer", "at"}

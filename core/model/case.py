@@ -8,6 +8,7 @@ authority's own questions, read as attributes (``case.level``).
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Any
 
 import attrs
@@ -15,7 +16,13 @@ import attrs
 from threshold.core.model.enums import Referrer
 
 
-@attrs.frozen
+def plain(value: Any) -> Any:
+    """An answer as the data writes it: an enum member (``Consent.REFUSED``, from
+    code written before policy packs) becomes its value (``"refused"``)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+@attrs.frozen(init=False)
 class Case:
     """The facts of a concern that decide its route. It holds no personal data.
 
@@ -34,6 +41,22 @@ class Case:
     referrer: Referrer = Referrer.PROFESSIONAL
     at: dt.datetime | None = None
     answers: tuple[tuple[str, Any], ...] = ()
+
+    def __init__(
+        self,
+        immediate_danger: bool = False,
+        significant_harm: bool = False,
+        referrer: Referrer = Referrer.PROFESSIONAL,
+        at: dt.datetime | None = None,
+        answers: tuple[tuple[str, Any], ...] = (),
+        **more: Any,
+    ) -> None:
+        """A case; answers may also be given by their question ids as keywords
+        (``Case(level=4, consent="refused")``, as before policy packs), after
+        ``answers``. They are checked against the authority when it is routed."""
+        if more:
+            answers = (*answers, *((name, plain(value)) for name, value in more.items()))
+        self.__attrs_init__(immediate_danger, significant_harm, referrer, at, answers)
 
     def __getattr__(self, name: str) -> Any:
         """An answer by its question's id (``case.level``)."""

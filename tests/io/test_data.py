@@ -212,3 +212,22 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
     bad.write_text("id = \n")
     with pytest.raises(DataError, match="not valid TOML"):
         read_data_file(bad)
+
+
+def test_code_written_before_policy_packs_still_routes(registry: Registry) -> None:
+    """`Case(level=4, consent=Consent.REFUSED)` and enum members in a dict, as the
+    API documented before policy packs, give the same guidance as plain values;
+    an enum member never reaches the decision table (it would match no row)."""
+    import threshold
+    from threshold.core.engine.api import route
+
+    plain = route({"level": 4, "consent": "refused"}, "derby_city", registry=registry)
+    for case in (
+        threshold.Case(level=4, consent=threshold.Consent.REFUSED),
+        threshold.Case(answers=(("level", 4), ("consent", threshold.Consent.REFUSED))),
+        {"level": 4, "consent": threshold.Consent.REFUSED},
+    ):
+        guidance = route(case, "derby_city", registry=registry)
+        assert guidance.route == plain.route == "online-referral"
+        assert guidance.consent == plain.consent
+        assert guidance.steps == plain.steps
