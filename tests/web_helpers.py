@@ -32,6 +32,20 @@ PRACTITIONER = {
     "unborn": "no",
 }
 
+#: The questions a Derbyshire practitioner at level 3 without an EHA is asked, in
+#: the order the DDSCP pack declares them (its setting question before consent).
+DERBYSHIRE_LEVEL_3_ASKED = [
+    "danger",
+    "harm",
+    "referrer",
+    "level",
+    "eha",
+    "escalation",
+    "setting",
+    "consent",
+    "unborn",
+]
+
 
 def web_case(registry: Any, authority: str, answers: Mapping[str, str]) -> dict[str, Any]:
     """The case the web tool makes of ``answers`` in ``authority`` (an id)."""

@@ -266,13 +266,17 @@ def _import_from_tree(
     sys.modules are restored afterwards (a build leaves an egg-info in the tree,
     which would otherwise make the plugin look installed to the whole process)."""
     roots = [str(r) for r in (directory / "src", directory) if r.is_dir()]
+    tops = {m.split(".")[0] for m in points.values()}
     saved_path = list(sys.path)
-    saved_modules = set(sys.modules)
+    # The same packages already imported (an installed copy) are set aside and put
+    # back, so the tree's modules never stand in for them afterwards.
+    saved = {n: m for n, m in sys.modules.items() if n.split(".")[0] in tops}
+    for module_name in saved:
+        del sys.modules[module_name]
     sys.path[:0] = roots
     plugins: list[tuple[str, object]] = []
     try:
         for name, module_name in points.items():
-            sys.modules.pop(module_name, None)
             try:
                 plugins.append((name, importlib.import_module(module_name)))
             except Exception as exc:
@@ -281,9 +285,9 @@ def _import_from_tree(
                 )
     finally:
         sys.path[:] = saved_path
-        for module_name in set(sys.modules) - saved_modules:
-            if module_name.split(".")[0] in {m.split(".")[0] for m in points.values()}:
-                del sys.modules[module_name]
+        for module_name in [n for n in sys.modules if n.split(".")[0] in tops]:
+            del sys.modules[module_name]
+        sys.modules.update(saved)
     return plugins
 
 

@@ -155,3 +155,21 @@ def test_a_drama_number_among_real_ones_is_refused(registry: Registry) -> None:
     found = check_numbers(attrs.evolve(shire, contacts=contacts))
     assert [f.where for f in found] == [f"derbyshire: contacts.{first.id}.phone"]
     assert "a range Ofcom reserves for drama" in found[0].message
+
+
+def test_checking_a_tree_leaves_the_installed_plugin_in_place(
+    exampleshire_registry: Registry, run_cli: Run, tmp_path: Path
+) -> None:
+    """A tree checked in the same process never stands in for the installed copy of
+    the same package afterwards (it did: every later Exampleshire test then read
+    this tree's broken forms)."""
+    import sys
+
+    installed = sys.modules["threshold_exampleshire"]
+    _errors(
+        run_cli,
+        _pack(
+            tmp_path, REFERRAL_FORM, 'seed = "exampleshire-threshold-2026.txt"', 'seed = "x.txt"'
+        ),
+    )
+    assert sys.modules["threshold_exampleshire"] is installed

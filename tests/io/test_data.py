@@ -155,32 +155,35 @@ def test_data_error_for_a_step_a_route_names_but_the_data_has_not(tmp_path: Path
         load_authority(derby_city_files(texts=texts))
 
 
-def test_data_error_for_a_rule_naming_an_unknown_route(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            'route = "universal"',
+            'route = "universe"',
+            r"rules\[\d+\]\.route: unknown route 'universe'",
+            id="a rule naming an unknown route",
+        ),
+        pytest.param(
+            "when = { level = 2 }",
+            "when = { level = 7 }",
+            r"rules\[\d+\]\.when\.level: got 7; expected one of",
+            id="a condition on an unknown answer",
+        ),
+        pytest.param(
+            '[routes.universal]\nkind = "universal"',
+            '[routes.universal]\nkind = "emergency"',
+            "expected exactly one route of kind 'emergency'; got 2",
+            id="two routes of an urgent kind",
+        ),
+    ],
+)
+def test_data_error_in_the_packs_rules(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    text = RULES_DATA.read_text("utf-8")
+    assert old in text  # the defect is built from the real data
     rules = tmp_path / "rules.toml"
-    rules.write_text(
-        RULES_DATA.read_text("utf-8").replace('route = "universal"', 'route = "universe"', 1)
-    )
-    with pytest.raises(DataError, match=r"rules\[\d+\]\.route: unknown route 'universe'"):
-        load_authority(derby_city_files(rules=rules))
-
-
-def test_data_error_for_a_condition_on_an_unknown_answer(tmp_path: Path) -> None:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(
-        RULES_DATA.read_text("utf-8").replace("when = { level = 2 }", "when = { level = 7 }", 1)
-    )
-    with pytest.raises(DataError, match=r"rules\[\d+\]\.when\.level: got 7; expected one of"):
-        load_authority(derby_city_files(rules=rules))
-
-
-def test_data_error_for_two_routes_of_an_urgent_kind(tmp_path: Path) -> None:
-    rules = tmp_path / "rules.toml"
-    rules.write_text(
-        RULES_DATA.read_text("utf-8").replace(
-            '[routes.universal]\nkind = "universal"', '[routes.universal]\nkind = "emergency"'
-        )
-    )
-    with pytest.raises(DataError, match="expected exactly one route of kind 'emergency'; got 2"):
+    rules.write_text(text.replace(old, new, 1))
+    with pytest.raises(DataError, match=expected):
         load_authority(derby_city_files(rules=rules))
 
 

@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import ARTIFACTS, REPO, axe_serious_violations, screenshot
-from tests.web_helpers import AT, PRACTITIONER, web_case, web_server
+from tests.web_helpers import (
+    AT,
+    DERBYSHIRE_LEVEL_3_ASKED,
+    PRACTITIONER,
+    web_case,
+    web_server,
+)
 from threshold.core.engine.api import route
 from threshold.core.interfaces.web.wizard import question_ids
 from threshold.core.plugins.registry import Registry
@@ -135,17 +141,7 @@ def derbyshire_without_eha(page: Any, site: str, registry: Registry, *, scripts:
     asked = answer_all(page, PRACTITIONER)
     # every question, in the order the DDSCP pack declares them (setting before consent)
     assert asked == list(question_ids(registry.get("derbyshire").authority))
-    assert asked == [
-        "danger",
-        "harm",
-        "referrer",
-        "level",
-        "eha",
-        "escalation",
-        "setting",
-        "consent",
-        "unborn",
-    ]
+    assert asked == DERBYSHIRE_LEVEL_3_ASKED
     assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
     rows = page.locator(".govuk-summary-list__row")
     assert rows.count() == 1 + len(asked)

@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tests.web_helpers import PRACTITIONER, can_change_answer, signature
+from tests.web_helpers import (
+    DERBYSHIRE_LEVEL_3_ASKED,
+    PRACTITIONER,
+    can_change_answer,
+    signature,
+)
 from threshold.core.interfaces.web.wizard import (
     asked_questions,
     case_from_answers,
@@ -48,17 +53,7 @@ def test_derbyshire_level_3_without_eha_asks_about_escalation(registry: Registry
     """The questions come in the order the DDSCP pack declares them (its setting
     question before its consent question)."""
     asked = walk(registry, "derbyshire", PRACTITIONER)
-    assert asked == [
-        "danger",
-        "harm",
-        "referrer",
-        "level",
-        "eha",
-        "escalation",
-        "setting",
-        "consent",
-        "unborn",
-    ]
+    assert asked == DERBYSHIRE_LEVEL_3_ASKED
 
 
 def test_the_questions_are_the_cores_then_the_authoritys_in_data_order(
