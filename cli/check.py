@@ -28,35 +28,61 @@ if TYPE_CHECKING:
 EXIT_VIOLATIONS = 1
 
 
-def rules_report(registry: Registry, authority_id: str) -> dict[str, Any]:
-    """Run the rules for one authority; return its part of the report."""
-    from threshold.core.analysis.checks import check_rules
-    from threshold.core.analysis.matrix import SIZE
+def rules_report(registry: Registry, authority_id: str, *, strict: bool = False) -> dict[str, Any]:
+    """Run the rules and the proofs for one authority; return its part of the report."""
+    from threshold.core.analysis.checks import check_rules, check_tables
+    from threshold.core.analysis.matrix import matrix_of
+    from threshold.core.analysis.proofs import explore, prove_table
     from threshold.core.model.converter import to_dict
 
+    authority = registry.get(authority_id).authority
     violations = check_rules(registry, authority_id)
+    findings = check_tables(authority, strict=strict)
     return {
         "authority": authority_id,
         "check": "rules",
-        "combinations": SIZE,
+        "combinations": matrix_of(authority).size,
         "violations": [to_dict(v) for v in violations],
-        "lines": [str(v) for v in violations],
+        "table": {
+            "cases": prove_table(authority).cases,
+            "rows": len(authority.rules),
+            "explored": explore(authority).cases,
+            "findings": [to_dict(f) for f in findings],
+        },
+        "lines": [str(v) for v in violations] + [str(f) for f in findings],
     }
 
 
-def _summary(report: dict[str, Any]) -> str:
-    from threshold.core.analysis.checks import RULES
+def _summary(report: dict[str, Any]) -> list[str]:
+    from threshold.core.analysis.checks import RULES, TABLE_RULES
 
     count = len(report["violations"])
     head = f"{report['authority']}: {report['check']}: {report['combinations']} combinations, "
     head += f"{len(RULES)} rules: "
     if not count:
-        return head + "every rule holds."
+        lines = [head + "every rule holds."]
+    else:
+        lines = [head + f"{count} violations ({_counts(report['violations'])})."]
+    table = report["table"]
+    head = (
+        f"{report['authority']}: proofs: {table['rows']} rows over {table['cases']} cases, "
+        f"{table['explored']} cases of every question, {len(TABLE_RULES)} rules: "
+    )
+    findings = table["findings"]
+    if not findings:
+        return [*lines, head + "every rule holds."]
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    return [
+        *lines,
+        head + f"{errors} errors, {len(findings) - errors} warnings ({_counts(findings)}).",
+    ]
+
+
+def _counts(found: list[dict[str, Any]]) -> str:
     by_rule: dict[str, int] = {}
-    for violation in report["violations"]:
-        by_rule[violation["rule"]] = by_rule.get(violation["rule"], 0) + 1
-    counts = ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
-    return head + f"{count} violations ({counts})."
+    for item in found:
+        by_rule[item["rule"]] = by_rule.get(item["rule"], 0) + 1
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items()))
 
 
 @click.command()
@@ -71,11 +97,18 @@ def _summary(report: dict[str, Any]) -> str:
 @click.option(
     "--rules",
     is_flag=True,
-    help="Only the completeness and safety rules over every combination of the case fields "
-    "that change a route (each combination one route; 999 first for immediate danger; child "
-    "protection never an online form or an EHA; a phone number with hours; citations).",
+    help="Only the completeness and safety rules: over every combination of the case fields "
+    "that change a route (each combination one route; 999 first for immediate danger; "
+    "significant harm an urgent route, a phone line first, nothing to do first; a phone number "
+    "with hours; citations), and the proofs over the decision table and parts (complete; no "
+    "unreachable row or dead part; urgent routes list urgent contacts; a follow-up lists its "
+    "contact).",
 )
-@click.option("--strict", is_flag=True, help="Fail on warnings too (such as a past review date).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on warnings too (such as a past review date, an unreachable row or a dead part).",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -102,7 +135,7 @@ def check(
             raise authority_argument_failure(exc) from None
     broken = [{"plugin": name, "error": error} for name, error in registry.problems()]
     if rules:
-        _report_rules(registry, ids, broken, fmt, named=bool(authority_ids))
+        _report_rules(registry, ids, broken, fmt, named=bool(authority_ids), strict=strict)
         return
     from threshold.core.authoring.conformance import check_authority, installed_scenario_files
 
@@ -149,18 +182,22 @@ def _report_findings(findings: list[Any], label: str, fmt: str) -> None:
 
 
 def _report_rules(
-    registry: Registry, ids: list[str], broken: list[dict[str, str]], fmt: str, named: bool
+    registry: Registry,
+    ids: list[str],
+    broken: list[dict[str, str]],
+    fmt: str,
+    named: bool,
+    strict: bool = False,
 ) -> None:
-    reports = [rules_report(registry, authority_id) for authority_id in ids]
+    reports = [rules_report(registry, authority_id, strict=strict) for authority_id in ids]
     if fmt == "json":
         for report in reports:
             report.pop("lines")
         click.echo(json.dumps({"reports": reports, "broken": broken}, indent=2, ensure_ascii=False))
     else:
         for report in reports:
-            for line in report["lines"]:
+            for line in [*report["lines"], *_summary(report)]:
                 click.echo(line)
-            click.echo(_summary(report))
         for problem in broken:
             click.echo(f"BROKEN {problem['plugin']}: {problem['error']}")
         if not ids:
@@ -168,5 +205,7 @@ def _report_rules(
     context = click.get_current_context()
     if broken and not named:
         context.exit(EXIT_BROKEN_PLUGIN)
-    if any(report["violations"] for report in reports):
+    failed = [r for r in reports if r["violations"]]
+    failed += [r for r in reports if any(f["severity"] == "error" for f in r["table"]["findings"])]
+    if failed:
         context.exit(EXIT_VIOLATIONS)

@@ -8,18 +8,24 @@ to ring.
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from threshold.core.interfaces.status import EXIT_BAD_INPUT as EXIT_BAD_INPUT
 from threshold.core.interfaces.status import EXIT_BROKEN_PLUGIN as EXIT_BROKEN_PLUGIN
 from threshold.core.interfaces.status import exit_status as exit_status
+from threshold.core.io.spelling import shown_identifier
 from threshold.core.model.errors import AuthorityError, CaseError, UnknownAuthorityError
-from threshold.core.model.fields import CASE_FIELDS, FIELD_NAMES, CaseField
+from threshold.core.model.fields import CORE_FIELDS, CaseField, case_fields
 from threshold.core.model.vocabulary import NATIONAL_URGENT as NATIONAL_URGENT
+
+if TYPE_CHECKING:
+    from threshold.core.model.authority import Authority
 
 
 class Failure(click.ClickException):
@@ -92,41 +98,189 @@ def read_json_source(
     try:
         return decode_json(data, field=label, example=example)
     except CaseError as exc:
-        raise Failure(f"{exc}{_urgent_hint(None, authority_id, exc.raised)}") from None
+        # the text is read again once the authorities are loaded: their urgent
+        # questions (learnt as they load) count too
+        raise Failure(f"{exc}{_urgent_hint(data, authority_id, exc.raised)}") from None
 
 
-#: The case's fields, as the field options name them (``--eha`` sets
-#: ``early_help_assessment``).
-CASE_FLAGS = FIELD_NAMES
+#: The core's case fields, as the core's options name them (``--immediate-danger``
+#: sets ``immediate_danger``); an authority's questions come as :data:`QUESTION_ARGS`.
+CASE_FLAGS = tuple(field.name for field in CORE_FIELDS)
+#: An option's value that is a number of a level ("3"); any other (but "null") is refused
+#: naming the option, as click refuses a value of the wrong type.
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+#: Where a command keeps the options of the authority's questions, unparsed: they
+#: depend on the authority, so they are read once it is known.
+QUESTION_ARGS = "question_args"
+#: The settings a command with case options needs: its question options pass
+#: through to :func:`gather_case`.
+CASE_COMMAND = {"ignore_unknown_options": True}
 
 
 def _case_option(field: CaseField) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The command-line option of one case field."""
+    """The command-line option of one of the core's case fields."""
     if field.kind == "flag":
         return click.option(field.option, field.name, is_flag=True, default=None, help=field.help)
-    kind = int if field.kind == "integer" else None
-    return click.option(field.option, field.name, type=kind, default=None, help=field.help)
+    return click.option(field.option, field.name, default=None, help=field.help)
 
 
 def case_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Add one option per case field (for hand use) to a command, from the field
-    table (:data:`threshold.core.model.fields.CASE_FIELDS`)."""
-    for field in reversed(CASE_FIELDS):
+    """Add the core's case options (the urgent part and the time) to a command, and
+    the authority's own (``--level 3``, ``--eha completed``: one per question of the
+    authority's policy, listed by ``threshold COMMAND --authority ID --help``), which
+    are read once the authority is known. The command needs
+    ``cls=CaseCommand, context_settings=CASE_COMMAND``."""
+    function = click.argument(
+        QUESTION_ARGS, nargs=-1, type=click.UNPROCESSED, metavar="[QUESTION OPTIONS]..."
+    )(function)
+    for field in reversed(CORE_FIELDS):
         function = _case_option(field)(function)
     return function
+
+
+def authority_options(authority: Authority) -> dict[str, CaseField]:
+    """The options of ``authority``'s questions (not the core's), by option."""
+    return {f.option: f for f in case_fields(authority) if f.name not in CASE_FLAGS}
+
+
+def _metavar(field: CaseField) -> str:
+    """The answers an option takes, as its help shows them (``[1|2|3|null]``)."""
+    if field.kind == "flag" or field.answers is None:
+        return ""
+    words = ["null" if a is None else str(a) for a in field.answers]
+    return " [" + "|".join([w for w in words if w != "null"] + ["null"] * ("null" in words)) + "]"
+
+
+def _authority_in(args: Sequence[str]) -> str | None:
+    """The value of ``--authority`` on a command line, if given (before any ``--``)."""
+    for index, token in enumerate(args):
+        if token == "--":
+            break
+        if token.startswith("--authority="):
+            return token.partition("=")[2]
+        if token == "--authority" and index + 1 < len(args):
+            return args[index + 1]
+    return None
+
+
+#: Where :class:`CaseCommand` keeps the ``--authority`` of the command line for its help.
+_HELP_AUTHORITY = "threshold.help_authority"
+
+
+class CaseCommand(click.Command):
+    """A command with case options (:func:`case_options`): its help lists the
+    options of the authority's questions when ``--authority`` is given (they depend
+    on the authority), or says how to see them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Note the ``--authority`` given, for the help (which runs while parsing)."""
+        ctx.meta[_HELP_AUTHORITY] = _authority_in(args)
+        return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command's options, then those of the authority's questions.
+
+        Raises:
+            Failure: the ``--authority`` given is unknown (exit 2) or broken (3).
+        """
+        super().format_options(ctx, formatter)
+        from threshold.core.plugins.registry import default_registry
+
+        registry = default_registry()
+        authority_id = ctx.meta.get(_HELP_AUTHORITY)
+        if authority_id is None:
+            ids = ", ".join(registry.authority_ids()) or "none installed"
+            with formatter.section("Options of an authority's questions"):
+                formatter.write_text(
+                    "Each authority asks questions of its own (its levels of need, ...), "
+                    f"given as options; see them with `{ctx.command_path} --authority ID "
+                    f"--help` (installed ids: {ids})."
+                )
+            return
+        try:
+            authority = registry.get(authority_id).authority
+        except AuthorityError as exc:
+            raise authority_failure(exc, None) from None
+        rows = [(o + _metavar(f), f.help) for o, f in authority_options(authority).items()]
+        with formatter.section(f"Options of the questions of {authority_id}"):
+            formatter.write_dl(rows)
+
+
+def question_options(authority_id: str, args: Sequence[str], urgent: object) -> dict[str, object]:
+    """The answers the options of ``authority_id``'s questions give (``--eha
+    completed``, ``--unborn``), typed as in JSON.
+
+    Raises:
+        Failure: an option is not one of the authority's, a flag was given a value,
+            an option has no value, a level is not a number, or an argument is not an
+            option; none is repeated unless it is a short safe id. The urgent advice
+            of ``urgent`` (the other options) is kept.
+    """
+    from threshold.core.io.parse import case_from_text
+    from threshold.core.plugins.registry import default_registry
+
+    try:
+        authority = default_registry().get(authority_id).authority
+    except AuthorityError as exc:
+        raise authority_failure(exc, urgent) from None
+    options = authority_options(authority)
+    text: dict[str, str] = {}
+    flags: dict[str, bool] = {}
+    items = list(args)
+    hint = _urgent_hint(urgent, authority_id)
+    while items:
+        token = items.pop(0)
+        name, equals, value = token.partition("=")
+        field = options.get(name) if name.startswith("--") else None
+        if field is None:
+            raise Failure(_not_an_option(token, name, options, authority_id) + hint)
+        if field.kind == "flag":
+            if equals:
+                raise Failure(f"{name}: takes no value{hint}")
+            flags[field.name] = True
+            continue
+        if not equals:
+            if not items or items[0].startswith("--"):
+                raise Failure(f"{name}: expected {field.expected} after it{hint}")
+            value = items.pop(0)
+        if field.kind == "level" and value != "null" and not _INTEGER.fullmatch(value):
+            raise Failure(f"{name}: not valid; expected {field.expected}{hint}")
+        text[field.name] = value
+    return {**case_from_text(text, authority), **flags}
+
+
+def _not_an_option(token: str, name: str, options: Mapping[str, CaseField], authority: str) -> str:
+    """The error for an argument that is none of the authority's options."""
+    if not token.startswith("-"):
+        return (
+            "unexpected argument (not shown); expected only options (see `threshold route --help`)"
+        )
+    shown = shown_identifier(name) or "an option that is not shown"
+    close = difflib.get_close_matches(name, list(options), n=1)
+    suggestion = f" (did you mean {close[0]}?)" if close else ""
+    return f"{shown}: no such option for {authority}{suggestion}; expected one of: " + ", ".join(
+        sorted(options)
+    )
 
 
 def gather_case(
     case_source: str | None, flags: dict[str, Any], authority_id: str | None = None
 ) -> object:
-    """Return the raw case (before validation) from --case or the field flags.
+    """Return the raw case (before validation) from --case or the case options.
 
     Raises:
         Failure: both were given (the urgent advice of the options is kept; the
-            command line's files are read for theirs by ``main``), or the case
-            file cannot be read or parsed.
+            command line's files are read for theirs by ``main``), an option is
+            not one of the authority's, or the case file cannot be read or parsed.
     """
     given = {k: v for k, v in flags.items() if k in CASE_FLAGS and v is not None}
+    args = flags.get(QUESTION_ARGS) or ()
+    if args and authority_id is not None:
+        given.update(question_options(authority_id, args, given))
+    elif args:
+        raise Failure(
+            "--authority: missing; expected an authority id (see `threshold authorities`)"
+        )
     if case_source is not None:
         if given:
             names = ", ".join("--" + k.replace("_", "-") for k in sorted(given))

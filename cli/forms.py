@@ -10,6 +10,8 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
+    CASE_COMMAND,
+    CaseCommand,
     Failure,
     _urgent_hint,
     authority_failure,
@@ -43,7 +45,7 @@ def _read_answers(source: str, label: str, authority_id: str | None) -> dict[str
     return answers
 
 
-@click.command("form")
+@click.command("form", cls=CaseCommand, context_settings=CASE_COMMAND)
 @click.option(
     "--authority", "authority_id", required=True, help="Authority id (see `threshold authorities`)."
 )

@@ -8,8 +8,11 @@ from typing import Any
 import click
 
 from threshold.cli.common import (
+    CASE_COMMAND,
     CASE_FLAGS,
     NATIONAL_URGENT,
+    QUESTION_ARGS,
+    CaseCommand,
     Failure,
     _urgent_hint,
     authority_failure,
@@ -20,7 +23,7 @@ from threshold.core.model.errors import AuthorityError, CaseError
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 
-@click.command()
+@click.command(cls=CaseCommand, context_settings=CASE_COMMAND)
 @click.option(
     "--authority",
     "authority_id",
@@ -84,7 +87,10 @@ def route(
         raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
         raise authority_failure(exc, raw) from None
-    click.echo(render_guidance(guidance, fmt or "text"), nl=False)
+    from threshold.core.plugins.registry import default_registry
+
+    authority = default_registry().get(authority_id).authority
+    click.echo(render_guidance(guidance, fmt or "text", authority), nl=False)
 
 
 def _batch(
@@ -97,6 +103,7 @@ def _batch(
     flags: dict[str, Any],
 ) -> None:
     given = [k for k, v in flags.items() if k in CASE_FLAGS and v is not None]
+    given += list(flags.get(QUESTION_ARGS) or ())
     if case_source is not None or given:
         raise Failure("--batch: the cases come from the file; expected no --case or field options")
     if fmt not in (None, "json"):

@@ -21,7 +21,7 @@ def test_command(path: Path, keyword: str | None) -> None:
     registry = default_registry()
     passed = failed = 0
     try:
-        scenarios = list(iter_scenarios(path, keyword))
+        scenarios = list(iter_scenarios(path, keyword, registry))
     except DataError as exc:
         raise Failure(str(exc)) from None
     if not scenarios:

@@ -142,7 +142,9 @@ def argv_urgent_advice(argv: Sequence[str]) -> str | None:
 
 def _argv_advice(argv: Sequence[str]) -> str | None:
     from threshold.core.engine.urgent import urgent_advice
+    from threshold.core.plugins.registry import default_registry
 
+    default_registry()  # so the installed authorities' urgent options are read too
     raised, authority, files = _read_argv(argv)
     seen = (False, False)
     for path in files:

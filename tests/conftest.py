@@ -39,6 +39,54 @@ SEEDS = REPO.parent / "shared" / "seeds"
 #: A fixed Monday morning, inside every stated opening window.
 WEEKDAY_MORNING = "2026-11-23T11:00"
 
+#: The fictional Exampleshire plugin (tests only, never installed by default): its
+#: scenario file is run by the tests that install it, not collected on its own.
+EXAMPLESHIRE = Path(__file__).resolve().parent / "fixtures" / "exampleshire"
+collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture(scope="session")
+def exampleshire_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where the Exampleshire plugin is installed as pip would install it
+    (the package and a ``.dist-info`` with its entry point), with no network and
+    without touching the environment: put it on ``PYTHONPATH`` (or ``sys.path``)
+    and ``threshold`` finds Exampleshire like any installed plugin."""
+    import shutil
+    import tomllib
+
+    folder = tmp_path_factory.mktemp("exampleshire-site")
+    shutil.copytree(
+        EXAMPLESHIRE / "threshold_exampleshire",
+        folder / "threshold_exampleshire",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    project = tomllib.loads((EXAMPLESHIRE / "pyproject.toml").read_text("utf-8"))["project"]
+    info = folder / f"threshold_exampleshire-{project['version']}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n",
+        "utf-8",
+    )
+    points = project["entry-points"]["threshold"]
+    (info / "entry_points.txt").write_text(
+        "[threshold]\n" + "".join(f"{k} = {v}\n" for k, v in points.items()), "utf-8"
+    )
+    return folder
+
+
+@pytest.fixture
+def exampleshire_env(exampleshire_path: Path) -> dict[str, str]:
+    """The environment for a ``threshold`` process that has Exampleshire installed."""
+    paths = [str(exampleshire_path), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+
+
+@pytest.fixture
+def exampleshire_registry(exampleshire_path: Path, monkeypatch: pytest.MonkeyPatch) -> Registry:
+    """The installed plugins and Exampleshire, found through their entry points."""
+    monkeypatch.syspath_prepend(str(exampleshire_path))
+    return Registry.load()
+
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:

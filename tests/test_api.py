@@ -43,14 +43,18 @@ def test_route_with_a_dict() -> None:
         {"level": 3, "early_help_assessment": "completed", "at": AT}, authority="derby_city"
     )
     assert isinstance(guidance, threshold.Guidance)
-    assert guidance.route is threshold.Route.VULNERABLE_CHILDRENS_MEETING
+    # the route is the route id of the authority's data (issue 13), with its title and kind
+    assert guidance.route == "vulnerable-childrens-meeting"
+    assert guidance.route_title == "Vulnerable Children's Meeting"
+    assert guidance.kind == "referral"
     assert guidance.record is None
 
 
 def test_route_with_a_case_gives_the_same_guidance() -> None:
     as_dict = threshold.route({"level": 2, "consent": "refused", "at": AT}, "derbyshire")
+    # a Case is the urgent part and the answers to the authority's questions (issue 13)
     case = threshold.Case(
-        level=2, consent=threshold.Consent.REFUSED, at=dt.datetime.fromisoformat(as_dict.at)
+        answers=(("level", 2), ("consent", "refused")), at=dt.datetime.fromisoformat(as_dict.at)
     )
     assert threshold.route(case, "derbyshire").to_dict() == as_dict.to_dict()
 
@@ -121,5 +125,30 @@ def test_version() -> None:
 def test_record_on_request() -> None:
     guidance = threshold.route({"immediate_danger": True, "at": AT}, "derbyshire", record=True)
     assert isinstance(guidance.record, threshold.DecisionRecord)
-    assert guidance.record.route is threshold.Route.EMERGENCY
+    assert guidance.record.route == "emergency"
     assert guidance.to_dict()["record"]["id"] == guidance.record.id
+
+
+def test_an_authoritys_own_case_schema() -> None:
+    """schema("case", authority=ID): the shared urgent part and that authority's own
+    questions; anything else refused (issue 13)."""
+    from jsonschema import Draft202012Validator
+
+    shared = threshold.schema("case")
+    own = threshold.schema("case", authority="derby_city")
+    Draft202012Validator.check_schema(own)
+    assert own["$id"] == shared["$id"] + "/derby_city"
+    assert set(shared["properties"]) < set(own["properties"])
+    assert {"level", "early_help_assessment", "consent"} <= set(own["properties"])
+    assert own["additionalProperties"] is False
+    valid = Draft202012Validator(own).is_valid
+    assert valid({"level": 3, "early_help_assessment": "completed"})
+    assert not valid({"levle": 3}) and not valid({"level": 9})
+    own["title"] = "changed"
+    assert threshold.schema("case", authority="derby_city")["title"] != "changed"
+    with pytest.raises(threshold.UnknownAuthorityError):
+        threshold.schema("case", authority="nottingham")
+    with pytest.raises(threshold.ThresholdError, match="only the case schema is made per"):
+        threshold.schema("guidance", authority="derby_city")
+    with pytest.raises(threshold.ThresholdError, match="unknown schema 'cases'"):
+        threshold.schema("cases", authority="derby_city")

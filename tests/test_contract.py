@@ -80,6 +80,9 @@ def test_batch_line_schema_lists_every_case_field() -> None:
     ],
 )
 def test_batch_line_schema_agrees_with_the_parser(line: dict[str, Any]) -> None:
+    """A line is valid when it matches the batch-line schema and the rest of it
+    (without ``authority``) matches its authority's own case schema (issue 13: the
+    shared schema no longer lists an authority's questions)."""
     from threshold.core.interfaces.batch import parse_line
 
     try:
@@ -87,7 +90,12 @@ def test_batch_line_schema_agrees_with_the_parser(line: dict[str, Any]) -> None:
         parsed = True
     except threshold.CaseError:
         parsed = False
-    assert validator("batch-line").is_valid(line) == parsed
+    valid = validator("batch-line").is_valid(line)
+    if valid:
+        own = threshold.schema("case", authority=line.get("authority", "derbyshire"))
+        rest = {name: value for name, value in line.items() if name != "authority"}
+        valid = Draft202012Validator(own).is_valid(rest)
+    assert valid == parsed
 
 
 # ----------------------------------------------------------------------------- API
@@ -118,7 +126,8 @@ def test_api_route_with_records(authority: str) -> None:
         data = threshold.route(case, authority, record=True).to_dict()
         check("guidance", data)
         check("record", data["record"])
-        assert set(data["record"]["deciding_fields"]) <= set(threshold.schema("case")["properties"])
+        own = threshold.schema("case", authority=authority)["properties"]
+        assert set(data["record"]["deciding_fields"]) <= set(own)
         count += 1
     assert count == 240
 
@@ -354,3 +363,18 @@ def test_openapi_document_is_valid_openapi_3_1(live_server: str) -> None:
     assert not errors, f"{errors[0].message} at {list(errors[0].absolute_path)}"
     document["paths"]["/validate"]["post"]["responses"]["200"]["content"] = []
     assert not validator.is_valid(document)
+
+
+def test_cli_schema_prints_an_authoritys_own_case_schema(run_cli: Run) -> None:
+    result = run_cli("schema", "case", "--authority", "derbyshire")
+    assert result.code == 0, result.err
+    assert result.json() == threshold.schema("case", authority="derbyshire")
+    for args, message in [
+        (["case", "--authority", "Derbyshire"], "--authority: unknown authority (did you mean"),
+        (["guidance", "--authority", "derbyshire"], "--authority: only the case schema is made"),
+        (["--authority", "derbyshire"], "NAME: missing; expected case with --authority"),
+    ]:
+        refused = run_cli("schema", *args)
+        assert refused.code == 2 and refused.out == ""
+        assert refused.err.startswith(f"threshold: error: {message}"), refused.err
+        assert refused.err.count("\n") == 1

@@ -30,7 +30,7 @@ def test_python_snippet_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "request-for-support"
+    assert lines[0] == "request-for-support referral"
     assert lines[1] == "Emergency services 999"
     assert lines[2].endswith("01629 533190")
     assert re.fullmatch(r"[0-9a-f]{32}", lines[3])

@@ -19,10 +19,7 @@ MAX_FUNCTION_LINES = 60
 
 #: Functions allowed to be longer than MAX_FUNCTION_LINES, by qualified name, and why.
 #: Each must also say why in a comment of its own.
-LONG_FUNCTIONS = {
-    "engine/plan.py:_plan_referral": "one hand-written precedence, moved as it is: issue 13 "
-    "replaces it with decision tables",
-}
+LONG_FUNCTIONS: dict[str, str] = {}
 
 #: Third-party libraries a module of core may import inside a function, because
 #: they are slow to import and most calls never need them.

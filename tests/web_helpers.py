@@ -32,6 +32,80 @@ PRACTITIONER = {
     "unborn": "no",
 }
 
+#: The questions a Derbyshire practitioner at level 3 without an EHA is asked, in
+#: the order the DDSCP pack declares them (its setting question before consent).
+DERBYSHIRE_LEVEL_3_ASKED = [
+    "danger",
+    "harm",
+    "referrer",
+    "level",
+    "eha",
+    "escalation",
+    "setting",
+    "consent",
+    "unborn",
+]
+
+
+def web_case(registry: Any, authority: str, answers: Mapping[str, str]) -> dict[str, Any]:
+    """The case the web tool makes of ``answers`` in ``authority`` (an id)."""
+    from threshold.core.interfaces.web.wizard import case_from_answers
+
+    return case_from_answers(registry.get(authority).authority, answers)
+
+
+#: The signature of guidance a person would see change (as the web tool's first
+#: version compared it): route, summary, what is needed first, steps, contacts,
+#: consent guidance, warnings, the written follow-up.
+def signature(registry: Any, authority: str, answers: Mapping[str, str]) -> tuple[Any, ...]:
+    """What a person would see change for these answers, at a fixed time."""
+    key = (id(registry), authority, frozenset(answers.items()))
+    found = _SIGNATURES.get(key)
+    if found is None or found[0] is not registry:
+        found = _SIGNATURES[key] = (registry, _signature(registry, authority, answers))
+    return found[1]
+
+
+_SIGNATURES: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _signature(registry: Any, authority: str, answers: Mapping[str, str]) -> tuple[Any, ...]:
+    from threshold.core.engine.api import route
+
+    case = {**web_case(registry, authority, answers), "at": "2026-01-05T12:00"}
+    guidance = route(case, authority, registry=registry)
+    return (
+        guidance.route,
+        guidance.summary,
+        guidance.prerequisites,
+        tuple(s.id for s in guidance.steps),
+        tuple(c.id for c in guidance.contacts),
+        guidance.consent.guidance,
+        tuple(w.code for w in guidance.warnings),
+        guidance.follow_up,
+    )
+
+
+def can_change_answer(
+    registry: Any, authority: str, answers: Mapping[str, str], question_id: str
+) -> bool:
+    """The reference the web tool's static analysis is checked against, by search:
+    True when some answer to ``question_id`` (with some answers to the other open
+    questions) gives different guidance."""
+    import itertools
+
+    from threshold.core.interfaces.web.wizard import question, questions
+
+    policy = registry.get(authority).authority
+    open_items = [q for q in questions(policy) if q.id != question_id and not answers.get(q.id)]
+    choices = [o.value for o in question(policy, question_id).options]
+    for combination in itertools.product(*[[o.value for o in q.options] for q in open_items]):
+        filled = {**answers, **{q.id: v for q, v in zip(open_items, combination, strict=True)}}
+        seen = {signature(registry, authority, {**filled, question_id: c}) for c in choices}
+        if len(seen) > 1:
+            return True
+    return False
+
 
 @attrs.define
 class Form:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from threshold.core.analysis.compare_model import Comparison
     from threshold.core.model.case import Case
-    from threshold.core.model.enums import Consent, EarlyHelpAssessment, Referrer, Route, Setting
+    from threshold.core.model.enums import Referrer
     from threshold.core.model.errors import (
         AuthorityError,
         CaseError,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from threshold.core.model.guidance import DecisionRecord, Guidance
     from threshold.core.plugins.installed import AuthorityInfo, AuthorityList, BrokenPlugin
     from threshold.core.render.form_output import FormOutput
+    from threshold.plugins.ddscp.names import Consent, EarlyHelpAssessment, Route, Setting
 
 __all__ = [
     "AuthorityError",
@@ -91,13 +92,13 @@ _LAZY = {
     "Comparison": "threshold.core.analysis.compare_model",
     "Form": "threshold.core.forms.evaluate",
     "FormOutput": "threshold.core.render.form_output",
-    "Consent": "threshold.core.model.enums",
+    "Consent": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
     "DecisionRecord": "threshold.core.model.guidance",
-    "EarlyHelpAssessment": "threshold.core.model.enums",
+    "EarlyHelpAssessment": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
     "Guidance": "threshold.core.model.guidance",
     "Referrer": "threshold.core.model.enums",
-    "Route": "threshold.core.model.enums",
-    "Setting": "threshold.core.model.enums",
+    "Route": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
+    "Setting": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
 }
 
 
@@ -286,15 +287,35 @@ def schema_names() -> tuple[str, ...]:
     return SCHEMA_NAMES
 
 
-def schema(name: str) -> dict[str, Any]:
+def schema(name: str, *, authority: str | None = None) -> dict[str, Any]:
     """Return a copy of the published JSON Schema ``name`` (draft 2020-12, with
     ``$id`` and ``x-version``).
 
+    With ``authority``, return that authority's own case schema (``name`` must be
+    ``"case"``): the urgent part every authority shares and the authority's own
+    questions, each with its answers, anything else refused. It is made from the
+    same field table the case reader uses, so it accepts exactly the cases
+    :func:`route` accepts (but for ``at``, which must also be a real time in range).
+
     Raises:
-        ThresholdError: no published schema has this name.
+        ThresholdError: no published schema has this name, or ``authority`` is
+            given for a schema other than ``"case"``.
+        AuthorityError: the authority is unknown (UnknownAuthorityError) or broken.
     """
     import copy
 
     from threshold.core.io.schemas import schema as load
 
-    return copy.deepcopy(load(name))
+    if authority is None:
+        return copy.deepcopy(load(name))
+    from threshold.core.io.case_schema import case_schema
+    from threshold.core.model.errors import ThresholdError
+    from threshold.core.plugins.registry import default_registry
+
+    if name != "case":
+        load(name)  # an unknown name is that error first
+        raise ThresholdError(
+            f"authority: only the case schema is made per authority; expected name 'case', "
+            f"or no authority for {name!r}"
+        )
+    return case_schema(default_registry().get(authority).authority)

@@ -1,13 +1,14 @@
 """Everything an authority plugin needs, from one module: the public plugin API.
 
 An authority plugin is a module registered in the ``threshold`` entry-point
-group. It gives threshold its data with :class:`AuthorityData` (one call: its
-data files in, the register hooks out) and implements one rule with
-:data:`hookimpl`::
+group. Its policy is data: a policy pack (levels, questions, contacts, texts,
+routes and a decision table, validated by ``schemas/pack.schema.json``), given
+to threshold with :class:`AuthorityData` (one call: its data files in, the
+register hooks out)::
 
     from pathlib import Path
 
-    from threshold.plugin import AuthorityData, Referrer, Route, RouteChoice, hookimpl
+    from threshold.plugin import AuthorityData
 
     HERE = Path(__file__).parent
     data = AuthorityData(HERE / "authority.toml", forms=HERE / "forms")
@@ -15,14 +16,16 @@ data files in, the register hooks out) and implements one rule with
         data.hooks()
     )
 
+Where a decision table cannot say it, a plugin may add a Python rule (the escape
+hatch), with :data:`hookimpl`; the checks prove it as they prove a table::
+
+    from threshold.plugin import RouteChoice, hookimpl
 
     @hookimpl
-    def threshold_referral_route(authority, case):
+    def threshold_route_rule(authority, case):
         if authority.id != "nottingham_city":
             return None
-        if case.referrer is Referrer.PUBLIC:
-            return RouteChoice(Route.PUBLIC_CONTACT, False, ("public-call",), ("public-line",))
-        return RouteChoice(Route.ONLINE_REFERRAL, False, ("referral-make",), ("online-referral",))
+        return RouteChoice("online-referral") if case.level == 3 else None
 
 Everything a plugin imports comes from here; ``threshold.core`` is internal and
 may change in any release (docs/plugins.md).
@@ -37,14 +40,7 @@ from typing import TYPE_CHECKING, Any
 from threshold.core.io.loading import load_authority
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
-from threshold.core.model.enums import (
-    Consent,
-    EarlyHelpAssessment,
-    Purpose,
-    Referrer,
-    Route,
-    Setting,
-)
+from threshold.core.model.enums import Band, Kind, Purpose, Referrer
 from threshold.core.model.errors import DataError
 from threshold.core.model.guidance import GuidanceWarning, RouteChoice
 from threshold.core.plugins.hookspecs import hookimpl
@@ -58,18 +54,16 @@ if TYPE_CHECKING:
 __all__ = [
     "Authority",
     "AuthorityData",
+    "Band",
     "Case",
-    "Consent",
     "DataError",
-    "EarlyHelpAssessment",
     "Form",
     "GuidanceWarning",
     "IndicatorSet",
+    "Kind",
     "Purpose",
     "Referrer",
-    "Route",
     "RouteChoice",
-    "Setting",
     "hookimpl",
     "load_authority",
     "load_forms",
@@ -108,8 +102,12 @@ class AuthorityData:
     first asked for, and the three register hooks that give them to threshold.
 
     Args:
-        files: The authority's data files (a shared partnership file first, if any).
+        files: The authority's data files (its policy pack's files first, if any).
         forms: The folder of its referral forms, or None for none.
+        common_sections: Its policy pack's shared form sections (a file validated
+            against ``schemas/form.schema.json`` ``$defs/library``), which its forms
+            use by id (``{use = "consent"}``), or None: then only the core's
+            neutral sections (common practice, citing no document) are there.
         indicators: A function that returns the indicator set of its policy
             document (shared between the plugins of one document), or None.
 
@@ -122,10 +120,12 @@ class AuthorityData:
         self,
         *files: Path,
         forms: Path | None = None,
+        common_sections: Path | None = None,
         indicators: Callable[[], IndicatorSet] | None = None,
     ) -> None:
         self.files = files
         self.forms_folder = forms
+        self.common_sections = common_sections
         self.indicator_set = indicators
         self._authority: Authority | None = None
         self._forms: tuple[Form, ...] | None = None
@@ -142,7 +142,9 @@ class AuthorityData:
             from threshold.core.forms.loading import load_forms  # lazy: as __getattr__
 
             folder = self.forms_folder
-            self._forms = tuple(load_forms(folder, self.authority())) if folder else ()
+            self._forms = (
+                tuple(load_forms(folder, self.authority(), self.common_sections)) if folder else ()
+            )
         return self._forms
 
     def hooks(self) -> tuple[RegisterHook, RegisterHook, RegisterHook]:

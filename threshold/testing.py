@@ -45,7 +45,7 @@ class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         """Read the file and yield one item per scenario (a bad file fails, named)."""
         try:
-            scenarios = load_scenarios(self.path)
+            scenarios = load_scenarios(self.path, _registry())
         except DataError as exc:
             raise self.CollectError(str(exc)) from None
         for scenario in scenarios:

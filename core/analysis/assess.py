@@ -17,10 +17,11 @@ import attrs
 from threshold.core.analysis.indicator_search import by_level_and_domain
 from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER
+from threshold.core.io.parse import parse_case
 from threshold.core.io.schemas import describe_value, validate
 from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.fields import URGENT_FIELDS, case_field
+from threshold.core.model.fields import case_fields
 from threshold.core.model.guidance import CitationOut
 from threshold.core.model.indicators import (
     CitedText,
@@ -31,6 +32,13 @@ from threshold.core.model.indicators import (
 from threshold.core.plugins.registry import Registry
 
 FORMAT = "threshold.assess/1"
+
+#: The urgent flags an assessment may carry (``schemas/assess.schema.json``), in words.
+_FLAG_WORDS = {
+    "immediate_danger": "immediate danger",
+    "significant_harm": "significant harm",
+    "non_mobile_baby_bruising": "bruising on a non-mobile baby",
+}
 
 
 @attrs.frozen
@@ -178,11 +186,14 @@ def _urgent_advice(
 ) -> tuple[Advice, ...]:
     advice = []
     for authority_id in authority_ids:
-        case = Case(
-            immediate_danger=flags["immediate_danger"],
-            significant_harm=flags["significant_harm"],
-            non_mobile_baby_bruising=flags["non_mobile_baby_bruising"],
-        )
+        authority = registry.get(authority_id).authority
+        names = {field.name for field in case_fields(authority)}
+        raised = {name: True for name, value in flags.items() if value}
+        # an urgent flag the authority does not ask about is read as significant harm:
+        # an assessment never lowers an urgent route
+        if any(name not in names for name in raised):
+            raised["significant_harm"] = True
+        case = parse_case({k: v for k, v in raised.items() if k in names}, authority)
         guidance = route(case, authority_id, registry=registry)
         advice.append(
             Advice(guidance.authority.name, guidance.summary, guidance.steps[0].citations)
@@ -244,11 +255,11 @@ def assess(
         "significant_harm": selected.significant_harm,
         "non_mobile_baby_bruising": selected.non_mobile_baby_bruising,
     }
-    urgent = [f"You reported {case_field(name).title}." for name, raised in flags.items() if raised]
+    urgent = [f"You reported {_FLAG_WORDS[name]}." for name, raised in flags.items() if raised]
     for indicator in chosen:
-        if indicator.urgent_flag in URGENT_FIELDS and not flags[indicator.urgent_flag]:
+        if indicator.urgent_flag in _FLAG_WORDS and not flags[indicator.urgent_flag]:
             flags[indicator.urgent_flag] = True
-            words = case_field(indicator.urgent_flag).title
+            words = _FLAG_WORDS[indicator.urgent_flag]
             urgent.append(f"Indicator {indicator.id} ({indicator.text}) is {words}.")
     urgent_advice = _urgent_advice(registry, authority_ids, flags) if urgent else ()
 

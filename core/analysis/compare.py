@@ -15,18 +15,18 @@ combination, with each authority's outcome, stays in the CSV and JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
+from threshold.core.analysis.compare_contacts import Footnotes, contact_rows
+from threshold.core.analysis.compare_matrix import CompareMatrix, put_to
 from threshold.core.analysis.compare_model import (
     FORMAT,
-    NOT_STATED,
-    PURPOSE_TITLES,
+    NOT_COMPARABLE,
     AuthorityColumn,
     CombinationRow,
     Comparison,
-    ContactCell,
     ContactRow,
     Footnote,
     Outcome,
@@ -34,129 +34,74 @@ from threshold.core.analysis.compare_model import (
     ShownOutcome,
 )
 from threshold.core.analysis.grouping import conditions_of, group_rows
-from threshold.core.analysis.matrix import (
-    FIELD_NAMES,
-    Combination,
-    combinations,
-    parsed,
-    value_text,
-)
+from threshold.core.analysis.matrix import MATRIX_AT, Combination, value_text
 from threshold.core.engine.api import route
-from threshold.core.engine.wording import DISCLAIMER, cite_all, contact_label
-from threshold.core.model.authority import Authority, Contact, OpeningHours
-from threshold.core.model.case import Case
-from threshold.core.model.clock import DAY_NAMES
-from threshold.core.model.converter import case_to_dict
-from threshold.core.model.enums import BankHolidays, HoursKind
+from threshold.core.engine.wording import DISCLAIMER, contact_label
+from threshold.core.model.authority import Authority
 from threshold.core.model.errors import CaseError, FieldError
-from threshold.core.model.fields import URGENT_FIELDS
-from threshold.core.model.guidance import CitationOut, Guidance
-from threshold.core.model.vocabulary import ROUTE_TITLES
+from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
-
-
-class _Footnotes:
-    """Numbers sources once, in order of first use."""
-
-    def __init__(self) -> None:
-        self.numbers: dict[tuple[str, str], Footnote] = {}
-
-    def add(self, citations: Iterable[CitationOut]) -> tuple[int, ...]:
-        numbers = []
-        for citation in citations:
-            key = (citation.seed, citation.section)
-            if key not in self.numbers:
-                self.numbers[key] = Footnote(
-                    len(self.numbers) + 1,
-                    citation.seed,
-                    citation.section,
-                    citation.document,
-                    citation.document_date,
-                )
-            numbers.append(self.numbers[key].number)
-        return tuple(dict.fromkeys(numbers))
-
-    def all(self) -> tuple[Footnote, ...]:
-        return tuple(self.numbers.values())
-
-
-# ----------------------------------------------------------------------------- contacts
-
-
-def days_text(hours: OpeningHours) -> str:
-    """The days a contact is open, in words, or "not stated"."""
-    if hours.kind is HoursKind.ALWAYS:
-        return "every day"
-    if hours.kind is HoursKind.UNSTATED or hours.days is None:
-        return NOT_STATED
-    days = sorted(hours.days)
-    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}"
-    return ", ".join(DAY_NAMES[d] for d in days)
-
-
-def bank_holidays_text(hours: OpeningHours) -> str:
-    """How a contact behaves on bank holidays, as the source states it."""
-    if hours.kind is HoursKind.ALWAYS or hours.bank_holidays is BankHolidays.OPEN:
-        return "open"
-    if hours.bank_holidays is BankHolidays.CLOSED:
-        return "closed"
-    return NOT_STATED
-
-
-def _contact_cell(authority: Authority, contact: Contact, notes: _Footnotes) -> ContactCell:
-
-    return ContactCell(
-        name=contact.name,
-        number=contact.phone or contact.url or NOT_STATED,
-        hours=contact.hours.text,
-        days=days_text(contact.hours),
-        bank_holidays=bank_holidays_text(contact.hours),
-        note=contact.note,
-        footnotes=notes.add(cite_all(authority, contact.citations)),
-    )
-
-
-def _contact_rows(authorities: Sequence[Authority], notes: _Footnotes) -> list[ContactRow]:
-    rows = []
-    for purpose, title in PURPOSE_TITLES.items():
-        cells = tuple(
-            tuple(_contact_cell(a, c, notes) for c in a.contacts_for(purpose)) for a in authorities
-        )
-        facts = {tuple(c.facts() for c in cell) for cell in cells}
-        rows.append(ContactRow(purpose.value, title, cells, differs=len(facts) > 1))
-    return rows
-
 
 # ----------------------------------------------------------------------------- scenarios
 
 
-def _outcome(answer: Guidance | Exception) -> Outcome:
-    if not isinstance(answer, Guidance):
+#: What one authority answers for one combination: its guidance for each level of
+#: the band (one when compared by level), or why the combination cannot be put to it.
+Answer = tuple[tuple[Guidance | Exception, ...], str | None]
+
+
+def _outcome_of(guidance: Guidance | Exception) -> Outcome:
+    if not isinstance(guidance, Guidance):
         return Outcome("no-route", False, None, False)
     return Outcome(
-        route=answer.route.value,
-        eha_required=answer.eha_required,
-        follow_up_hours=answer.follow_up.within_hours if answer.follow_up else None,
-        silent=any(w.code == "source-silent" for w in answer.warnings),
+        route=guidance.route,
+        eha_required=guidance.eha_required,
+        follow_up_hours=guidance.follow_up.within_hours if guidance.follow_up else None,
+        silent=any(w.code == "source-silent" for w in guidance.warnings),
+        kind=guidance.kind,
+        prerequisites=guidance.prerequisites,
     )
 
 
-def _route_all(registry: Registry, authority_id: str) -> list[Guidance | Exception]:
-    answers: list[Guidance | Exception] = []
-    for case in parsed():
-        try:
-            answers.append(route(case, authority_id, registry=registry))
-        except Exception as exc:  # a broken plugin is shown, never a crash
-            answers.append(exc)
+def _outcome(answer: Answer) -> Outcome:
+    """The outcome compared: one route, the routes of a band's levels joined where
+    they differ, or not comparable."""
+    guidances, reason = answer
+    if reason is not None:
+        return Outcome(NOT_COMPARABLE, False, None, False, comparable=False)
+    found = list(dict.fromkeys(_outcome_of(g) for g in guidances))
+    if len(found) == 1:
+        return found[0]
+    hours = [o.follow_up_hours for o in found if o.follow_up_hours is not None]
+    return Outcome(
+        route=" or ".join(dict.fromkeys(o.route for o in found)),
+        eha_required=any(o.eha_required for o in found),
+        follow_up_hours=min(hours) if hours else None,
+        silent=any(o.silent for o in found),
+        kind=" or ".join(dict.fromkeys(o.kind for o in found)),
+        prerequisites=tuple(dict.fromkeys(p for o in found for p in o.prerequisites)),
+    )
+
+
+def _route_all(registry: Registry, authority: Authority, matrix: CompareMatrix) -> list[Answer]:
+    answers: list[Answer] = []
+    for combination in matrix.combinations():
+        put = put_to(matrix, authority, combination.as_dict(), MATRIX_AT)
+        found: list[Guidance | Exception] = []
+        for case in put.cases:
+            try:
+                found.append(route(case, authority.id, registry=registry))
+            except Exception as exc:  # a broken plugin is shown, never a crash
+                found.append(exc)
+        answers.append((tuple(found), put.reason))
     return answers
 
 
-def _example(indices: Sequence[int]) -> int:
+def _example(indices: Sequence[int], matrix: CompareMatrix) -> int:
     """The combination of a row closest to the case defaults (its words are shown)."""
 
-    defaults = case_to_dict(Case())
-    cases = list(combinations())
+    defaults = {name: matrix.default(name) for name in matrix.names}
+    cases = list(matrix.combinations())
 
     def distance(index: int) -> tuple[int, int]:
         values = cases[index].as_dict()
@@ -166,7 +111,27 @@ def _example(indices: Sequence[int]) -> int:
 
 
 def _shown(
-    answer: Guidance | Exception, authority: Authority, notes: _Footnotes, outcome: Outcome
+    answer: Answer, authority: Authority, notes: Footnotes, outcome: Outcome
+) -> ShownOutcome:
+    guidances, reason = answer
+    if reason is not None:
+        return ShownOutcome(outcome, "Not comparable", reason + ".", None, (), ())
+    shown = [_shown_one(g, authority, notes, outcome) for g in guidances]
+    if len(shown) == 1 or len({(s.title, s.summary) for s in shown}) == 1:
+        return shown[0]
+    levels = [g.level for g in guidances if isinstance(g, Guidance)]
+    return ShownOutcome(
+        outcome=outcome,
+        title=" or ".join(f"{s.title} (level {n})" for s, n in zip(shown, levels, strict=False)),
+        summary=" ".join(dict.fromkeys(s.summary for s in shown)),
+        first_contact=shown[0].first_contact,
+        notes=tuple(dict.fromkeys(n for s in shown for n in s.notes)),
+        footnotes=tuple(dict.fromkeys(n for s in shown for n in s.footnotes)),
+    )
+
+
+def _shown_one(
+    answer: Guidance | Exception, authority: Authority, notes: Footnotes, outcome: Outcome
 ) -> ShownOutcome:
     if not isinstance(answer, Guidance):
         first_line = (str(answer).strip().splitlines() or [""])[0]
@@ -185,7 +150,7 @@ def _shown(
         label = contact_label(contact) if contact is not None else first.name
     return ShownOutcome(
         outcome=outcome,
-        title=ROUTE_TITLES.get(answer.route.value, answer.route.value),
+        title=answer.route_title,
         summary=answer.summary,
         first_contact=label,
         notes=tuple(w.message for w in answer.warnings if w.code == "source-silent"),
@@ -225,20 +190,44 @@ def compare(
     _check_ids(authority_ids)
     columns = tuple(_column(registry, a) for a in authority_ids)
     authorities = [registry.get(a).authority for a in authority_ids]
-    notes = _Footnotes()
-    contacts = _contact_rows(authorities, notes)
+    notes = Footnotes()
+    contacts = contact_rows(authorities, notes)
 
-    answers = [_route_all(registry, a) for a in authority_ids]
+    matrix = CompareMatrix(authorities)
+    rows, every = _scenarios(registry, authorities, matrix, notes)
+    kept_contacts = [r for r in contacts if r.differs or not differences_only]
+    kept_rows = [r for r in rows if r.differs or not differences_only]
+    kept_contacts, kept_rows, footnotes = _renumber(kept_contacts, kept_rows, notes.all())
+    return Comparison(
+        format=FORMAT,
+        authorities=columns,
+        differences_only=differences_only,
+        fields=matrix.names,
+        total_combinations=matrix.size,
+        total_rows=len(rows),
+        urgent_same=not any(r.differs for r in rows if r.urgent),
+        contacts=tuple(kept_contacts),
+        rows=tuple(kept_rows),
+        combinations=tuple(c for c in every if c.differs or not differences_only),
+        footnotes=footnotes,
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _scenarios(
+    registry: Registry, authorities: Sequence[Authority], matrix: CompareMatrix, notes: Footnotes
+) -> tuple[list[ScenarioRow], list[CombinationRow]]:
+    """Route every combination in every authority, and group them into rows."""
+    answers = [_route_all(registry, a, matrix) for a in authorities]
     outcomes = [[_outcome(answer) for answer in row] for row in answers]
-    cases = list(combinations())
+    cases = list(matrix.combinations())
     values = [c.values for c in cases]
     keys = [tuple(o[i] for o in outcomes) for i in range(len(cases))]
     grouped = group_rows(list(range(len(cases))), values, keys)
-
     rows: list[ScenarioRow] = []
     row_of: dict[int, int] = {}
     for number, indices in enumerate(grouped, start=1):
-        example = _example(indices)
+        example = _example(indices, matrix)
         shown = tuple(
             _shown(answers[a][example], authorities[a], notes, outcomes[a][example])
             for a in range(len(authorities))
@@ -255,23 +244,7 @@ def compare(
         )
         for c in cases
     ]
-    kept_contacts = [r for r in contacts if r.differs or not differences_only]
-    kept_rows = [r for r in rows if r.differs or not differences_only]
-    kept_contacts, kept_rows, footnotes = _renumber(kept_contacts, kept_rows, notes.all())
-    return Comparison(
-        format=FORMAT,
-        authorities=columns,
-        differences_only=differences_only,
-        fields=FIELD_NAMES,
-        total_combinations=len(cases),
-        total_rows=len(rows),
-        urgent_same=not any(r.differs for r in rows if r.urgent),
-        contacts=tuple(kept_contacts),
-        rows=tuple(kept_rows),
-        combinations=tuple(c for c in every if c.differs or not differences_only),
-        footnotes=footnotes,
-        disclaimer=DISCLAIMER,
-    )
+    return rows, every
 
 
 def _check_ids(authority_ids: Sequence[str]) -> None:
@@ -299,7 +272,8 @@ def _scenario_row(
     cases: Sequence[Combination],
 ) -> ScenarioRow:
     """One scenario row: its conditions, its example in words, each authority's outcome."""
-    conditions = conditions_of(indices, [c.values for c in cases])
+    matrix = cases[0].matrix
+    conditions = conditions_of(indices, [c.values for c in cases], matrix)
     example_values = cases[example].as_dict()
     example_text = ", ".join(
         f"{c.title}: {value_text(c.field, example_values[c.field])}"
@@ -308,13 +282,14 @@ def _scenario_row(
     )
     return ScenarioRow(
         number=number,
-        urgent=any(cases[indices[0]].as_dict()[f] for f in URGENT_FIELDS),
+        urgent=cases[indices[0]].urgent(),
         conditions=tuple(conditions),
         example=example,
         example_text=example_text,
         outcomes=shown,
         differs=len(set(keys[example])) > 1,
         combinations=tuple(indices),
+        kinds_differ=len({o.kind for o in keys[example] if o.comparable}) > 1,
     )
 
 

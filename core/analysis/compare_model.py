@@ -15,6 +15,10 @@ FORMAT = "threshold.compare/1"
 
 NOT_STATED = "not stated"
 
+#: An authority's outcome where the combination's facts cannot be put to it: a
+#: question it does not ask, an answer it does not offer, a band it has no level in.
+NOT_COMPARABLE = "not-comparable"
+
 #: Contact purposes in the order they are compared, with their titles.
 PURPOSE_TITLES = {
     Purpose.EMERGENCY: "Emergency",
@@ -23,8 +27,9 @@ PURPOSE_TITLES = {
     Purpose.PROFESSIONAL_ADVICE: "Professional advice",
     Purpose.OUT_OF_HOURS_ADVICE: "Out of hours advice",
     Purpose.ONLINE_REFERRAL: "Online referral / request for support",
+    Purpose.FOLLOW_UP: "Written follow-up",
     Purpose.INBOX: "Inbox",
-    Purpose.MEETING: "Meeting where an EHA is sent",
+    Purpose.MEETING: "Meeting",
 }
 
 
@@ -124,17 +129,30 @@ class ContactRow:
 class Outcome:
     """What one authority does for one combination: what is compared.
 
+    Authorities are aligned by route *kind* (emergency, child-protection, referral,
+    early-help, ...): two authorities' routes of one kind are different routes
+    when their ids differ. Where a band holds several of an authority's levels
+    that route differently, the routes are joined ("a or b").
+
     Attributes:
-        route: Route id, or "no-route" when the plugin gave none.
-        eha_required: True when the route needs an Early Help Assessment first.
+        route: Route id in the authority's data, "no-route" when the plugin gave
+            none, or "not-comparable" when the facts cannot be put to it.
+        eha_required: True when the route needs something done first (any
+            prerequisite; kept for compatibility).
         follow_up_hours: Hours within which to follow up in writing, or None.
         silent: True when the route rests on a source that is silent.
+        kind: The route's kind ("" when there is no route).
+        prerequisites: Ids of what the route needs done first, from the pack.
+        comparable: False when the combination's facts cannot be put to the authority.
     """
 
     route: str
     eha_required: bool
     follow_up_hours: int | None
     silent: bool
+    kind: str = ""
+    prerequisites: tuple[str, ...] = ()
+    comparable: bool = True
 
 
 @attrs.frozen
@@ -173,6 +191,7 @@ class ScenarioRow:
         outcomes: Each authority's outcome with its words, in column order.
         differs: True when the authorities' outcomes differ.
         combinations: Indices (in the matrix) of the combinations the row covers.
+        kinds_differ: True when the kinds of the routes differ (not only the routes).
     """
 
     number: int
@@ -183,6 +202,7 @@ class ScenarioRow:
     outcomes: tuple[ShownOutcome, ...]
     differs: bool
     combinations: tuple[int, ...]
+    kinds_differ: bool = False
 
 
 @attrs.frozen
@@ -193,8 +213,8 @@ class CombinationRow:
         index: Index in the matrix.
         case: The field values.
         row: Number of the scenario row that covers it.
-        outcomes: Each authority's outcome (route, EHA, follow-up, silent), in
-            column order.
+        outcomes: Each authority's outcome (route, kind, prerequisites, follow-up,
+            silent), in column order.
         differs: True when the authorities' outcomes differ.
     """
 
@@ -213,11 +233,13 @@ class Comparison:
         format: Version of the JSON shape (``schemas/compare.schema.json``).
         authorities: The authorities, in column order.
         differences_only: True when only what differs is kept.
-        fields: The route-changing case fields, in precedence order.
+        fields: The route-changing case fields, in precedence order; ``band`` (the
+            level's comparison band) stands for ``level`` when the authorities' levels
+            differ.
         total_combinations: Combinations per authority (before any filter).
         total_rows: Scenario rows (before any filter).
-        urgent_same: True when every urgent row (immediate danger, significant harm,
-            bruising on a non-mobile baby) has the same outcome in every authority.
+        urgent_same: True when every urgent row (an urgent fact raised) has the same
+            outcome in every authority.
         contacts: Contacts by purpose.
         rows: The scenario matrix grouped into readable rows.
         combinations: Every combination (or every differing one).

@@ -1,34 +1,30 @@
-"""The scenario matrix: every combination of the case fields that change a route.
+"""The scenario matrix of an authority: every combination of the case fields that
+decide its guidance.
 
-One definition, used by ``threshold compare``, by the completeness and safety
-checks (``threshold check --rules``) and by the tests, so they all see the same
-3,840 combinations. Fields that never change the route (``unborn``, ``advice``)
-are left at their defaults; ``at`` is a fixed instant, because a route must not
-depend on the time (the checks prove it does not).
+One definition per authority, from its questions (and the core's urgent part),
+used by ``threshold compare``, by the completeness and safety checks
+(``threshold check --rules``) and by the tests, so they all see the same
+combinations (3,840 for each built-in authority). Questions marked ``matrix = false``
+(they add a step, never change the route) are left at their defaults; ``at`` is a
+fixed instant, because a route must not depend on the time (the checks prove it
+does not).
 """
 
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterator
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from threshold.core.io.parse import parse_case
-from threshold.core.model.fields import MATRIX_AXES, URGENT_FIELDS, case_field
+from threshold.core.model.fields import field_named, matrix_axes
 
 if TYPE_CHECKING:
+    from threshold.core.model.authority import Authority
     from threshold.core.model.case import Case
-
-#: The fields that change a route, each with every value it can take, in the
-#: order a person reads them: the urgent facts first (they take precedence),
-#: then who refers, the level, and the facts that matter at levels 3-4 (from
-#: the field table, :data:`threshold.core.model.fields.MATRIX_AXES`).
-FIELDS: tuple[tuple[str, tuple[Any, ...]], ...] = MATRIX_AXES
-
-FIELD_NAMES: tuple[str, ...] = tuple(name for name, _ in FIELDS)
 
 #: The instant every combination is routed at (a Monday morning inside every
 #: stated opening window). Routes never depend on it.
@@ -38,76 +34,103 @@ MATRIX_AT = "2026-11-23T11:00"
 #: unknown), used by the checks to prove a route does not change with the time.
 OTHER_AT = "2026-12-25T23:30"
 
-#: How many combinations there are.
-SIZE = 1
-for _, _values in FIELDS:
-    SIZE *= len(_values)
-
 
 @attrs.frozen
 class Combination:
-    """One combination of the route-changing fields.
+    """One combination of an authority's matrix.
 
     Attributes:
-        index: Position in the matrix, 0 to ``SIZE - 1`` (stable while FIELDS is).
-        values: The field values, in the order of :data:`FIELDS`.
+        index: Position in the matrix, 0 to ``size - 1``.
+        values: The field values, in the order of the matrix's fields.
+        matrix: The matrix it belongs to.
     """
 
     index: int
     values: tuple[Any, ...]
+    matrix: Matrix = attrs.field(repr=False, eq=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The field values by name (without ``at``)."""
-        return dict(zip(FIELD_NAMES, self.values, strict=True))
+        return dict(zip(self.matrix.names, self.values, strict=True))
 
     def case(self, at: str = MATRIX_AT) -> dict[str, Any]:
-        """The combination as case input (``schemas/case.schema.json``), routed at ``at``."""
+        """The combination as case input, routed at ``at``."""
         return {**self.as_dict(), "at": at}
 
     def urgent(self) -> bool:
         """True when any urgent field is raised."""
         values = self.as_dict()
-        return any(values[name] for name in URGENT_FIELDS)
+        return any(values.get(name) for name in self.matrix.urgent)
 
     def label(self) -> str:
         """The combination in words, every field named: for messages and reports."""
-        return ", ".join(describe(name, value) for name, value in self.as_dict().items())
+        return ", ".join(self.matrix.describe(n, v) for n, v in self.as_dict().items())
 
 
-def combinations() -> Iterator[Combination]:
-    """Every combination of :data:`FIELDS`, in a fixed order."""
-    for index, values in enumerate(itertools.product(*(values for _, values in FIELDS))):
-        yield Combination(index, values)
+class Matrix:
+    """Every combination of the fields that decide an authority's guidance."""
+
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        #: The fields, each with every value it takes, in the order precedence reads them.
+        self.fields: tuple[tuple[str, tuple[Any, ...]], ...] = matrix_axes(authority)
+        self.names: tuple[str, ...] = tuple(name for name, _ in self.fields)
+        self.urgent: tuple[str, ...] = tuple(
+            name for name in self.names if field_named(authority, name).urgent
+        )
+        size = 1
+        for _, values in self.fields:
+            size *= len(values)
+        #: How many combinations there are.
+        self.size = size
+        self._parsed: dict[str, tuple[Case, ...]] = {}
+
+    def combinations(self) -> Iterator[Combination]:
+        """Every combination, in a fixed order."""
+        for index, values in enumerate(itertools.product(*(v for _, v in self.fields))):
+            yield Combination(index, values, self)
+
+    def cases(self, at: str = MATRIX_AT) -> Iterator[dict[str, Any]]:
+        """Every combination as case input (a dict for ``threshold.route``)."""
+        for combination in self.combinations():
+            yield combination.case(at)
+
+    def parsed(self, at: str = MATRIX_AT) -> tuple[Case, ...]:
+        """Every combination as a checked Case, in matrix order (made once per instant)."""
+        found = self._parsed.get(at)
+        if found is None:
+            found = tuple(parse_case(case, self.authority) for case in self.cases(at))
+            self._parsed[at] = found
+        return found
+
+    def field_title(self, name: str) -> str:
+        """A field's name in words ("assessment", "bruising on a non-mobile baby")."""
+        return field_named(self.authority, name).title
+
+    def describe(self, name: str, value: Any) -> str:
+        """A field and its value in words: "immediate danger: yes", "level: 3"."""
+        return f"{self.field_title(name)}: {value_text(name, value)}"
 
 
-@cache
-def parsed(at: str = MATRIX_AT) -> tuple[Case, ...]:
-    """Every combination as a validated :class:`~threshold.core.model.case.Case`, in
-    matrix order (parsed once per instant and shared: cases are immutable)."""
-
-    return tuple(parse_case(combination.case(at)) for combination in combinations())
+#: Matrices by authority (by identity: an Authority holds mappings, so it is not
+#: hashable), each with a weak reference that tells a reused id from its authority.
+_MATRICES: dict[int, tuple[weakref.ref[Authority], Matrix]] = {}
 
 
-def matrix(at: str = MATRIX_AT) -> Iterator[dict[str, Any]]:
-    """Every combination as case input (a dict for ``threshold.core.engine.api.route``)."""
-    for combination in combinations():
-        yield combination.case(at)
-
-
-def field_title(name: str) -> str:
-    """A field's name in words ("EHA", "bruising on a non-mobile baby")."""
-    return case_field(name).title
+def matrix_of(authority: Authority) -> Matrix:
+    """The matrix of ``authority`` (made once per authority)."""
+    found = _MATRICES.get(id(authority))
+    if found is not None and found[0]() is authority:
+        return found[1]
+    matrix = Matrix(authority)
+    _MATRICES[id(authority)] = (weakref.ref(authority), matrix)
+    return matrix
 
 
 def value_text(name: str, value: Any) -> str:
-    """A field value in words, without the field name ("yes", "none", "time-limited")."""
+    """A field value in words, without the field name ("yes", "none", "completed")."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:
-        return "none given" if name == "level" else "other"
+        return "none given" if name in ("level", "band") else "other"
     return str(value)
-
-
-def describe(name: str, value: Any) -> str:
-    """A field and its value in words: "immediate danger: yes", "level: 3"."""
-    return f"{field_title(name)}: {value_text(name, value)}"

@@ -17,14 +17,18 @@ from typing import Any
 
 import attrs
 
-from threshold.core.analysis.checks import check_rules
+from threshold.core.analysis.checks import check_rules, check_tables
+from threshold.core.authoring.drama_numbers import is_drama_number
+from threshold.core.authoring.forms_check import check_forms
+from threshold.core.authoring.hours_text import compare_hours
 from threshold.core.authoring.scaffold import PLACEHOLDER
 from threshold.core.authoring.scenario_files import (
     check_scenario,
     find_scenario_files,
     load_scenarios,
 )
-from threshold.core.model.authority import Authority
+from threshold.core.engine.hours import minutes
+from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.clock import LONDON
 from threshold.core.model.enums import HoursKind
 from threshold.core.model.errors import AuthorityError, DataError
@@ -80,10 +84,14 @@ def find_placeholders(files: Iterable[Path]) -> list[Finding]:
 
 
 def check_numbers(authority: Authority) -> list[Finding]:
-    """Every phone number is a valid UK number (999 a UK emergency number)."""
+    """Every phone number is a valid UK number (999 a UK emergency number). A
+    fictional authority's numbers are all in Ofcom's drama ranges; a drama number
+    among real ones is an error."""
     import phonenumbers  # lazy: ~30 ms, only when a check reads phone numbers
 
     found = []
+    phones = [c.phone for c in authority.contacts if c.phone and c.purpose.value != "emergency"]
+    fictional = bool(phones) and all(is_drama_number(phone) for phone in phones)
     for contact in authority.contacts:
         if contact.phone is None:
             continue
@@ -97,25 +105,57 @@ def check_numbers(authority: Authority) -> list[Finding]:
         except phonenumbers.NumberParseException:
             found.append(_error(where, f"{contact.phone!r} does not parse as a UK phone number"))
             continue
+        if is_drama_number(contact.phone):
+            if not fictional:
+                found.append(
+                    _error(
+                        where,
+                        f"{contact.phone} is in a range Ofcom reserves for drama, among real "
+                        "numbers; expected the number the source prints",
+                    )
+                )
+            continue
         if not phonenumbers.is_valid_number(number):
             found.append(_error(where, f"{contact.phone} is not a valid UK phone number"))
     return found
 
 
+def contact_where(authority: Authority, contact: Contact) -> str:
+    """Where a contact is written, for a message: its file and field, or the
+    authority and the contact's id."""
+    return contact.origin or f"{authority.id}: contacts.{contact.id}"
+
+
 def check_hours(authority: Authority) -> list[Finding]:
-    """Hours parse and make sense, or say the source does not state them."""
+    """Hours make sense and say the same in words as in their windows, or say the
+    source does not state them."""
     found = []
     for contact in authority.contacts:
         hours = contact.hours
-        where = f"{authority.id}: contacts.{contact.id}.hours"
+        where = f"{contact_where(authority, contact)}.hours"
         if hours.kind is HoursKind.WEEKLY:
-            assert hours.opens is not None and hours.closes is not None
-            if hours.opens >= hours.closes:
-                found.append(
-                    _error(where, f"opens {hours.opens} is not before closes {hours.closes}")
-                )
+            if not hours.windows:
+                found.append(_error(where, "weekly hours need at least one window"))
+            for index, window in enumerate(hours.windows):
+                if minutes(window.opens) >= minutes(window.closes):
+                    found.append(
+                        _error(
+                            f"{where}.windows[{index}]",
+                            f"opens {window.opens} is not before closes {window.closes}",
+                        )
+                    )
+        if hours.kind is HoursKind.OUTSIDE and hours.of == contact.id:
+            found.append(_error(f"{where}.of", "a contact cannot be open outside its own hours"))
         if not hours.text.strip():
             found.append(_error(where, "expected the hours in words (text)"))
+        for mismatch in compare_hours(hours):
+            found.append(
+                _error(
+                    f"{where}.{mismatch.field}",
+                    f"the hours in words and the windows disagree ({contact.id}): "
+                    f"{mismatch.message}",
+                )
+            )
     return found
 
 
@@ -146,7 +186,7 @@ def check_scenario_files(files: Iterable[Path], registry: Registry) -> list[Find
     found = []
     for path in files:
         try:
-            scenarios = load_scenarios(path)
+            scenarios = load_scenarios(path, registry)
         except DataError as exc:
             found.append(_error(str(path), str(exc)))
             continue
@@ -178,15 +218,24 @@ def check_authority(
         *check_hours(authority),
         *check_review_dates(authority, today, strict),
     ]
-    findings += _check_rules(registry, authority_id)
+    findings += _check_rules(registry, authority_id, strict)
+    findings += [
+        Finding(f.severity, f.where, f.message) for f in check_forms(registry, authority_id)
+    ]
     findings += check_scenario_files(scenario_files, registry)
     return findings
 
 
-def _check_rules(registry: Registry, authority_id: str) -> list[Finding]:
-    """The rule completeness and safety checks over the scenario matrix."""
-
-    return [_error(f"{authority_id}: rules", str(v)) for v in check_rules(registry, authority_id)]
+def _check_rules(registry: Registry, authority_id: str, strict: bool = False) -> list[Finding]:
+    """The rule completeness and safety checks over the scenario matrix, and the
+    proofs over the decision table and parts."""
+    found = [_error(f"{authority_id}: rules", str(v)) for v in check_rules(registry, authority_id)]
+    authority = registry.get(authority_id).authority
+    found += [
+        Finding(f.severity, f.where, f"rule {f.rule}: {f.message}")
+        for f in check_tables(authority, strict=strict)
+    ]
+    return found
 
 
 def installed_scenario_files(registry: Registry, authority_id: str) -> list[Path]:
@@ -217,13 +266,17 @@ def _import_from_tree(
     sys.modules are restored afterwards (a build leaves an egg-info in the tree,
     which would otherwise make the plugin look installed to the whole process)."""
     roots = [str(r) for r in (directory / "src", directory) if r.is_dir()]
+    tops = {m.split(".")[0] for m in points.values()}
     saved_path = list(sys.path)
-    saved_modules = set(sys.modules)
+    # The same packages already imported (an installed copy) are set aside and put
+    # back, so the tree's modules never stand in for them afterwards.
+    saved = {n: m for n, m in sys.modules.items() if n.split(".")[0] in tops}
+    for module_name in saved:
+        del sys.modules[module_name]
     sys.path[:0] = roots
     plugins: list[tuple[str, object]] = []
     try:
         for name, module_name in points.items():
-            sys.modules.pop(module_name, None)
             try:
                 plugins.append((name, importlib.import_module(module_name)))
             except Exception as exc:
@@ -232,9 +285,9 @@ def _import_from_tree(
                 )
     finally:
         sys.path[:] = saved_path
-        for module_name in set(sys.modules) - saved_modules:
-            if module_name.split(".")[0] in {m.split(".")[0] for m in points.values()}:
-                del sys.modules[module_name]
+        for module_name in [n for n in sys.modules if n.split(".")[0] in tops]:
+            del sys.modules[module_name]
+        sys.modules.update(saved)
     return plugins
 
 

@@ -1,8 +1,12 @@
 """`threshold new-authority`: write a standalone, installable authority plugin.
 
-The data file lists every field the schema and the core engine need, each with
-a comment, and placeholders (``TODO: ...``) that fail ``threshold check`` until
-they are replaced with facts from the authority's own sources.
+Its policy is data, in the format of a policy pack (``schemas/pack.schema.json``):
+levels with their bands, questions, contacts with their purposes and hours,
+routes with their parts, a decision table and the words of every text, each
+field with a comment, and placeholders (``TODO: ...``) that fail ``threshold
+check`` until they are replaced with facts from the authority's own sources.
+Also written: a referral form (the core's neutral shared sections), a scenario
+file and the plugin module, which imports only ``threshold.plugin``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from pathlib import Path
 
 import attrs
 
-from threshold.core.model.vocabulary import CORE_CONSENT, CORE_STEPS, CORE_SUMMARIES
 from threshold.core.render.environment import render
 
 PLACEHOLDER = "TODO"
@@ -55,10 +58,42 @@ def _todo(text: str) -> str:
 
 CITATION = '[{ document = "main", section = ' + _todo("the section heading this comes from") + " }]"
 
-#: The routes a plugin's own rule may choose, with a first step for each.
-RULE_STEPS = {
-    "referral-make": "how to make a referral at level 3 or 4",
-    "public-call": "what a member of the public should do",
+#: The scaffold's levels of need, each with its comparison band (an author keeps,
+#: removes or adds levels as the document has them).
+LEVELS = ((1, "universal"), (2, "emerging"), (3, "intensive"), (4, "specialist"))
+
+#: The summaries the scaffold's routes name, with what each says.
+SUMMARIES = {
+    "emergency": "immediate danger: ring 999, then the front door",
+    "emergency-public": "immediate danger, for a member of the public",
+    "child-protection": "a child protection concern: ring the front door now",
+    "child-protection-public": "a child protection concern, for a member of the public",
+    "online-referral": "level {level}: make an online referral",
+    "early-help": "level {level}: early help",
+    "universal": "level 1: universal services",
+    "advice": "no level judged yet: ask for advice",
+    "public-contact": "what a member of the public should do",
+}
+
+#: The steps the scaffold's routes name, with what each says.
+STEPS = {
+    "ring-999": "ring 999",
+    "ring-front-door-after-999": "after 999, ring {child_protection_line}",
+    "ring-front-door": "ring {child_protection_line} now",
+    "discuss-with-lead": "discuss the concern with your safeguarding lead",
+    "follow-up-in-writing": "follow the call up in writing with {follow_up}",
+    "referral-make": "make a referral with {online_referral} at level 3 or 4",
+    "early-help": "what to do at level 2",
+    "universal": "what to do at level 1",
+    "advice": "who to ask for advice, e.g. {advice_line}",
+    "public-call": "what a member of the public should do, e.g. ring {public_line}",
+}
+
+#: The consent texts the scaffold's routes name, with when each is given.
+CONSENT = {
+    "urgent": "for an urgent referral (consent is not needed to protect a child)",
+    "seek-consent": "when consent is given or not yet sought",
+    "without-consent": "when consent is refused, or seeking it would put the child at risk",
 }
 
 
@@ -69,10 +104,10 @@ def authority_toml(names: Names) -> str:
         names=names,
         todo=_todo,
         citation=CITATION,
-        core_steps=sorted(CORE_STEPS),
-        rule_steps=RULE_STEPS,
-        consent_keys=sorted(CORE_CONSENT),
-        summaries=sorted(CORE_SUMMARIES),
+        levels=LEVELS,
+        summaries=SUMMARIES,
+        steps=STEPS,
+        consent=CONSENT,
     )
 
 

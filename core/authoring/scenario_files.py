@@ -1,9 +1,10 @@
 """Scenario files: an authority's routing proved by data.
 
 A scenario file (TOML, ``schemas/scenarios.schema.json``) names an authority and
-a list of scenarios, each a case and the route, Early Help Assessment
-requirement, first contact and follow-up it must give. They are run by
-``threshold test PATH`` and collected by pytest through :mod:`threshold.testing`.
+a list of scenarios, each a case and the route, first contact and follow-up it
+must give, and optionally whether something must be done first, which contact
+(by id) comes first and whether it is open at the scenario's time. They are run
+by ``threshold test PATH`` and collected by pytest through :mod:`threshold.testing`.
 """
 
 from __future__ import annotations
@@ -18,19 +19,43 @@ import attrs
 from threshold.core.engine.api import route
 from threshold.core.io.loading import read_data_file
 from threshold.core.io.schemas import validate
-from threshold.core.model.errors import DataError, ThresholdError
+from threshold.core.model.errors import DataError, FieldError, ThresholdError
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
 
 
+class Unset:
+    """The type of :data:`UNSET`: an expectation the file does not give."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: An expectation the file does not give (where None is itself a value to expect).
+UNSET = Unset()
+
+
 @attrs.frozen
 class Expectation:
-    """What a scenario's guidance must show."""
+    """What a scenario's guidance must show (None: not checked).
+
+    Attributes:
+        route: The route's id in the authority's data.
+        first_contact: The first contact's phone number, or its id when it has no
+            phone, or "none".
+        follow_up_hours: Hours allowed for the written follow-up, 0 for none.
+        eha_required: Whether the route needs something done first.
+        first_contact_id: The first contact's id.
+        first_contact_open: Whether the first contact is open at the scenario's time
+            (None in the file: the sources do not say).
+    """
 
     route: str
-    eha_required: bool
     first_contact: str
     follow_up_hours: int
+    eha_required: bool | None = None
+    first_contact_id: str | None = None
+    first_contact_open: bool | Unset | None = attrs.field(factory=lambda: UNSET)
 
 
 @attrs.frozen
@@ -63,22 +88,26 @@ def find_scenario_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.toml") if is_scenario_file(p))
 
 
-def load_scenarios(path: Path) -> list[Scenario]:
-    """Read and validate one scenario file.
+def load_scenarios(path: Path, registry: Registry | None = None) -> list[Scenario]:
+    """Read and validate one scenario file; with ``registry``, each expected route
+    must be a route of the authority (when it is installed).
 
     Raises:
         DataError: naming the file, the field and what is expected.
     """
     data = read_data_file(path)
     errors = validate("scenarios", data)
+    if not errors and registry is not None:
+        errors = _unknown_routes(data, registry)
     if errors:
         raise DataError(str(path), errors)
     default_at = data.get("at")
     scenarios = []
     for index, item in enumerate(data["scenario"]):
         case = dict(item["case"])
-        if default_at and "at" not in case:
-            case["at"] = default_at
+        at = item.get("at", default_at)
+        if at and "at" not in case:
+            case["at"] = at
         scenarios.append(
             Scenario(
                 file=str(path),
@@ -91,6 +120,23 @@ def load_scenarios(path: Path) -> list[Scenario]:
             )
         )
     return scenarios
+
+
+def _unknown_routes(data: dict[str, Any], registry: Registry) -> list[FieldError]:
+    """An error for each expected route the (installed) authority has not."""
+    try:
+        routes = registry.get(data["authority"]).authority.routes
+    except ThresholdError:  # not installed or broken: routing the scenario says so
+        return []
+    return [
+        FieldError(
+            f"scenario[{index}].expect.route",
+            f"unknown route {item['expect']['route']!r} for {data['authority']}; expected one "
+            "of: " + ", ".join(routes),
+        )
+        for index, item in enumerate(data["scenario"])
+        if item["expect"]["route"] not in routes
+    ]
 
 
 def first_contact(guidance: Guidance) -> str:
@@ -110,38 +156,61 @@ def check_scenario(
         guidance = route(scenario.case, scenario.authority, registry=registry, today=today)
     except ThresholdError as exc:
         return [f"routing failed: {exc}"], None
-    expect = scenario.expect
+    first = guidance.contacts[0] if guidance.contacts else None
     found = {
-        "route": guidance.route.value,
+        "route": guidance.route,
         "eha_required": guidance.eha_required,
         "first_contact": first_contact(guidance),
         "follow_up_hours": guidance.follow_up.within_hours if guidance.follow_up else 0,
+        "first_contact_id": first.id if first else "none",
+        "first_contact_open": first.open if first else None,
     }
-    wanted = attrs.asdict(expect)
+    wanted = attrs.asdict(scenario.expect, recurse=False)
     problems = [
-        f"{key}: expected {wanted[key]!r}, got {found[key]!r}"
-        for key in ("route", "eha_required", "first_contact", "follow_up_hours")
-        if wanted[key] != found[key]
+        f"{key}: expected {_shown(wanted[key])}, got {_shown(found[key])}"
+        for key in found
+        if not _unasked(key, wanted[key]) and wanted[key] != found[key]
     ]
     return problems, guidance
+
+
+def _unasked(key: str, value: object) -> bool:
+    """Whether the file leaves this expectation out."""
+    if key == "first_contact_open":
+        return value is UNSET
+    return value is None
+
+
+def _shown(value: object) -> str:
+    """A value as a scenario file writes it: true, false, null, or quoted text."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def explain(guidance: Guidance | None) -> str:
     """The guidance's route, summary and steps with reasons, for a failing scenario."""
     if guidance is None:
         return ""
-    lines = [f"  route given: {guidance.route.value}: {guidance.summary}"]
+    lines = [f"  route given: {guidance.route}: {guidance.summary}"]
     for step in guidance.steps:
         lines.append(f"  {step.order}. [{step.id}] {step.action}")
         lines.append(f"     why: {step.reason}")
     for contact in guidance.contacts:
-        lines.append(f"  contact: {contact.name} {contact.phone or contact.url or ''}".rstrip())
+        reach = contact.phone or contact.email or contact.url or ""
+        state = {True: "open", False: "closed", None: "hours not known"}[contact.open]
+        lines.append(f"  contact: {contact.name} {reach}".rstrip() + f" [{contact.id}, {state}]")
     return "\n".join(lines)
 
 
-def iter_scenarios(root: Path, keyword: str | None = None) -> Iterator[Scenario]:
-    """Every scenario under ``root`` (optionally only those with ``keyword``)."""
+def iter_scenarios(
+    root: Path, keyword: str | None = None, registry: Registry | None = None
+) -> Iterator[Scenario]:
+    """Every scenario under ``root`` (optionally only those with ``keyword``); with
+    ``registry``, expected routes are checked against the authorities' routes."""
     for path in find_scenario_files(root):
-        for scenario in load_scenarios(path):
+        for scenario in load_scenarios(path, registry):
             if keyword is None or keyword in scenario.keywords:
                 yield scenario

@@ -11,7 +11,7 @@ from threshold.core.engine.build import build_guidance
 from threshold.core.engine.decision import make_decision_record
 from threshold.core.io.parse import check_case, parse_case
 from threshold.core.model.case import Case
-from threshold.core.model.guidance import Guidance, RouteChoice
+from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry, default_registry
 
 
@@ -23,8 +23,9 @@ def route(
     today: dt.date | None = None,
     record: bool = False,
 ) -> Guidance:
-    """Return the guidance for ``case`` (a Case, or a dict as in
-    ``schemas/case.schema.json``) in the authority with id ``authority``; with
+    """Return the guidance for ``case`` (a Case, or a dict as in the authority's case
+    schema: the core's urgent part and its questions) in the authority with id
+    ``authority``; with
     ``record``, it carries its decision record (:mod:`threshold.core.engine.decision`).
 
     Raises:
@@ -32,11 +33,10 @@ def route(
         AuthorityError: the authority is unknown, conflicted or its plugin broken.
     """
     registry = registry or default_registry()
-    parsed = check_case(case) if isinstance(case, Case) else parse_case(case)
     registered = registry.get(authority)
-
-    def rule(c: Case) -> RouteChoice:
-        return registry.referral_route(registered, c)
+    policy = registered.authority
+    parsed = check_case(case, policy) if isinstance(case, Case) else parse_case(case, policy)
+    rule = registry.route_rule(registered)
 
     guidance = build_guidance(
         parsed,

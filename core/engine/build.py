@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from threshold.core.engine.contacts import contacts_at, prepare_contacts
 from threshold.core.engine.plan import Plan, ReferralRule, plan_case
@@ -15,7 +16,6 @@ from threshold.core.engine.reuse import REUSE, STATIC, StaticGuidance, case_key
 from threshold.core.engine.wording import (
     CACHE_LIMIT,
     DISCLAIMER,
-    FOLLOW_UP_HOURS,
     NOT_URGENT,
     cite_all,
     dedupe,
@@ -49,7 +49,7 @@ FORMAT = "threshold.guidance/1"
 def build_guidance(
     case: Case,
     authority: Authority,
-    rule: ReferralRule,
+    rule: ReferralRule | None,
     *,
     plugin: str,
     plugin_version: str,
@@ -57,8 +57,8 @@ def build_guidance(
 ) -> Guidance:
     """Return the guidance for ``case`` in ``authority``.
 
-    ``rule`` is the authority's own rule for non-urgent referrals (level 3-4 and
-    the public); the core decides everything else. ``today`` (for the data
+    ``rule`` is the authority's Python rule (the escape hatch beside its decision
+    table), or None. ``today`` (for the data
     review check) defaults to the current date in Europe/London.
 
     Everything but the time-dependent parts (whether each contact is open, and
@@ -92,7 +92,7 @@ def build_guidance(
 
 
 def _static_guidance(
-    case: Case, authority: Authority, rule: ReferralRule, plugin: str, plugin_version: str
+    case: Case, authority: Authority, rule: ReferralRule | None, plugin: str, plugin_version: str
 ) -> StaticGuidance:
     key = (id(authority), plugin, plugin_version, case_key(case))
     reuse = REUSE[-1]
@@ -120,47 +120,42 @@ def _render(
     plugin: str,
     plugin_version: str,
 ) -> StaticGuidance:
-    fill = fill_values(authority, case, plan.summary_values)
-
+    fill = fill_values(authority, plan.facts, plan.values)
+    single = plan.single
     steps = _steps(authority, plan, fill)
-    ordered = _contacts(authority, plan)
-    contacts = prepare_contacts(authority, ordered)
+    listed = _contacts(authority, plan)
+    contacts = prepare_contacts(authority, listed)
     urgent = prepare_contacts(authority, _urgent_lines(authority))
     consent = _consent(case, authority, plan)
-    duties = authority.record_keeping
-    # The record-keeping duties are a practitioner's: a member of the public gets none.
-    record_keeping = (
-        ()
-        if case.referrer is Referrer.PUBLIC
-        else tuple(dedupe([duties.always, duties.conversations, *consent.record]))
-    )
-
-    warnings = [*plan.warnings, *(w for contact in ordered for w in hours_warnings(contact))]
-    follow_up = None
-    if plan.follow_up:
-        how = authority.steps["follow-up-in-writing"].action.format_map(fill)
-        follow_up = FollowUp(within_hours=FOLLOW_UP_HOURS, how=how)
-
-    level_citations = authority.level(case.level).citations if case.level is not None else ()
+    record_keeping = _record_keeping(case, authority, consent.record)
+    warnings = [
+        GuidanceWarning(authority.warnings[w].code, authority.warnings[w].message.format_map(fill))
+        for w in plan.lists["warnings"]
+    ]
+    warnings += [w for contact, _ in listed for w in hours_warnings(contact)]
+    follow_up = _follow_up(authority, single.get("follow_up"), fill)
+    level_number = plan.facts.get("level")
+    level = authority.level(level_number) if level_number is not None else None
     citations = dedupe_citations(
         [
-            *cite_all(authority, level_citations),
+            *cite_all(authority, level.citations if level else ()),
             *(c for s in steps for c in s.citations),
             *(c for slot in contacts for c in slot.template.citations),
             *consent.citations,
-            *cite_all(authority, duties.citations),
+            *cite_all(authority, authority.record_keeping.citations),
         ]
     )
+    prerequisites = tuple(single.get("prerequisites", ()))
     guidance = Guidance(
         format=FORMAT,
         at="",
         source=_source(authority, plugin, plugin_version),
         authority=AuthorityRef(authority.id, authority.name),
-        level=case.level,
-        level_name=authority.level(case.level).name if case.level is not None else None,
-        route=plan.route,
-        summary=authority.route_summaries[plan.summary_key].format_map(fill),
-        eha_required=plan.eha_required,
+        level=level_number,
+        level_name=level.name if level else None,
+        route=plan.route.id,
+        summary=authority.summaries[single["summary"]].format_map(fill),
+        eha_required=bool(prerequisites),
         contacts=(),
         urgent_contacts=(),
         follow_up=follow_up,
@@ -170,14 +165,36 @@ def _render(
         citations=citations,
         warnings=tuple(dedupe_warnings(warnings)),
         disclaimer=DISCLAIMER,
+        route_title=plan.route.title,
+        kind=plan.route.kind.value,
+        prerequisites=prerequisites,
     )
     return StaticGuidance(guidance, contacts, urgent, dt.date.fromisoformat(authority.review_due))
+
+
+def _record_keeping(
+    case: Case, authority: Authority, consent_record: Sequence[str]
+) -> tuple[str, ...]:
+    """The record-keeping duties: a practitioner's; a member of the public gets none."""
+    if case.referrer is Referrer.PUBLIC:
+        return ()
+    duties = authority.record_keeping
+    return tuple(dedupe([duties.always, duties.conversations, *consent_record]))
+
+
+def _follow_up(
+    authority: Authority, follow: Mapping[str, Any] | None, fill: Mapping[str, str]
+) -> FollowUp | None:
+    """The written follow-up the plan names (its deadline may be unstated), or None."""
+    if not follow:
+        return None
+    return FollowUp(follow["within_hours"], authority.steps[follow["how"]].action.format_map(fill))
 
 
 def _steps(authority: Authority, plan: Plan, fill: Mapping[str, str]) -> list[StepOut]:
     """The plan's steps in order, in the authority's words, each with its citations."""
     steps = []
-    for order, step_id in enumerate(dedupe(plan.steps), start=1):
+    for order, step_id in enumerate(dedupe(plan.lists["steps"]), start=1):
         text = authority.steps[step_id]
         steps.append(
             StepOut(
@@ -191,28 +208,39 @@ def _steps(authority: Authority, plan: Plan, fill: Mapping[str, str]) -> list[St
     return steps
 
 
-def _contacts(authority: Authority, plan: Plan) -> list[Contact]:
-    """The plan's contacts, each once: urgent lines first (999, child protection,
-    the public line); the rest in the order the route gives them."""
-    chosen: list[Contact] = [c for p in plan.purposes for c in authority.contacts_for(p)]
-    chosen += [authority.contact(i) for i in plan.contact_ids]
-    unique = {c.id: c for c in chosen}
-    return sorted(unique.values(), key=lambda c: min(PURPOSE_RANK[c.purpose], NOT_URGENT))
+def _contacts(authority: Authority, plan: Plan) -> list[tuple[Contact, Purpose]]:
+    """The contacts the route lists, each once, with the purpose it is listed for:
+    urgent lines first (999, child protection, the public line); the rest in the
+    order the route's parts give them."""
+    found: dict[str, tuple[Contact, Purpose]] = {}
+    for entry in plan.lists["contacts"]:
+        if isinstance(entry, Mapping):
+            contact = authority.contact(entry["id"])
+            found.setdefault(contact.id, (contact, contact.purpose))
+        else:
+            purpose = Purpose(entry)
+            for contact in authority.contacts_for(purpose):
+                found.setdefault(contact.id, (contact, purpose))
+    return sorted(found.values(), key=lambda item: min(PURPOSE_RANK[item[1]], NOT_URGENT))
 
 
-def _urgent_lines(authority: Authority) -> list[Contact]:
+def _urgent_lines(authority: Authority) -> list[tuple[Contact, Purpose]]:
     """The lines every guidance carries whatever the route: 999 and child protection."""
     return [
-        c for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) for c in authority.contacts_for(p)
+        (c, p)
+        for p in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION)
+        for c in authority.contacts_for(p)
     ]
 
 
 def _consent(case: Case, authority: Authority, plan: Plan) -> ConsentAdvice:
     """The plan's consent texts as advice: what to do, what to record, the sources."""
-    texts = [authority.consent[k] for k in dedupe(plan.consent_keys)]
+    texts = [authority.consent[k] for k in dedupe(plan.lists["consent"])]
+    question = authority.consent_question
+    required = plan.single.get("consent_required", True)
     return ConsentAdvice(
-        status=case.consent,
-        required=plan.consent_required,
+        status=case.answer(question.id) if question else None,
+        required=None if required == "unstated" else required,
         guidance=tuple(t.guidance for t in texts),
         record=tuple(dedupe(r for t in texts for r in t.record)),
         citations=tuple(c for t in texts for c in cite_all(authority, t.citations)),

@@ -12,7 +12,7 @@ import datetime as dt
 
 import attrs
 
-from threshold.core.engine.hours import is_open, next_open
+from threshold.core.engine.hours import Lookup, is_open, next_open
 from threshold.core.engine.wording import (
     CACHE_LIMIT,
     WHY,
@@ -53,22 +53,32 @@ class Slot:
     alternatives: tuple[tuple[int, str], ...]
     #: What to say when no alternative is open (the urgent lines still apply).
     no_alternative: str
+    #: Finds another contact's hours, for hours outside another contact's.
+    lookup: Lookup | None = None
     #: The template's fields before and after the time-dependent ones (open,
     #: next_open), to make the contact's advice at a time in one call.
     head: tuple[str, str, Purpose, str | None, str | None, str] = attrs.field(
         init=False, repr=False
     )
     tail: tuple[str, tuple[CitationOut, ...], str | None] = attrs.field(init=False, repr=False)
+    #: The template's ways to reach the contact besides the phone: email, phone option.
+    contact: tuple[str | None, str | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         t = self.template
         object.__setattr__(self, "head", (t.id, t.name, t.purpose, t.phone, t.url, t.hours))
         object.__setattr__(self, "tail", (t.why, t.citations, t.note))
+        object.__setattr__(self, "contact", (t.email, t.phone_option))
 
 
-def prepare_contacts(authority: Authority, contacts: list[Contact]) -> tuple[Slot, ...]:
-    """Prepare ``contacts`` (in route order) for :func:`contacts_at`."""
-    roles = [contact_role(c.purpose) for c in contacts]
+def prepare_contacts(
+    authority: Authority, listed: list[tuple[Contact, Purpose]]
+) -> tuple[Slot, ...]:
+    """Prepare the contacts a route lists (in route order, each with the purpose it
+    is listed for) for :func:`contacts_at`."""
+    contacts = [contact for contact, _ in listed]
+    roles = [contact_role(purpose) for _, purpose in listed]
+    lookup = _lookup(authority)
     urgent = contact_placeholders(authority)["child_protection_line"]
     has_urgent = bool(authority.contacts_for(Purpose.CHILD_PROTECTION))
     slots = []
@@ -79,7 +89,7 @@ def prepare_contacts(authority: Authority, contacts: list[Contact]) -> tuple[Slo
             for other in range(len(contacts))
             if other != index and roles[other] is roles[index]
         )
-        if contact.purpose in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) or not has_urgent:
+        if listed[index][1] in (Purpose.EMERGENCY, Purpose.CHILD_PROTECTION) or not has_urgent:
             fallback = (
                 "No other contact in the sources does this while it is closed; if a child is "
                 "in immediate danger, ring 999."
@@ -90,8 +100,17 @@ def prepare_contacts(authority: Authority, contacts: list[Contact]) -> tuple[Slo
                 f"urgent, ring {urgent}, or 999 if a child is in immediate danger."
             )
         template, hours = contact_template(authority, contact)
-        slots.append(Slot(template, hours, group, alternatives, fallback))
+        slots.append(Slot(template, hours, group, alternatives, fallback, lookup))
     return tuple(slots)
+
+
+def _lookup(authority: Authority) -> Lookup:
+    """Finds a contact's hours by id (for a duty service outside another's hours)."""
+
+    def hours_of(contact_id: str) -> OpeningHours:
+        return authority.contact(contact_id).hours
+
+    return hours_of
 
 
 def _meanwhile(alternative: Contact) -> str:
@@ -104,10 +123,12 @@ def _meanwhile(alternative: Contact) -> str:
 def _when_it_opens(hours: OpeningHours, opening: dt.datetime | None) -> str:
     if opening is not None:
         return f"Next known to open: {describe_moment(opening)}."
-    if hours.kind is HoursKind.WEEKLY and hours.days is None:
+    unknown_days = [w for w in hours.windows if w.days is None]
+    if hours.kind is HoursKind.WEEKLY and unknown_days:
+        window = unknown_days[0]
         return (
-            f"When it next opens is not known: it is open from {hours.opens} to {hours.closes}, "
-            "and the sources do not say on which days."
+            f"When it next opens is not known: it is open from {window.opens} to "
+            f"{window.closes}, and the sources do not say on which days."
         )
     return f"When it next opens is not known from the sources (its hours: {hours.text})."
 
@@ -141,16 +162,26 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
             _CLOSED[key] = sentence
         other = slots[alternative[0]].template.id if alternative else None
         ordered.append(
-            ContactAdvice(*slot.head, False, advice.next_open, *slot.tail, other, sentence)
+            ContactAdvice(
+                *slot.head, False, advice.next_open, *slot.tail, other, sentence, *slot.contact
+            )
         )
     return tuple(ordered)
 
 
 def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
-    opened = is_open(slot.hours, when)
-    opening = None if opened is True else next_open(slot.hours, when)
-    return ContactAdvice(*slot.head, opened, opening.isoformat() if opening else None, *slot.tail)
+    opened = is_open(slot.hours, when, slot.lookup)
+    opening = None if opened is True else next_open(slot.hours, when, slot.lookup)
+    return ContactAdvice(
+        *slot.head,
+        opened,
+        opening.isoformat() if opening else None,
+        *slot.tail,
+        None,
+        None,
+        *slot.contact,
+    )
 
 
 #: The sentence for a closed contact, by (contact, next opening, alternative index):
@@ -159,6 +190,7 @@ _CLOSED: dict[tuple[Slot, str | None, int], str] = {}
 
 
 def contact_template(authority: Authority, contact: Contact) -> tuple[ContactAdvice, OpeningHours]:
+    """A contact's advice without the parts that depend on the time, and its hours."""
     template = ContactAdvice(
         id=contact.id,
         name=contact.name,
@@ -171,5 +203,7 @@ def contact_template(authority: Authority, contact: Contact) -> tuple[ContactAdv
         why=WHY[contact.purpose],
         citations=cite_all(authority, contact.citations),
         note=contact.note,
+        email=contact.email,
+        phone_option=contact.phone_option,
     )
     return template, contact.hours

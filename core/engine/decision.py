@@ -23,10 +23,11 @@ from typing import Any
 import attrs
 
 from threshold.core.engine.plan import ReferralRule, decide_route
-from threshold.core.io.schemas import schema
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
-from threshold.core.model.converter import converter, to_dict
+from threshold.core.model.converter import to_dict
+from threshold.core.model.enums import Referrer
+from threshold.core.model.fields import case_fields
 from threshold.core.model.guidance import AuthorityRef, DecisionRecord, DecisionStep, Guidance
 
 FORMAT = "threshold.record/1"
@@ -55,54 +56,52 @@ def engine_version() -> str:
         return "threshold (version unknown)"
 
 
-@cache
-def _alternatives() -> tuple[tuple[str, tuple[object, ...]], ...]:
-    """Every case field that can decide a route, with every value it may take,
-    read from the case schema (so a new enum or boolean field is included)."""
-
-    types = attrs.fields_dict(attrs.resolve_types(Case))
-    found = []
-    for name, spec in schema("case")["properties"].items():
-        if "enum" in spec:
-            raw: list[object] = list(spec["enum"])
-        elif spec.get("type") == "boolean":
-            raw = [False, True]
-        elif "integer" in spec.get("type", ()) and "minimum" in spec and "maximum" in spec:
-            raw = list(range(spec["minimum"], spec["maximum"] + 1))
-            if "null" in spec["type"]:
-                raw.insert(0, None)
-        else:
-            continue  # a free value such as the time: it does not choose a route
-        kind: Any = types[name].type
-        found.append((name, tuple(converter.structure(v, kind) for v in raw)))
-    return tuple(found)
+def _alternatives(authority: Authority) -> tuple[tuple[str, tuple[object, ...]], ...]:
+    """Every field of ``authority``'s case that can decide a route, with every answer
+    it may take (the time never chooses a route)."""
+    return tuple(
+        (field.name, field.answers) for field in case_fields(authority) if field.answers is not None
+    )
 
 
-def deciding_fields(case: Case, authority: Authority, rule: ReferralRule) -> tuple[str, ...]:
+def _with(case: Case, name: str, value: object) -> Case:
+    """``case`` with field ``name`` answered ``value``."""
+    if name == "immediate_danger":
+        return attrs.evolve(case, immediate_danger=bool(value))
+    if name == "significant_harm":
+        return attrs.evolve(case, significant_harm=bool(value))
+    if name == "referrer":
+        return attrs.evolve(case, referrer=Referrer(str(value)))
+    return attrs.evolve(
+        case, answers=tuple((k, value if k == name else v) for k, v in case.answers)
+    )
+
+
+def deciding_fields(case: Case, authority: Authority, rule: ReferralRule | None) -> tuple[str, ...]:
     """Return the case fields for which any other allowed value gives a different route.
 
     A variant whose routing fails counts as different: the field mattered.
     """
     route = decide_route(case, authority, rule)
+    current = case.facts()
 
     def differs(name: str, values: tuple[object, ...]) -> Iterator[bool]:
         for value in values:
-            if value == getattr(case, name):
+            if type(value) is type(current.get(name)) and value == current.get(name):
                 continue
-            change: dict[str, Any] = {name: value}
             try:
-                yield decide_route(attrs.evolve(case, **change), authority, rule) != route
+                yield decide_route(_with(case, name, value), authority, rule) != route
             except Exception:
                 yield True
 
-    return tuple(name for name, values in _alternatives() if any(differs(name, values)))
+    return tuple(name for name, values in _alternatives(authority) if any(differs(name, values)))
 
 
 def make_decision_record(
     case: Case,
     guidance: Guidance,
     authority: Authority,
-    rule: ReferralRule,
+    rule: ReferralRule | None,
     *,
     now: dt.datetime | None = None,
 ) -> DecisionRecord:

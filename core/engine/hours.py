@@ -2,16 +2,22 @@
 
 A contact is *known* to be open only when its source says so. Where the source
 does not state the days, or what happens on a bank holiday, the answer is
-``None`` ("the source does not say"), never a guess."""
+``None`` ("the source does not say"), never a guess. Hours may have several
+weekly windows (Monday to Thursday to 17:00, Friday to 16:30), and a duty
+service is open whenever another contact is closed."""
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import version
 
+import attrs
+
 from threshold.core.io import cache
-from threshold.core.model.authority import OpeningHours
+from threshold.core.model.authority import OpeningHours, Window
 from threshold.core.model.clock import LONDON
 from threshold.core.model.enums import BankHolidays, HoursKind
 
@@ -52,17 +58,22 @@ def bank_holiday(day: dt.date) -> str | None:
     return _england_holidays(day.year).get(day)
 
 
+#: Finds another contact's hours by id (for hours ``outside`` another contact's).
+Lookup = Callable[[str], OpeningHours]
+
+
 @lru_cache(maxsize=256)
-def _clock(text: str) -> dt.time:
+def minutes(text: str) -> int:
+    """ "HH:MM" as minutes after midnight ("24:00" is 1440, the end of the day)."""
     hour, minute = text.split(":")
-    return dt.time(int(hour), int(minute))
+    return int(hour) * 60 + int(minute)
 
 
-def _known_open_on(hours: OpeningHours, day: dt.date) -> bool | None:
-    """Whether the contact opens at all on ``day`` (True / False / None = not stated)."""
-    if hours.days is None:
+def _day_known(hours: OpeningHours, window: Window, day: dt.date) -> bool | None:
+    """Whether ``window`` applies on ``day`` (None: the source does not say)."""
+    if window.days is None:
         return None
-    if day.weekday() not in hours.days:
+    if day.weekday() not in window.days:
         return False
     if bank_holiday(day) is not None:
         if hours.bank_holidays is BankHolidays.CLOSED:
@@ -72,47 +83,117 @@ def _known_open_on(hours: OpeningHours, day: dt.date) -> bool | None:
     return True
 
 
-def is_open(hours: OpeningHours, when: dt.datetime) -> bool | None:
-    """Return whether the contact is open at ``when`` (an aware datetime).
+@attrs.frozen
+class _Table:
+    """Weekly hours as minutes: each weekday's (opens, closes) spans in order of
+    opening, and the spans whose days the source does not state."""
 
-    True or False where the source settles it; None where it does not (no hours
-    stated, days not stated, or a bank holiday the source does not mention).
-    """
-    if hours.kind is HoursKind.ALWAYS:
+    days: tuple[tuple[tuple[int, int], ...], ...]
+    unknown: tuple[tuple[int, int], ...]
+
+
+#: Tables by hours (by identity, with a weak reference that tells a reused id
+#: from its hours): made once per contact, not on every question of the time.
+_TABLES: dict[int, tuple[weakref.ref[OpeningHours], _Table]] = {}
+
+
+def _table(hours: OpeningHours) -> _Table:
+    """The minutes table of ``hours`` (made once)."""
+    held = _TABLES.get(id(hours))
+    if held is not None and held[0]() is hours:
+        return held[1]
+    spans = [(w, (minutes(w.opens), minutes(w.closes))) for w in hours.windows]
+    table = _Table(
+        tuple(
+            tuple(sorted(span for w, span in spans if w.days is not None and day in w.days))
+            for day in range(7)
+        ),
+        tuple(span for w, span in spans if w.days is None),
+    )
+    _TABLES[id(hours)] = (weakref.ref(hours), table)
+    return table
+
+
+def _on_day(hours: OpeningHours, day: dt.date) -> bool | None:
+    """Whether windows stated for ``day``'s weekday apply on ``day``: not on a bank
+    holiday the hours close on, unknown on one the source does not mention."""
+    if bank_holiday(day) is None or hours.bank_holidays is BankHolidays.OPEN:
         return True
-    if hours.kind is HoursKind.UNSTATED:
-        return None
-    local = _in_london(when)
-    if local is None:
-        return None
-    assert hours.opens is not None and hours.closes is not None
-    if not _clock(hours.opens) <= local.time() < _clock(hours.closes):
-        return False
-    return _known_open_on(hours, local.date())
+    return False if hours.bank_holidays is BankHolidays.CLOSED else None
+
+
+#: The last time converted and its London time: every contact of one call asks
+#: about the same moment (one immutable pair, so threads never see half of it).
+_LAST_LOCAL: tuple[dt.datetime | None, dt.datetime | None] = (None, None)
 
 
 def _in_london(when: dt.datetime) -> dt.datetime | None:
     """``when`` in Europe/London, or None when that is past what a datetime can
     hold (year 9999 with a negative offset): the hours are then not known."""
+    global _LAST_LOCAL
+    last, local = _LAST_LOCAL
+    if when is last:
+        return local
     try:
-        return when.astimezone(LONDON)
+        local = when.astimezone(LONDON)
     except (OverflowError, ValueError):
+        local = None
+    _LAST_LOCAL = (when, local)
+    return local
+
+
+def is_open(hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None) -> bool | None:
+    """Return whether the contact is open at ``when`` (an aware datetime).
+
+    True or False where the source settles it; None where it does not (no hours
+    stated, days not stated, a bank holiday the source does not mention, or hours
+    outside those of a contact ``lookup`` cannot find).
+    """
+    if hours.kind is HoursKind.ALWAYS:
+        return True
+    if hours.kind is HoursKind.UNSTATED:
         return None
+    if hours.kind is HoursKind.OUTSIDE:
+        if lookup is None or hours.of is None:
+            return None
+        other = is_open(lookup(hours.of), when, lookup)
+        return None if other is None else not other
+    local = _in_london(when)
+    if local is None:
+        return None
+    now = local.hour * 60 + local.minute
+    table = _table(hours)
+    found: bool | None = False
+    if any(opens <= now < closes for opens, closes in table.unknown):
+        found = None
+    spans = table.days[local.weekday()]
+    if any(opens <= now < closes for opens, closes in spans):
+        on_day = _on_day(hours, local.date())
+        if on_day is True:
+            return True
+        if on_day is None:
+            found = None
+    return found
 
 
-def next_open(hours: OpeningHours, when: dt.datetime) -> dt.datetime | None:
+def next_open(
+    hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None
+) -> dt.datetime | None:
     """Return the next time at or after ``when`` that the contact is known to open.
 
-    None when it is open now, or when no future opening is known from the
-    source (hours or days not stated). The result is in Europe/London time, so
-    clock changes are applied.
+    None when it is open now, or when no future opening is known from the source
+    (hours or days not stated). The result is in Europe/London time, so clock
+    changes are applied. A duty service outside another contact's hours next
+    opens when that contact next closes.
     """
-    if hours.kind is not HoursKind.WEEKLY or hours.days is None:
+    if is_open(hours, when, lookup) is True:
         return None
-    if is_open(hours, when) is True:
+    if hours.kind is HoursKind.OUTSIDE:
+        if lookup is None or hours.of is None:
+            return None
+        return next_close(lookup(hours.of), when, lookup)
+    if hours.kind is not HoursKind.WEEKLY:
         return None
-    assert hours.opens is not None
-    opens = _clock(hours.opens)
     local = _in_london(when)
     if local is None:
         return None
@@ -121,9 +202,35 @@ def next_open(hours: OpeningHours, when: dt.datetime) -> dt.datetime | None:
             day = local.date() + dt.timedelta(days=offset)
         except OverflowError:  # past the last day a datetime can hold: none is known
             return None
-        candidate = dt.datetime.combine(day, opens, tzinfo=LONDON)
-        if candidate < local:
-            continue
-        if _known_open_on(hours, day) is True:
-            return candidate
+        on_day = _on_day(hours, day)
+        starts = [opens for opens, _ in _table(hours).days[day.weekday()]] if on_day else []
+        for start in starts:
+            candidate = dt.datetime.combine(day, dt.time(start // 60, start % 60), tzinfo=LONDON)
+            if candidate >= local:
+                return candidate
     return None
+
+
+def next_close(
+    hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None
+) -> dt.datetime | None:
+    """When a contact open now closes (the end of its current window), in
+    Europe/London time; None when it is not known to be open now."""
+    if hours.kind is not HoursKind.WEEKLY or is_open(hours, when, lookup) is not True:
+        return None
+    local = _in_london(when)
+    if local is None:
+        return None
+    now = local.hour * 60 + local.minute
+    end = max(
+        minutes(w.closes)
+        for w in hours.windows
+        if minutes(w.opens) <= now < minutes(w.closes)
+        and _day_known(hours, w, local.date()) is True
+    )
+    try:
+        day = local.date() + dt.timedelta(days=end // 1440)
+    except OverflowError:
+        return None
+    end %= 1440
+    return dt.datetime.combine(day, dt.time(end // 60, end % 60), tzinfo=LONDON)

@@ -1,7 +1,7 @@
 """The urgent advice that goes with an error, so bad input never hides who to ring.
 
-When the input raised an urgent flag (immediate danger, significant harm, bruising
-on a non-mobile baby: :mod:`threshold.core.io.urgent_flags`), every error about it
+When the input raised an urgent flag (immediate danger, significant harm, or an
+authority's urgent question: :mod:`threshold.core.io.urgent_flags`), every error about it
 (one line on stderr, an error record in a batch, an HTTP error) still says to
 ring 999 or the child protection line."""
 
@@ -31,6 +31,8 @@ def urgent_advice(
     flags already read elsewhere (from the text of input that could not be parsed).
     With a working ``authority_id`` (or an unknown one that resembles installed
     ids), the child protection advice names that authority's line."""
+    # the installed authorities' urgent questions are read too, once they are loaded
+    registry = registry or default_registry()
     danger, child_protection = flags(raw)
     danger, child_protection = danger or seen[0], child_protection or seen[1]
     hints = []
@@ -52,8 +54,8 @@ def urgent_advice(
 def child_protection_line(authority_id: str | None, registry: Registry | None = None) -> str | None:
     """Return the authority's child protection line(s) as words, or None if unknown.
 
-    An id that is not installed but resembles installed ones (``Derbyshire``,
-    ``derby-city``) gives their lines, each named by its authority id, so the
+    An id that is not installed but resembles installed ones (``Exampleshire``,
+    ``example-shire``) gives their lines, each named by its authority id, so the
     urgent advice is not lost to a mistyped id.
     """
     if authority_id is None:

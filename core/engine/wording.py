@@ -5,12 +5,12 @@ warnings its hours call for."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
-from threshold.core.model.authority import Authority, Citation, Contact
-from threshold.core.model.case import Case
+from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.enums import (
     PURPOSE_RANK,
     BankHolidays,
@@ -21,28 +21,23 @@ from threshold.core.model.guidance import (
     CitationOut,
     GuidanceWarning,
 )
+from threshold.core.model.sources import Citation
+from threshold.core.model.vocabulary import PLACEHOLDER_PURPOSE
 
 DISCLAIMER = (
     "This is decision support. It supports, and never replaces, your professional "
     "judgement and your safeguarding lead. If a child is in immediate danger, ring 999."
 )
 
-FOLLOW_UP_HOURS = 48
-
-
-_PLACEHOLDER_PURPOSE = {
-    "child_protection_line": Purpose.CHILD_PROTECTION,
-    "advice_line": Purpose.PROFESSIONAL_ADVICE,
-    "out_of_hours_line": Purpose.OUT_OF_HOURS_ADVICE,
-    "online_referral": Purpose.ONLINE_REFERRAL,
-    "public_line": Purpose.PUBLIC,
-}
-
 
 def contact_label(contact: Contact) -> str:
-    """A contact as it reads in a sentence: "Call Derbyshire on 01629 533190"."""
+    """A contact as it reads in a sentence: "First Response on 0115 496 0100",
+    "the safeguarding form (safeguarding@exampleshire.example)"."""
     if contact.phone:
-        return f"{contact.name} on {contact.phone}"
+        option = f" ({contact.phone_option})" if contact.phone_option else ""
+        return f"{contact.name} on {contact.phone}{option}"
+    if contact.email:
+        return f"the {contact.name} ({contact.email})"
     if contact.url:
         return f"the {contact.name} ({contact.url})"
     return f"the {contact.name}"
@@ -57,7 +52,7 @@ def contact_placeholders(authority: Authority) -> dict[str, str]:
     """The contact placeholders ({child_protection_line}, ...) filled with the
     authority's own contacts of that purpose, as they read in a sentence."""
     values = {}
-    for name, purpose in _PLACEHOLDER_PURPOSE.items():
+    for name, purpose in PLACEHOLDER_PURPOSE.items():
         found = authority.contacts_for(purpose)
         values[name] = (
             " or ".join(contact_label(c) for c in found) if found else "(not stated in the sources)"
@@ -65,9 +60,12 @@ def contact_placeholders(authority: Authority) -> dict[str, str]:
     return values
 
 
-def fill_values(authority: Authority, case: Case, extra: dict[str, str]) -> _Fill:
+def fill_values(authority: Authority, facts: Mapping[str, Any], extra: Mapping[str, str]) -> _Fill:
+    """The values of a text's placeholders: the authority's contacts by purpose, the
+    level, and the values a rule row gives (``{why}``)."""
     values = _Fill(contact_placeholders(authority))
-    values["level"] = str(case.level) if case.level is not None else "not given"
+    level = facts.get("level")
+    values["level"] = str(level) if level is not None else "not given"
     values.update(extra)
     return values
 
@@ -99,12 +97,12 @@ def cite_all(authority: Authority, citations: tuple[Citation, ...]) -> tuple[Cit
 
 
 def hours_warnings(contact: Contact) -> list[GuidanceWarning]:
+    """What a contact's hours leave unsaid: not stated, days not stated, bank holidays."""
     hours = contact.hours
     who = f"{contact.name} ({contact.phone})" if contact.phone else contact.name
     found = []
-    if hours.kind is HoursKind.UNSTATED and contact.purpose in (
-        Purpose.CHILD_PROTECTION,
-        Purpose.PUBLIC,
+    if hours.kind is HoursKind.UNSTATED and (
+        Purpose.CHILD_PROTECTION in contact.purposes or Purpose.PUBLIC in contact.purposes
     ):
         found.append(
             GuidanceWarning(
@@ -118,7 +116,7 @@ def hours_warnings(contact: Contact) -> list[GuidanceWarning]:
         found.append(
             GuidanceWarning("hours-not-stated", f"The sources do not state the hours of {who}.")
         )
-    if hours.kind is HoursKind.WEEKLY and hours.days is None:
+    if hours.kind is HoursKind.WEEKLY and any(w.days is None for w in hours.windows):
         found.append(
             GuidanceWarning(
                 "days-not-stated",
@@ -145,12 +143,14 @@ WHY = {
     Purpose.PROFESSIONAL_ADVICE: "Advice from a social worker for professionals.",
     Purpose.OUT_OF_HOURS_ADVICE: "Advice from children's social care out of hours.",
     Purpose.ONLINE_REFERRAL: "Written referrals and requests for support.",
+    Purpose.FOLLOW_UP: "The written follow-up of a phone referral.",
     Purpose.INBOX: "Written referrals.",
-    Purpose.MEETING: "Where a completed Early Help Assessment is sent.",
+    Purpose.MEETING: "Where a completed assessment is sent.",
 }
 
 
 def dedupe(items: Iterable[str]) -> list[str]:
+    """The items in order, each once."""
     return list(dict.fromkeys(items))
 
 
@@ -163,6 +163,7 @@ def _unquoted(citation: CitationOut) -> CitationOut:
 
 
 def dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...]:
+    """The citations in order, one per document and section, without quotes."""
     seen: dict[tuple[str, str], CitationOut] = {}
     for citation in citations:
         key = (citation.seed, citation.section)
@@ -172,4 +173,5 @@ def dedupe_citations(citations: Iterable[CitationOut]) -> tuple[CitationOut, ...
 
 
 def dedupe_warnings(warnings: Iterable[GuidanceWarning]) -> list[GuidanceWarning]:
+    """The warnings in order, each once."""
     return list({(w.code, w.message): w for w in warnings}.values())

@@ -1,14 +1,20 @@
 """Loading referral forms from data files: validated, shared sections resolved,
-contact placeholders filled, references checked, then structured.
+placeholders filled, level choices made from the authority's levels, references
+checked, then structured.
 
 A form file (TOML or JSON) is validated against ``schemas/form.schema.json``.
-A section ``{use = "consent"}`` is the shared section of that id from
-``core/forms/common_sections.toml`` (the core's sections, shared by every authority).
-Then what a schema cannot check: ids unique in the form, conditions testing
-earlier questions with values of the right type (and expressible in FHIR's
-``enableWhen``), prefills that fit their item, citations naming the
-authority's seed documents. A problem is a DataError naming the file, the
-field and what is expected.
+A section ``{use = "consent"}`` is the shared section of that id: the policy
+pack's (a library file of the pack, given to threshold as ``common_sections``)
+or, where the pack has none of that id, the core's neutral one
+(``core/forms/common_sections.toml``: common practice only, citing no
+authority's documents). An item ``choices_from = "levels"`` asks for one of
+the authority's levels, by its names. Texts may use placeholders: the
+authority's contacts by purpose (``{child_protection_line}``, ...) and
+``{follow_up_deadline}``, the written follow-up of a child protection call as
+the authority's own route states it.
+
+Then what a schema cannot check (``core/forms/checks.py``). A problem is a
+DataError naming the file, the field and what is expected.
 """
 
 from __future__ import annotations
@@ -24,31 +30,58 @@ from typing import TYPE_CHECKING, Any
 
 import cattrs
 
+from threshold.core.engine.plan import plan_facts
 from threshold.core.engine.wording import contact_placeholders
+from threshold.core.forms.checks import check_form
 from threshold.core.io.loading import read_data_file
+from threshold.core.io.parse import parse_case
 from threshold.core.io.schemas import field_errors, schema
 from threshold.core.model.authority import Authority
 from threshold.core.model.converter import converter
+from threshold.core.model.enums import Kind, QuestionType
 from threshold.core.model.errors import DataError, FieldError
-from threshold.core.model.fields import PREFILL_TYPES as CASE_PREFILL_TYPES
 from threshold.core.model.forms import Form
+from threshold.core.model.vocabulary import PLACEHOLDER_PURPOSE
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
 COMMON_FILE = "common_sections.toml"
 
-#: Which item types each case fact (``prefill``) can fill: the case fields'
-#: (from the field table), and whether a phone call comes first (an urgent case).
-PREFILL_TYPES = {**CASE_PREFILL_TYPES, "phone_referral": "yes-no"}
 
 #: The fields whose text may hold placeholders.
 TEXT_FIELDS = frozenset({"label", "hint", "intro", "title", "summary"})
 
-#: Placeholders a form's texts may use: the authority's contacts, by purpose.
-FORM_PLACEHOLDERS = frozenset(
-    {"child_protection_line", "advice_line", "out_of_hours_line", "online_referral", "public_line"}
-)
+#: The placeholder for the written follow-up of a child protection call.
+FOLLOW_UP_DEADLINE = "follow_up_deadline"
+
+#: Placeholders a form's texts may use: the authority's contacts, by purpose, and
+#: the deadline of the written follow-up.
+FORM_PLACEHOLDERS = frozenset({*PLACEHOLDER_PURPOSE, FOLLOW_UP_DEADLINE})
+
+#: The choices an item may take from the authority's data (``choices_from``).
+LEVELS = "levels"
+
+
+def follow_up_deadline(authority: Authority) -> str:
+    """The written follow-up of a child protection phone call, in one sentence, as
+    the authority's route of kind ``child-protection`` gives it to a professional
+    (a route's ``follow_up``: its hours, or that the sources do not say)."""
+    case = parse_case({"significant_harm": True}, authority)
+    plan = plan_facts(authority, case.facts())
+    if plan.route.kind is not Kind.CHILD_PROTECTION:  # pragma: no cover - precedence is fixed
+        raise AssertionError("significant harm must take the child-protection route")
+    follow = plan.single.get("follow_up")
+    if not follow:
+        return "The sources do not say that the call is followed up in writing."
+    if follow["within_hours"] is None:
+        return "Follow the call up in writing; the sources do not say how soon."
+    return f"Follow the call up in writing within {follow['within_hours']} hours."
+
+
+def form_placeholders(authority: Authority) -> dict[str, str]:
+    """The values of the placeholders a form's texts may use, for ``authority``."""
+    return {**contact_placeholders(authority), FOLLOW_UP_DEADLINE: follow_up_deadline(authority)}
 
 
 @cache
@@ -63,19 +96,16 @@ def _validator(definition: str | None) -> Draft202012Validator:
     )
 
 
-@cache
-def common_sections() -> dict[str, dict[str, Any]]:
-    """Return the shared sections (``core/forms/common_sections.toml``) by id, validated."""
-    source = f"threshold.core.forms/{COMMON_FILE}"
-    text = resources.files("threshold.core.forms").joinpath(COMMON_FILE).read_text("utf-8")
+def _read_library(source: str, text: str) -> dict[str, dict[str, Any]]:
+    """Shared sections from a library file's text, by id, validated."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - shipped data, tested
+    except tomllib.TOMLDecodeError as exc:
         raise DataError(source, [FieldError("", f"not valid TOML: {exc}")]) from None
     errors = field_errors(_validator("library").iter_errors(data))
     if errors:
         raise DataError(source, errors)
-    sections = {}
+    sections: dict[str, dict[str, Any]] = {}
     for index, section in enumerate(data["sections"]):
         if section["id"] in sections:
             raise DataError(
@@ -85,10 +115,69 @@ def common_sections() -> dict[str, dict[str, Any]]:
     return sections
 
 
-def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError], set[int]]:
-    """The form with its shared sections in place, errors, and which sections are shared."""
-    shared = common_sections()
-    used: set[int] = set()
+def _core_library_text() -> str:
+    """The text of the core's shared sections file, as installed."""
+    return resources.files("threshold.core.forms").joinpath(COMMON_FILE).read_text("utf-8")
+
+
+@cache
+def core_sections() -> dict[str, dict[str, Any]]:
+    """Return the core's neutral shared sections (``core/forms/common_sections.toml``)
+    by id, validated. They are common practice only: a citation in them is an error,
+    for the core cites no authority's documents."""
+    source = f"threshold.core.forms/{COMMON_FILE}"
+    sections = _read_library(source, _core_library_text())
+    cited = [
+        FieldError(f"sections[{index}]{where}.cite", "the core's sections cite no document")
+        for index, section in enumerate(sections.values())
+        for where, node in [("", section), *_nodes(section.get("items", []), "")]
+        if "cite" in node
+    ]
+    if cited:
+        raise DataError(source, cited)
+    return sections
+
+
+def _nodes(items: list[dict[str, Any]], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for index, item in enumerate(items):
+        here = f"{path}.items[{index}]"
+        yield here, item
+        yield from _nodes(item.get("items", []), here)
+
+
+_PACK_SECTIONS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+
+
+def pack_sections(path: Path) -> dict[str, dict[str, Any]]:
+    """Return a policy pack's shared sections (a library file, validated against
+    ``schemas/form.schema.json`` ``$defs/library``) by id; read once per content.
+
+    Raises:
+        DataError: naming the file, the field and what is expected.
+    """
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(str(path), [FieldError("", f"cannot read: {exc}")]) from None
+    key = (str(path), text)
+    if key not in _PACK_SECTIONS:
+        _PACK_SECTIONS[key] = _read_library(str(path), text)
+    return _PACK_SECTIONS[key]
+
+
+def shared_sections(common: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The shared sections a form may use, by id: the core's neutral ones, each
+    replaced by the pack's section of the same id (``common``: the pack's library
+    file, or None for none)."""
+    if common is None:
+        return core_sections()
+    return {**core_sections(), **pack_sections(common)}
+
+
+def _resolve(
+    data: dict[str, Any], shared: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The form with its shared sections in place, and errors."""
     resolved = copy.deepcopy(data)
     errors = []
     sections: list[dict[str, Any]] = []
@@ -104,10 +193,31 @@ def _resolve(data: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError], se
                 )
                 continue
             section = copy.deepcopy(shared[section["use"]])
-            used.add(len(sections))
         sections.append(section)
     resolved["sections"] = sections
-    return resolved, errors, used
+    return resolved, errors
+
+
+def _level_choices(data: dict[str, Any], authority: Authority) -> dict[str, Any]:
+    """The form with each ``choices_from = "levels"`` item given the authority's
+    levels as its choices (and, unless it names one, its level question as prefill)."""
+    level_question = next((q.id for q in authority.questions if q.type is QuestionType.LEVEL), None)
+    choices = [
+        {"value": str(level.number), "label": f"Level {level.number} \u2013 {level.name}"}
+        for level in authority.levels
+    ]
+
+    def visit(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if item.pop("choices_from", None) == LEVELS:
+                item["choices"] = copy.deepcopy(choices)
+                if "prefill" not in item and level_question is not None:
+                    item["prefill"] = level_question
+            visit(item.get("items", []))
+
+    for section in data["sections"]:
+        visit(section["items"])
+    return data
 
 
 def _fill_texts(value: Any, values: dict[str, str], path: str, errors: list[FieldError]) -> Any:
@@ -144,147 +254,9 @@ def _fill_one(text: str, values: dict[str, str], path: str, errors: list[FieldEr
     return text.format_map(values) if names else text
 
 
-def _items(items: list[dict[str, Any]], path: str) -> Iterator[tuple[dict[str, Any], str]]:
-    for index, item in enumerate(items):
-        here = f"{path}.items[{index}]"
-        yield item, here
-        yield from _items(item.get("items", []), here)
-
-
-def _check_condition(
-    condition: dict[str, Any], path: str, earlier: dict[str, dict[str, Any]]
-) -> list[FieldError]:
-    errors = []
-    (mode, tests), *_ = condition.items()
-    for index, test in enumerate(tests):
-        where = f"{path}.{mode}[{index}]"
-        target = earlier.get(test["item"])
-        if target is None:
-            errors.append(
-                FieldError(
-                    f"{where}.item",
-                    f"{test['item']!r} is not a question earlier in the form; expected the id "
-                    "of a question that comes before this item",
-                )
-            )
-            continue
-        problem = _check_test_value(test, target)
-        if problem:
-            errors.append(FieldError(f"{where}.value", problem))
-    problem = fhir_problem(mode, [t["op"] for t in tests], [t.get("value") for t in tests])
-    if problem:
-        errors.append(FieldError(path, problem))
-    return errors
-
-
-def _check_test_value(test: dict[str, Any], target: dict[str, Any]) -> str | None:
-    op, kind = test["op"], target["type"]
-    value: Any = test.get("value")
-    choices = [c["value"] for c in target.get("choices", [])]
-    if op in ("answered", "not-answered"):
-        return None
-    if kind == "attachment":
-        return "an attachment can only be tested with answered or not-answered"
-    if op == "in":
-        if kind != "choice":
-            return "'in' tests a choice item; expected equals for other types"
-        bad = [v for v in value if v not in choices]
-        return f"not choices of {test['item']!r}: {', '.join(bad)}" if bad else None
-    if kind == "yes-no":
-        return None if isinstance(value, bool) else "expected true or false for a yes-no item"
-    if not isinstance(value, str):
-        return f"expected a string for a {kind} item"
-    if kind == "choice" and value not in choices:
-        return f"{value!r} is not a choice of {test['item']!r}; expected one of: " + ", ".join(
-            choices
-        )
-    return None
-
-
-def fhir_problem(mode: str, ops: list[str], values: list[Any]) -> str | None:
-    """Why a condition cannot be written as FHIR R4 ``enableWhen`` (one
-    ``enableBehavior`` per item), or None when it can."""
-    if len(ops) == 1:
-        return None
-    for op, value in zip(ops, values, strict=True):
-        if mode == "all" and op == "in" and len(value) > 1:
-            return "an 'all' condition may use 'in' with one value only (FHIR enableWhen)"
-        if mode == "any" and op == "not-equals":
-            return "an 'any' condition of several tests may not use 'not-equals' (FHIR enableWhen)"
-    return None
-
-
-def check_form(
-    data: dict[str, Any], authority: Authority, shared: set[int] | frozenset[int] = frozenset()
-) -> list[FieldError]:
-    """Check what the schema cannot; ``data`` has its shared sections resolved.
-
-    Citations must name one of the authority's documents, except in the core's
-    shared sections (indices ``shared``), which cite the documents they were
-    written from, whatever the authority."""
-    errors = []
-    if data["authority"] != authority.id:
-        errors.append(
-            FieldError("authority", f"got {data['authority']!r}; expected {authority.id!r}")
-        )
-    seeds = {document.seed for document in authority.documents}
-    seen: set[str] = set()
-    earlier: dict[str, dict[str, Any]] = {}
-
-    def check_refs(node: dict[str, Any], path: str) -> None:
-        errors.extend(_unknown_seeds(node, path, seeds))
-
-    def check_id(node: dict[str, Any], path: str) -> None:
-        if node["id"] in seen:
-            errors.append(FieldError(f"{path}.id", f"duplicate id {node['id']!r}"))
-        seen.add(node["id"])
-
-    check_refs(data, "")
-    for s_index, section in enumerate(data["sections"]):
-        path = f"sections[{s_index}]"
-        check_id(section, path)
-        own = s_index not in shared
-        if own:
-            check_refs(section, path)
-        if "shown_when" in section:
-            errors += _check_condition(section["shown_when"], f"{path}.shown_when", earlier)
-        for item, where in _items(section["items"], path):
-            check_id(item, where)
-            if own:
-                check_refs(item, where)
-            if "shown_when" in item:
-                errors += _check_condition(item["shown_when"], f"{where}.shown_when", earlier)
-            values = [c["value"] for c in item.get("choices", [])]
-            if len(values) != len(set(values)):
-                errors.append(FieldError(f"{where}.choices", "duplicate choice values"))
-            fact = item.get("prefill")
-            if fact is not None and PREFILL_TYPES[fact] != item["type"]:
-                errors.append(
-                    FieldError(
-                        f"{where}.prefill",
-                        f"case fact {fact!r} fills a {PREFILL_TYPES[fact]} item; "
-                        f"this is a {item['type']} item",
-                    )
-                )
-            if item["type"] not in ("group", "display"):
-                earlier[item["id"]] = item
-    return errors
-
-
-def _unknown_seeds(node: dict[str, Any], path: str, seeds: set[str]) -> list[FieldError]:
-    """An error for each citation of ``node`` that names none of the authority's seeds."""
-    return [
-        FieldError(
-            f"{path}.cite[{index}].seed",
-            f"unknown seed {ref['seed']!r}; expected one of: " + ", ".join(sorted(seeds)),
-        )
-        for index, ref in enumerate(node.get("cite", []))
-        if ref["seed"] not in seeds
-    ]
-
-
-def load_form(path: Path, authority: Authority) -> Form:
-    """Load one form file for ``authority``.
+def load_form(path: Path, authority: Authority, common_sections: Path | None = None) -> Form:
+    """Load one form file for ``authority``; its shared sections come from the pack's
+    library file ``common_sections`` (if given) and the core's neutral ones.
 
     Raises:
         DataError: naming the file, the field and what is expected.
@@ -293,10 +265,11 @@ def load_form(path: Path, authority: Authority) -> Form:
     errors = field_errors(_validator(None).iter_errors(data))
     if errors:
         raise DataError(str(path), errors)
-    resolved, errors, shared = _resolve(data)
+    resolved, errors = _resolve(data, shared_sections(common_sections))
     if not errors:
-        resolved = _fill_texts(resolved, contact_placeholders(authority), "", errors)
-    errors = errors or check_form(resolved, authority, shared)
+        resolved = _fill_texts(resolved, form_placeholders(authority), "", errors)
+        resolved = _level_choices(resolved, authority)
+    errors = errors or check_form(resolved, authority)
     if errors:
         raise DataError(str(path), errors)
     try:
@@ -307,7 +280,11 @@ def load_form(path: Path, authority: Authority) -> Form:
         ) from None
 
 
-def load_forms(directory: Path, authority: Authority) -> list[Form]:
-    """Load every ``*.toml`` and ``*.json`` form in ``directory``, sorted by file name."""
+def load_forms(
+    directory: Path, authority: Authority, common_sections: Path | None = None
+) -> list[Form]:
+    """Load every ``*.toml`` and ``*.json`` form in ``directory``, sorted by file name;
+    shared sections come from the pack's ``common_sections`` file (if given) and the
+    core's neutral ones."""
     paths = sorted(p for p in directory.iterdir() if p.suffix in (".toml", ".json"))
-    return [load_form(path, authority) for path in paths]
+    return [load_form(path, authority, common_sections) for path in paths]

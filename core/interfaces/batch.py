@@ -2,7 +2,9 @@
 in constant memory.
 
 A line is a case (``schemas/case.schema.json``) that may also carry its own
-``authority`` (``schemas/batch-line.schema.json``). A bad line gives an error
+``authority`` (``schemas/batch-line.schema.json``); each line's case is read
+against its own authority's questions (that authority's case schema,
+:func:`threshold.core.io.case_schema.case_schema`). A bad line gives an error
 record for that line (line number, field, message; never the line's text) and
 the rest continue. The same functions serve ``threshold route --batch`` and the
 HTTP service (``POST /route``, ``POST /route/batch``).
@@ -19,13 +21,14 @@ import attrs
 
 from threshold.core.engine.api import route
 from threshold.core.interfaces.failures import ErrorInfo, debugging, error_info
+from threshold.core.io.parse import _not_an_object as not_an_object
 from threshold.core.io.parse import decode_json, parse_case
 from threshold.core.io.schemas import describe_value
 from threshold.core.io.urgent_flags import flags
 from threshold.core.model.case import Case
 from threshold.core.model.errors import CaseError, FieldError, ThresholdError
 from threshold.core.model.guidance import Guidance
-from threshold.core.plugins.registry import Registry
+from threshold.core.plugins.registry import Registry, default_registry
 from threshold.core.render.guidance_json import guidance_json_bytes
 
 #: The longest line read (a case is well under 1 KiB); longer lines are an error.
@@ -108,41 +111,41 @@ def read_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES) -> Iterator[L
         yield Line(number, b"", size, too_long=True, urgent=(danger, child_protection))
 
 
-def parse_line(data: object, default_authority: str | None) -> tuple[str, Case]:
+def parse_line(
+    data: object, default_authority: str | None, registry: Registry | None = None
+) -> tuple[str, Case]:
     """Split a batch line (or a ``POST /route`` body) into its authority and case.
 
-    The line's own ``authority`` wins over ``default_authority``.
+    The line's own ``authority`` wins over ``default_authority``. The authority is
+    found first (in ``registry``, the installed plugins by default): the case is
+    read against its questions (its own case schema).
 
     Raises:
-        CaseError: a field is wrong (the same messages as ``threshold route``), or
-            there is no authority.
+        CaseError: there is no authority, or it is not an id, or a field is wrong
+            (the same messages as ``threshold route``).
+        AuthorityError: the authority is unknown or its plugin broken.
     """
     if not isinstance(data, Mapping):
-        parse_case(data)  # raises the "expected a JSON object" error
-    assert isinstance(data, Mapping)
+        raise not_an_object(data)  # the same error as for a case anywhere else
     values = dict(data)
     authority = values.pop("authority", None)
-    errors = []
     if authority is None:
         authority = default_authority
         if authority is None:
-            errors.append(
-                FieldError(
-                    "authority",
-                    f"missing; expected {_EXPECTED_AUTHORITY} on the line, or a default "
-                    "(--authority, ?authority=)",
-                )
+            raise CaseError(
+                [
+                    FieldError(
+                        "authority",
+                        f"missing; expected {_EXPECTED_AUTHORITY} on the line, or a default "
+                        "(--authority, ?authority=)",
+                    )
+                ]
             )
     elif (problem := authority_id_error(authority)) is not None:
-        errors.append(FieldError("authority", problem))
-    try:
-        case = parse_case(values)
-    except CaseError as exc:
-        raise CaseError([*errors, *exc.errors]) from None
-    if errors:
-        raise CaseError(errors)
+        raise CaseError([FieldError("authority", problem)])
     assert isinstance(authority, str)
-    return authority, case
+    policy = (registry or default_registry()).get(authority).authority
+    return authority, parse_case(values, policy)
 
 
 def authority_id_error(value: object) -> str | None:
@@ -162,8 +165,8 @@ _AUTHORITY_IN_TEXT = re.compile(rb'"authority"\s*:\s*"([^"\\\n]{1,100})"')
 def authority_of(data: object, default: str | None) -> str | None:
     """The authority a (possibly invalid) line names, else ``default``: for the
     urgent advice that goes with an error. An id that is not installed is kept
-    (``Derbyshire``), so the advice can give the lines of the ids it resembles;
-    it is never shown."""
+    (an installed id in capitals, or mistyped), so the advice can give the lines
+    of the ids it resembles; it is never shown."""
     if isinstance(data, bytes):
         match = _AUTHORITY_IN_TEXT.search(data)
         return match.group(1).decode("utf-8", "replace") if match else default
@@ -194,7 +197,7 @@ def route_line(
                 ]
             )
         data = decode_json(line.data, one_line=True)
-        authority, case = parse_line(data, default_authority)
+        authority, case = parse_line(data, default_authority, registry)
         return LineResult(
             line.number, guidance=route(case, authority, registry=registry, record=record)
         )

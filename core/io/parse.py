@@ -1,99 +1,203 @@
-"""Input read from people and intake systems: case data validated against the
-published JSON Schema (so the schema is the contract and errors name fields),
-then structured; query text typed by the schema; JSON decoded with care."""
+"""Input read from people and intake systems: case data checked field by field
+against the authority's case (the core's urgent part and its questions), with
+errors that name each field and what is expected; query text typed by the same
+fields; JSON decoded with care."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
+import weakref
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
-import cattrs
+import attrs
 
-from threshold.core.io.quick import quick_valid
-from threshold.core.io.schemas import describe_value, path_text, schema, shown_name, validate
+from threshold.core.io.schemas import describe_value, path_text, shown_name
+from threshold.core.io.spelling import spelling_key
 from threshold.core.io.urgent_flags import flags
-from threshold.core.model.case import Case
+from threshold.core.model.authority import Authority
+from threshold.core.model.case import Case, plain
 from threshold.core.model.clock import check_range, parse_local
-from threshold.core.model.converter import converter
+from threshold.core.model.enums import Referrer
 from threshold.core.model.errors import CaseError, FieldError, InvalidJSONError
+from threshold.core.model.fields import AT_EXPECTED, case_fields
 
 
-def parse_case(data: object) -> Case:
-    """Validate ``data`` (a dict from JSON) against the case schema and return a Case.
+def _not_an_object(data: object) -> CaseError:
+    return CaseError(
+        [
+            FieldError(
+                "case",
+                f'got {describe_value(data)}; expected a JSON object such as {{"level": 3}}',
+            )
+        ]
+    )
+
+
+def _unknown(name: object, names: list[str]) -> FieldError:
+    """An unknown field: named only when it is a safe identifier, with the field it
+    most resembles (the same name in another spelling first, then a typo)."""
+    text = name if isinstance(name, str) else str(name)
+    same = [field for field in names if spelling_key(field) == spelling_key(text)]
+    hint = same[:1] or difflib.get_close_matches(text, names, n=1)
+    suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+    return FieldError(
+        shown_name(text), f"unknown field{suggestion}; expected one of: {', '.join(names)}"
+    )
+
+
+def parse_case(data: object, authority: Authority) -> Case:
+    """Check ``data`` (a JSON object) field by field against ``authority``'s case
+    (the core's urgent part and its questions) and return the Case, every answer
+    filled in (defaults for those not given).
 
     Raises:
         CaseError: with one FieldError per problem, each naming the field and
-            what is expected.
+            what is expected, never echoing what was sent.
     """
     if not isinstance(data, Mapping):
-        raise CaseError(
-            [
-                FieldError(
-                    "case",
-                    f'got {describe_value(data)}; expected a JSON object such as {{"level": 3}}',
-                )
-            ]
-        )
-    if not quick_valid("case", data):
-        errors = validate("case", data)
-        if errors:
-            raise CaseError(errors)
-    values = dict(data)
-    if values.get("at") is not None:
-        try:
-            values["at"] = parse_local(values["at"])
-        except ValueError as exc:
-            raise CaseError([FieldError("at", str(exc))]) from None
-    try:
-        return converter.structure(values, Case)
-    except cattrs.BaseValidationError as exc:  # pragma: no cover - the schema catches these first
-        raise CaseError([FieldError("", m) for m in cattrs.transform_error(exc)]) from None
+        raise _not_an_object(data)
+    if any(isinstance(value, Enum) for value in data.values()):
+        data = {name: plain(value) for name, value in data.items()}
+    fields = {field.name: field for field in case_fields(authority)}
+    errors = [_unknown(name, sorted(fields)) for name in data if name not in fields]
+    for name, value in data.items():
+        field = fields.get(name)
+        if field is not None and field.answers is not None and not field.accepts(value):
+            errors.append(
+                FieldError(name, f"got {describe_value(value)}; expected {field.expected}")
+            )
+    when = None
+    at = data.get("at")
+    if at is not None and not errors:
+        if not isinstance(at, str):
+            errors.append(FieldError("at", f"got {describe_value(at)}; expected {AT_EXPECTED}"))
+        else:
+            try:
+                when = parse_local(at)
+                check_range(when)
+            except ValueError as exc:
+                errors.append(FieldError("at", str(exc)))
+    if errors:
+        raise CaseError(sorted(errors, key=lambda e: e.path))
+    return Case(
+        data.get("immediate_danger", False),
+        data.get("significant_harm", False),
+        Referrer(data.get("referrer", Referrer.PROFESSIONAL.value)),
+        when,
+        tuple(
+            (q.id, data[q.id] if q.id in data else fields[q.id].default)
+            for q in authority.questions
+        ),
+    )
 
 
-def check_case(case: Case) -> Case:
-    """Return ``case`` (a Case built in Python, not parsed) when its time is usable.
+def check_case(case: Case, authority: Authority) -> Case:
+    """Return ``case`` (a Case built in Python, not parsed) for ``authority``: its
+    answers checked against the authority's questions, in their order, defaults
+    filled in, and its time usable.
 
     Raises:
-        CaseError: ``at`` is not a datetime, or is outside the range of times a
+        CaseError: an answer is to no question of the authority, or not one of its
+            answers; ``at`` is not a datetime, or is outside the range of times a
             case may be acted on (:data:`threshold.core.model.clock.EARLIEST` to
             :data:`threshold.core.model.clock.LATEST`).
     """
-    if case.at is None:
-        return case
-    if not isinstance(case.at, dt.datetime):
-        raise CaseError([FieldError("at", "expected a datetime.datetime or None")])
+    errors: list[FieldError] = []
+    answers = _checked_answers(case.answers, authority, errors)
+    if case.at is not None and not isinstance(case.at, dt.datetime):
+        errors.append(FieldError("at", "expected a datetime.datetime or None"))
+    elif case.at is not None:
+        try:
+            check_range(case.at)
+        except ValueError as exc:
+            errors.append(FieldError("at", str(exc)))
+    if errors:
+        raise CaseError(errors)
+    # ``is``, not ``==``: "refused" == Consent.REFUSED, but the table tells them apart.
+    return case if answers is case.answers else attrs.evolve(case, answers=answers)
+
+
+#: Answers already checked, by authority (by identity, with a weak reference that
+#: tells a reused id from its authority) and by the answers with their types (so
+#: True and 1 are told apart): a prepared case is checked once, not on every call.
+_CHECKED: dict[int, tuple[weakref.ref[Authority], dict[object, object]]] = {}
+#: Kept for answers that are already complete and plain (the case is used as it is).
+_SAME = object()
+#: At most this many answer sets are kept per authority (free-text answers are unbounded).
+_CHECKED_MAX = 4096
+
+
+def _typed(answers: tuple[tuple[str, Any], ...]) -> tuple[object, ...]:
+    """Answers with the type of each value, so that equal means the same."""
+    return tuple((name, type(value), value) for name, value in answers)
+
+
+def _checked_answers(
+    answers: tuple[tuple[str, Any], ...], authority: Authority, errors: list[FieldError]
+) -> tuple[tuple[str, Any], ...]:
+    """``answers`` checked against ``authority``'s questions, in their order, with
+    defaults filled in; each wrong one is added to ``errors``."""
+    held = _CHECKED.get(id(authority))
+    if held is None or held[0]() is not authority:
+        held = _CHECKED[id(authority)] = (weakref.ref(authority), {})
+    known = held[1]
     try:
-        check_range(case.at)
-    except ValueError as exc:
-        raise CaseError([FieldError("at", str(exc))]) from None
-    return case
+        key: object = (answers, tuple(type(value) for _, value in answers))
+        found = known.get(key)
+    except TypeError:  # an unhashable answer: checked (and refused) below
+        key, found = None, None
+    if found is _SAME:
+        return answers
+    if isinstance(found, tuple):
+        return found
+    given = {name: plain(value) for name, value in answers}
+    fields = {field.name: field for field in case_fields(authority)}
+    wrong = [
+        _unknown(name, sorted(fields)) for name in given if name not in fields or name in _CORE
+    ]
+    for name, value in given.items():
+        field = fields.get(name)
+        if field is not None and field.answers is not None and not field.accepts(value):
+            wrong.append(
+                FieldError(name, f"got {describe_value(value)}; expected {field.expected}")
+            )
+    errors.extend(wrong)
+    checked = tuple((q.id, given.get(q.id, fields[q.id].default)) for q in authority.questions)
+    same = _typed(checked) == _typed(answers)  # complete and plain: kept as it is
+    if not wrong and key is not None:
+        if len(known) >= _CHECKED_MAX:
+            known.clear()
+        known[key] = _SAME if same else checked
+    return answers if same else checked
 
 
+_CORE = {"immediate_danger", "significant_harm", "referrer", "at"}
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
-def case_from_text(values: Mapping[str, str]) -> dict[str, object]:
+def case_from_text(values: Mapping[str, str], authority: Authority) -> dict[str, object]:
     """Return case data from text values (an HTTP query: ``level=3&unborn=true``),
-    typed by the case schema: an integer field's digits become an integer, a boolean
-    field's ``true`` or ``false`` a boolean, ``null`` null where the field allows it.
+    typed by ``authority``'s case: a level's digits become an integer, a flag's
+    ``true`` or ``false`` a boolean, ``null`` null where the field allows it.
     Anything else stays a string, so :func:`parse_case` names the field and what is
     expected, with the same messages as for JSON."""
-    properties = schema("case")["properties"]
+    fields = {field.name: field for field in case_fields(authority)}
     data: dict[str, object] = {}
     for name, text in values.items():
-        spec = properties.get(name, {})
-        kinds = spec.get("type", [])
-        kinds = [kinds] if isinstance(kinds, str) else kinds
+        field = fields.get(name)
         value: object = text
-        if text == "null" and ("null" in kinds or None in spec.get("enum", [])):
-            value = None
-        elif "integer" in kinds and _INTEGER.fullmatch(text):
-            value = int(text)
-        elif "boolean" in kinds and text in ("true", "false"):
-            value = text == "true"
+        if field is not None and field.answers is not None:
+            if text == "null" and None in field.answers:
+                value = None
+            elif field.kind == "level" and _INTEGER.fullmatch(text):
+                value = int(text)
+            elif field.kind == "flag" and text in ("true", "false"):
+                value = text == "true"
         data[name] = value
     return data
 

@@ -4,8 +4,8 @@
 and ``Immediate Danger`` are one name spelled five ways. :func:`spelling_key` gives
 them one key, so the urgent flags are recognised under any spelling (for the
 urgent part of an error: the case itself is still refused), an unknown field is
-matched to the field it spells, and an authority id typed ``Derbyshire`` or
-``derby-city`` is matched to the installed id it resembles.
+matched to the field it spells, and an authority id typed ``Exampleshire`` or
+``example-shire`` is matched to the installed id it resembles.
 """
 
 from __future__ import annotations

@@ -9,39 +9,51 @@ is :mod:`threshold.core.engine.urgent`."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from threshold.core.io.spelling import spelling_key
-from threshold.core.model.fields import URGENT_FIELDS
+from threshold.core.model.fields import CORE_FIELDS
 
-if TYPE_CHECKING:
-    pass
-
-
-#: The case fields that make a case urgent, whatever else is wrong with it.
-_BY_KEY = {spelling_key(name): name for name in URGENT_FIELDS}
-_CHILD_PROTECTION = frozenset({"significant_harm", "non_mobile_baby_bruising"})
+#: The case fields that make a case urgent, whatever else is wrong with it, and
+#: which kind of urgent: ``danger`` (999) or ``child-protection``. The core's own
+#: are always here; an authority's urgent questions are added when its data is
+#: compiled (:func:`learn`), so every installed authority's are read.
+_URGENT: dict[str, str] = {f.name: f.urgent for f in CORE_FIELDS if f.urgent}
 
 _NO = {"", "false", "no", "n", "0", "none", "null"}
-#: An urgent field's name in text, under any spelling (words joined by up to three
-#: separators, any case), then ":" or "=" and its value (possibly cut off). Every
-#: match is checked with :func:`spelling_key`, so the text and the parsed data
-#: agree on what spells an urgent field.
-_FLAG_IN_TEXT = re.compile(
-    "("
-    + "|".join(r"[\W_]{0,3}".join(name.split("_")) for name in URGENT_FIELDS)
-    + r""")["']?\s*[:=]\s*("[^"\n]{0,200}"?|'[^'\n]{0,200}'?|[^\s,;}\])]{0,200})""",
-    re.IGNORECASE,
-)
+
+
+def learn(name: str, kind: str) -> None:
+    """Read field ``name`` as urgent from now on (an authority's urgent question:
+    ``kind`` is ``child-protection``)."""
+    if _URGENT.get(name) != kind:
+        _URGENT[name] = kind
+        _patterns.cache_clear()
+
+
+@functools.cache
+def _patterns() -> tuple[dict[str, str], re.Pattern[str]]:
+    """The urgent fields by spelling key, and the pattern that finds one in text:
+    its name under any spelling (words joined by up to three separators, any
+    case), then ":" or "=" and its value (possibly cut off). Every match is checked
+    with :func:`spelling_key`, so the text and the parsed data agree."""
+    by_key = {spelling_key(name): name for name in _URGENT}
+    pattern = re.compile(
+        "("
+        + "|".join(r"[\W_]{0,3}".join(name.split("_")) for name in sorted(_URGENT))
+        + r""")["']?\s*[:=]\s*("[^"\n]{0,200}"?|'[^'\n]{0,200}'?|[^\s,;}\])]{0,200})""",
+        re.IGNORECASE,
+    )
+    return by_key, pattern
 
 
 def urgent_field(name: object) -> str | None:
     """Return the urgent case field that ``name`` spells (``"immediateDanger"`` ->
     ``"immediate_danger"``), or None."""
-    return _BY_KEY.get(spelling_key(name)) if isinstance(name, str) else None
+    return _patterns()[0].get(spelling_key(name)) if isinstance(name, str) else None
 
 
 def text_says_yes(text: str, *, quoted: bool) -> bool:
@@ -74,7 +86,7 @@ def _says_yes(value: object) -> bool:
 def _raised_in_text(text: str) -> set[str]:
     raised = set()
     # compatibility forms folded first (fullwidth letters), as spelling_key does
-    for match in _FLAG_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+    for match in _patterns()[1].finditer(unicodedata.normalize("NFKC", text)):
         field = urgent_field(match.group(1))
         value = match.group(2)
         quoted = value[:1] in ("'", '"')
@@ -112,4 +124,5 @@ def flags(raw: object) -> tuple[bool, bool]:
     if isinstance(raw, bytes | bytearray):
         raw = bytes(raw).decode("utf-8", "replace")
     raised = _raised_in_text(raw) if isinstance(raw, str) else _raised_in_data(raw)
-    return "immediate_danger" in raised, bool(raised & _CHILD_PROTECTION)
+    kinds = {_URGENT[name] for name in raised}
+    return "danger" in kinds, "child-protection" in kinds

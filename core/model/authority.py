@@ -1,52 +1,36 @@
-"""An authority as a plugin supplies it: documents, citations, contacts and their
-hours, levels, step and consent texts. Data only, small frozen attrs classes."""
+"""An authority as its policy pack and its own data declare it: documents and
+citations, levels (each with a comparison band), questions, contacts and their
+hours, the texts of steps, summaries, consent and warnings, and the routes and
+decision table (compiled, :mod:`threshold.core.model.tables`). Data only, small
+frozen attrs classes; the core's own vocabulary is in :mod:`.enums`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import attrs
 
-from threshold.core.model.enums import BankHolidays, HoursKind, Purpose
-
-
-@attrs.frozen
-class Document:
-    """A source document that the data cites.
-
-    Attributes:
-        id: Stable identifier used in citations.
-        seed: File name of the source text in ``shared/seeds``.
-        title: The document's title.
-        publisher: Who publishes it.
-        date: Date of the document (ISO), or None where the document gives none.
-        date_text: The date as the document states it, or "not stated".
-        url: Address of the original, where the source gives one.
-    """
-
-    id: str
-    seed: str
-    title: str
-    publisher: str
-    date_text: str
-    date: str | None = None
-    url: str | None = None
-
-
-@attrs.frozen
-class Citation:
-    """Where a fact comes from: a document and a section heading in it.
-
-    Attributes:
-        document: Id of a :class:`Document` of the authority.
-        section: The section or heading the fact is in.
-        quote: A short quotation of the source, where useful.
-    """
-
-    document: str
-    section: str
-    quote: str | None = None
-
+from threshold.core.model.enums import BankHolidays, HoursKind, Kind, Purpose
+from threshold.core.model.questions import Level, Question
+from threshold.core.model.sources import Citation, Document
+from threshold.core.model.tables import Part, Row
 
 # ------------------------------------------------------------------- contacts
+
+
+@attrs.frozen
+class Window:
+    """One weekly opening window, in Europe/London local time.
+
+    Attributes:
+        days: Weekday numbers (0 = Monday), or None where the source does not say.
+        opens: Opening time "HH:MM".
+        closes: Closing time "HH:MM" ("24:00": the end of the day).
+    """
+
+    days: tuple[int, ...] | None
+    opens: str
+    closes: str
 
 
 @attrs.frozen
@@ -54,66 +38,59 @@ class OpeningHours:
     """Opening hours of a contact point, in Europe/London local time.
 
     Attributes:
-        kind: ``always``, ``weekly`` or ``unstated`` (the source gives no hours).
+        kind: ``always``, ``weekly``, ``unstated`` (the source gives no hours) or
+            ``outside`` (whenever the contact ``of`` is closed: a duty service).
         text: The hours in words, as a person would read them.
-        days: Weekday numbers (0 = Monday) when open, or None when the source
-            does not state the days (``weekly`` only).
-        opens: Opening time "HH:MM" (``weekly`` only).
-        closes: Closing time "HH:MM" (``weekly`` only).
+        windows: ``weekly``: the opening windows.
+        of: ``outside``: the id of the contact whose closed times these are.
         bank_holidays: ``closed``, ``open`` or ``unstated``.
     """
 
     kind: HoursKind
     text: str
-    days: tuple[int, ...] | None = None
-    opens: str | None = None
-    closes: str | None = None
+    windows: tuple[Window, ...] = ()
+    of: str | None = None
     bank_holidays: BankHolidays = BankHolidays.UNSTATED
 
 
 @attrs.frozen
 class Contact:
-    """A contact point: a phone line, an online system, an inbox or a meeting.
+    """A contact point: a phone line, an email inbox, an online system or a meeting.
 
     Attributes:
         id: Stable id, unique within the authority.
         name: Name as the source gives it.
-        purpose: What the contact is for.
-        phone: Phone number as the source prints it, or None (online systems).
-        url: Web address as the source prints it, or None.
+        purposes: What the contact is for; the first is how it is shown.
         hours: Opening hours.
         citations: Where the number, purpose and hours come from.
+        phone: Phone number as the source prints it, or None.
+        phone_option: The option to choose on the phone menu, where the source gives one.
+        email: An email address, where the source gives one.
+        url: Web address as the source prints it, or None.
         note: A caveat to show with the contact (for example a silent source).
+        origin: Where it is written (``threshold_exampleshire/authority.toml:
+            contacts[1]``), for messages; not compared.
     """
 
     id: str
     name: str
-    purpose: Purpose
+    purposes: tuple[Purpose, ...]
     hours: OpeningHours
     citations: tuple[Citation, ...]
     phone: str | None = None
+    phone_option: str | None = None
+    email: str | None = None
     url: str | None = None
     note: str | None = None
+    origin: str = attrs.field(default="", eq=False)
+
+    @property
+    def purpose(self) -> Purpose:
+        """The purpose it is shown with (the first)."""
+        return self.purposes[0]
 
 
-# ------------------------------------------------------------------- levels, steps
-
-
-@attrs.frozen
-class Level:
-    """A level of need (1 universal, 2 emerging needs, 3 intensive, 4 specialist).
-
-    Attributes:
-        number: 1 to 4.
-        name: Name as the threshold document gives it.
-        summary: One-paragraph summary from the threshold document.
-        citations: Where the name and summary come from.
-    """
-
-    number: int
-    name: str
-    summary: str
-    citations: tuple[Citation, ...]
+# ------------------------------------------------------------------- texts
 
 
 @attrs.frozen
@@ -147,8 +124,25 @@ class ConsentText:
 
 
 @attrs.frozen
+class WarningText:
+    """A warning the rules can give: its code (``source-silent``, ...) and message."""
+
+    code: str
+    message: str
+    citations: tuple[Citation, ...] = ()
+
+
+@attrs.frozen
+class Prerequisite:
+    """Something a route needs done first (an assessment), with its citations."""
+
+    name: str
+    citations: tuple[Citation, ...]
+
+
+@attrs.frozen
 class RecordKeepingDuties:
-    """The record-keeping duties that apply to every route."""
+    """The record-keeping duties of a practitioner, on every route."""
 
     always: str
     conversations: str
@@ -169,8 +163,21 @@ class QuestionHint:
 
 
 @attrs.frozen
+class RouteDef:
+    """A route of the policy: its id, kind, title and compiled parts."""
+
+    id: str
+    kind: Kind
+    title: str
+    parts: tuple[Part, ...]
+
+
+# ------------------------------------------------------------------- the authority
+
+
+@attrs.frozen
 class Authority:
-    """A local authority as an authority plugin supplies it: data only.
+    """An authority as its policy pack and its own data declare it, compiled.
 
     Attributes:
         id: Stable id, lower case with underscores (``derbyshire``).
@@ -180,16 +187,20 @@ class Authority:
         reviewed: Date (ISO) the data was last checked against its sources.
         review_due: Date (ISO) the data must be checked again by.
         documents: The source documents cited.
-        levels: Levels of need 1-4.
+        levels: The levels of need, in order.
+        questions: The questions a case answers beyond the urgent part.
         contacts: Contact points.
-        steps: Step texts by step id.
-        route_summaries: One sentence per route id.
-        consent: Consent guidance by situation id.
-        record_keeping: Record-keeping duties for every route.
-        silences: Where the sources are silent, by topic, in words.
-        extra_steps: Extra step ids the authority adds to a route, by route id.
-        question_hints: Hints for the web tool's questions, by question id
-            (:data:`threshold.core.model.vocabulary.QUESTION_IDS`), with citations.
+        steps: Step texts by id.
+        summaries: Summaries by id (one sentence per route, or per case of one).
+        consent: Consent texts by id.
+        warnings: Warning texts by id.
+        prerequisites: What routes need done first, by id.
+        record_keeping: Record-keeping duties.
+        question_hints: Hints for the web tool's questions, by question id.
+        routes: The routes by id.
+        rules: The decision table, in order (the first matching row gives the route).
+        additions: Parts applied after every route's own parts.
+        pack: The id of the partnership's pack the data comes from, if any.
     """
 
     id: str
@@ -200,17 +211,22 @@ class Authority:
     review_due: str
     documents: tuple[Document, ...]
     levels: tuple[Level, ...]
+    questions: tuple[Question, ...]
     contacts: tuple[Contact, ...]
-    steps: dict[str, StepText]
-    route_summaries: dict[str, str]
-    consent: dict[str, ConsentText]
+    steps: Mapping[str, StepText]
+    summaries: Mapping[str, str]
+    consent: Mapping[str, ConsentText]
+    warnings: Mapping[str, WarningText]
+    prerequisites: Mapping[str, Prerequisite]
     record_keeping: RecordKeepingDuties
-    silences: dict[str, str] = attrs.field(factory=dict)
-    extra_steps: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
-    question_hints: dict[str, QuestionHint] = attrs.field(factory=dict)
+    question_hints: Mapping[str, QuestionHint]
+    routes: Mapping[str, RouteDef]
+    rules: tuple[Row, ...]
+    additions: tuple[Part, ...] = ()
+    pack: str | None = None
     #: Contacts by purpose, made on first use (derived from ``contacts``).
-    _by_purpose: dict[Purpose, tuple[Contact, ...]] | None = attrs.field(
-        default=None, init=False, repr=False, eq=False
+    _by_purpose: dict[Purpose, tuple[Contact, ...]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
     )
 
     def document(self, document_id: str) -> Document:
@@ -228,12 +244,13 @@ class Authority:
         raise KeyError(contact_id)
 
     def contacts_for(self, purpose: Purpose) -> tuple[Contact, ...]:
-        """Return the contacts with this purpose, in data order."""
-        by_purpose = self._by_purpose
-        if by_purpose is None:
-            by_purpose = {p: tuple(c for c in self.contacts if c.purpose is p) for p in Purpose}
-            object.__setattr__(self, "_by_purpose", by_purpose)
-        return by_purpose[purpose]
+        """Return the contacts that have this purpose, in data order."""
+        found = self._by_purpose.get(purpose)
+        if found is None:
+            found = self._by_purpose[purpose] = tuple(
+                c for c in self.contacts if purpose in c.purposes
+            )
+        return found
 
     def level(self, number: int) -> Level:
         """Return level ``number`` (KeyError if missing)."""
@@ -241,3 +258,23 @@ class Authority:
             if level.number == number:
                 return level
         raise KeyError(number)
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with this id (KeyError if none)."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def route_of(self, kind: Kind) -> RouteDef:
+        """Return the route of an urgent kind (the data has exactly one of each)."""
+        return next(r for r in self.routes.values() if r.kind is kind)
+
+    def routes_of(self, kind: Kind) -> Iterator[RouteDef]:
+        """The routes of this kind."""
+        return (r for r in self.routes.values() if r.kind is kind)
+
+    @property
+    def consent_question(self) -> Question | None:
+        """The question whose answer is the guidance's consent status, if any."""
+        return next((q for q in self.questions if q.role == "consent"), None)

@@ -11,6 +11,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from threshold.core.model.case import Case
 from threshold.core.model.clock import parse_local
 
 T = TypeVar("T")
@@ -58,6 +59,21 @@ converter.register_unstructure_hook_func(
     lambda cls: isinstance(cls, type) and hasattr(cls, "to_data"),
     lambda value: value.to_data(),
 )
+
+
+def _case_data(case: Case) -> dict[str, Any]:
+    """A case as JSON data: the urgent part, the answers by question id, the time."""
+    return {
+        "immediate_danger": case.immediate_danger,
+        "significant_harm": case.significant_harm,
+        "referrer": case.referrer.value,
+        **dict(case.answers),
+        "at": case.at.isoformat() if case.at is not None else None,
+    }
+
+
+# A case's answers are its authority's questions, flat beside the urgent part.
+converter.register_unstructure_hook(Case, _case_data)
 
 
 def to_dict(instance: object) -> Any:

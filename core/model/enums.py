@@ -1,44 +1,39 @@
-"""The model's enumerations: routes, case values, contact purposes, hours kinds."""
+"""The core's vocabulary: what holds for every authority in England.
+
+Route *kinds*, level *bands*, contact *purposes* and who is raising a concern
+are the only policy words the core knows; a policy pack names its own routes,
+levels, questions and answers (see :mod:`threshold.core.model.authority`).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 
-class Route(StrEnum):
-    """The routes a concern can take; the engine gives exactly one per case."""
+class Kind(StrEnum):
+    """What kind of route it is: the safety rules, comparison and the interfaces use it."""
 
     EMERGENCY = "emergency"
     CHILD_PROTECTION = "child-protection"
-    REQUEST_FOR_SUPPORT = "request-for-support"
-    EARLY_HELP_FIRST = "early-help-first"
-    VULNERABLE_CHILDRENS_MEETING = "vulnerable-childrens-meeting"
-    ONLINE_REFERRAL = "online-referral"
+    REFERRAL = "referral"
     EARLY_HELP = "early-help"
     UNIVERSAL = "universal"
-    PUBLIC_CONTACT = "public-contact"
     ADVICE = "advice"
+    PUBLIC = "public"
 
 
-#: The urgent routes: a phone call comes first, and any form is its written follow-up.
-URGENT_ROUTES = frozenset({Route.EMERGENCY, Route.CHILD_PROTECTION})
+#: The urgent kinds: the core chooses them first (immediate danger, significant
+#: harm), and a pack's rules may send more cases to them, never fewer.
+URGENT_KINDS = frozenset({Kind.EMERGENCY, Kind.CHILD_PROTECTION})
 
 
-class EarlyHelpAssessment(StrEnum):
-    """Status of the Early Help Assessment (EHA) for the case."""
+class Band(StrEnum):
+    """A level's comparison band, so authorities with different scales compare honestly."""
 
-    COMPLETED = "completed"
-    NONE = "none"
-    DECLINED = "declined"
-
-
-class Consent(StrEnum):
-    """Consent to share information and refer."""
-
-    GIVEN = "given"
-    REFUSED = "refused"
-    NOT_SOUGHT = "not-sought"
-    UNSAFE_TO_SEEK = "unsafe-to-seek"
+    UNIVERSAL = "universal"
+    EMERGING = "emerging"
+    INTENSIVE = "intensive"
+    SPECIALIST = "specialist"
 
 
 class Referrer(StrEnum):
@@ -48,14 +43,9 @@ class Referrer(StrEnum):
     PUBLIC = "public"
 
 
-class Setting(StrEnum):
-    """A practitioner's setting, where it changes the advice."""
-
-    TIME_LIMITED = "time-limited"
-
-
 class Purpose(StrEnum):
-    """What a contact point is for; also its urgency rank (listed most urgent first)."""
+    """What a contact point is for (a contact may have several); also its urgency
+    rank (listed most urgent first)."""
 
     EMERGENCY = "emergency"
     CHILD_PROTECTION = "child-protection"
@@ -63,6 +53,7 @@ class Purpose(StrEnum):
     PROFESSIONAL_ADVICE = "professional-advice"
     OUT_OF_HOURS_ADVICE = "out-of-hours-advice"
     ONLINE_REFERRAL = "online-referral"
+    FOLLOW_UP = "follow-up"
     INBOX = "inbox"
     MEETING = "meeting"
 
@@ -82,5 +73,14 @@ class HoursKind(StrEnum):
     """What the source says about a contact's hours."""
 
     ALWAYS = "always"  # 24 hours a day, every day
-    WEEKLY = "weekly"  # a daily time window, on stated days or days not stated
+    WEEKLY = "weekly"  # weekly windows, on stated days or days not stated
     UNSTATED = "unstated"  # the source gives no hours
+    OUTSIDE = "outside"  # whenever another contact is closed (a duty service)
+
+
+class QuestionType(StrEnum):
+    """How a pack's question is answered."""
+
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    LEVEL = "level"

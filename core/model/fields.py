@@ -1,20 +1,26 @@
-"""The case's fields, declared once.
+"""A case's fields, declared once: the core's urgent part, and an authority's questions.
 
-``schemas/case.schema.json`` is the contract for what a case may hold, and
-:class:`~threshold.core.model.case.Case` is its Python shape; this table is what
-the code needs to know about each field beyond that: its words, its command-line
-option, whether it is urgent, its values in the scenario matrix, the web tool's
-question that answers it and the form items its fact can fill. The CLI's case
-options, the matrix axes, the engine's reuse key, the web tool's field mapping
-and form prefill are derived from it, and a test checks it against the schema
-and the Case class field by field.
+Every case has the urgent part (:data:`CORE_FIELDS`); an authority adds the
+fields its questions declare (:func:`case_fields`). What the code needs to know
+about each field is here: its words, its command-line option, its answers, what
+a wrong answer is told, whether it is urgent, whether the comparison matrix
+varies it, the web tool's question and the form items it can fill. The case
+reader and schema, the CLI's case options, the matrix axes, the web tool's field
+mapping and form prefill are derived from it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+from threshold.core.model.enums import QuestionType, Referrer
+
+if TYPE_CHECKING:
+    from threshold.core.model.authority import Authority
+    from threshold.core.model.questions import Question
 
 
 @attrs.frozen
@@ -22,17 +28,17 @@ class CaseField:
     """One field of a case.
 
     Attributes:
-        name: As in ``schemas/case.schema.json`` and :class:`Case`.
-        title: The field in words ("EHA", "bruising on a non-mobile baby").
-        option: Its command-line option (``--eha``).
-        help: The option's help.
-        kind: ``flag`` (a boolean), ``integer``, ``choice`` (one of the schema's
-            values) or ``time`` (the time the guidance is for).
-        matrix: Its place among the scenario matrix's axes (0 first) and every value
-            it takes there, in the order they are read; None when it never changes a
-            route and is left at its default.
-        urgent: True when raising it alone makes the case urgent (999 or child
-            protection, whatever else the case says).
+        name: The field, as in the case schema.
+        title: The field in words ("assessment", "bruising on a non-mobile baby").
+        option: Its command-line option (``--level``).
+        help: The option's help, and the schema's description.
+        kind: ``flag`` (a boolean), ``level``, ``choice`` or ``time``.
+        answers: Every answer it can take (None: any time), in the order they are read.
+        default: Its answer when none is given.
+        expected: What an error says is expected ("true or false").
+        matrix: Whether the comparison matrix varies it (else it stays at its default).
+        urgent: ``danger`` or ``child-protection`` when raising it alone makes the case
+            urgent (999, or the child protection line), else None.
         question: The web tool's question that answers it, or None.
         prefill: The form item type (``choice``, ``yes-no``) its fact can fill, or None.
     """
@@ -42,32 +48,46 @@ class CaseField:
     option: str
     help: str
     kind: str
-    matrix: tuple[int, tuple[Any, ...]] | None = None
-    urgent: bool = False
+    answers: tuple[Any, ...] | None
+    default: Any
+    expected: str
+    matrix: bool = True
+    urgent: str | None = None
     question: str | None = None
     prefill: str | None = None
 
+    def accepts(self, value: object) -> bool:
+        """Whether ``value`` is one of its answers (True is not 1, nor False 0)."""
+        if self.answers is None:
+            return isinstance(value, str) or value is None
+        return any(type(value) is type(a) and value == a for a in self.answers)
 
-#: Every case field, in the order of ``schemas/case.schema.json``.
-CASE_FIELDS: tuple[CaseField, ...] = (
-    CaseField(
-        "level",
-        "level",
-        "--level",
-        "Level of need, 1 to 4.",
-        "integer",
-        matrix=(4, (None, 1, 2, 3, 4)),
-        question="level",
-        prefill="choice",
-    ),
+
+_TRUTH = (True, False)
+_BOOL = "true or false"
+#: What the time must be, as errors say it.
+AT_EXPECTED = (
+    "an ISO 8601 date-time from 2000-01-01T00:00 to 2099-12-31T23:59, such as 2026-11-23T14:30"
+)
+
+
+def quoted(values: Sequence[str]) -> str:
+    """Values as a list in an error: ``"a", "b"``."""
+    return ", ".join(f'"{v}"' for v in values)
+
+
+#: The fields every authority's case has: the urgent part and the time.
+CORE_FIELDS: tuple[CaseField, ...] = (
     CaseField(
         "immediate_danger",
         "immediate danger",
         "--immediate-danger",
         "Child in immediate danger.",
         "flag",
-        matrix=(0, (True, False)),
-        urgent=True,
+        _TRUTH,
+        False,
+        _BOOL,
+        urgent="danger",
         question="danger",
         prefill="yes-no",
     ),
@@ -77,50 +97,12 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "--significant-harm",
         "Suffering or likely to suffer significant harm.",
         "flag",
-        matrix=(1, (True, False)),
-        urgent=True,
+        _TRUTH,
+        False,
+        _BOOL,
+        urgent="child-protection",
         question="harm",
         prefill="yes-no",
-    ),
-    CaseField(
-        "non_mobile_baby_bruising",
-        "bruising on a non-mobile baby",
-        "--non-mobile-baby-bruising",
-        "Bruising on a non-mobile baby.",
-        "flag",
-        matrix=(2, (True, False)),
-        urgent=True,
-        question="harm",
-        prefill="yes-no",
-    ),
-    CaseField(
-        "early_help_assessment",
-        "EHA",
-        "--eha",
-        "Early Help Assessment: completed, none or declined.",
-        "choice",
-        matrix=(5, ("completed", "none", "declined")),
-        question="eha",
-        prefill="choice",
-    ),
-    CaseField(
-        "sudden_escalation",
-        "sudden escalation",
-        "--sudden-escalation",
-        "Needs escalated suddenly.",
-        "flag",
-        matrix=(6, (False, True)),
-        question="escalation",
-    ),
-    CaseField(
-        "consent",
-        "consent",
-        "--consent",
-        "given, refused, not-sought or unsafe-to-seek.",
-        "choice",
-        matrix=(8, ("not-sought", "given", "refused", "unsafe-to-seek")),
-        question="consent",
-        prefill="choice",
     ),
     CaseField(
         "referrer",
@@ -128,62 +110,125 @@ CASE_FIELDS: tuple[CaseField, ...] = (
         "--referrer",
         "professional or public.",
         "choice",
-        matrix=(3, ("professional", "public")),
+        tuple(r.value for r in Referrer),
+        Referrer.PROFESSIONAL.value,
+        f"one of {quoted([r.value for r in Referrer])}",
         question="referrer",
     ),
     CaseField(
-        "setting",
-        "setting",
-        "--setting",
-        "time-limited (ED, urgent care, OOH GP, NHS 111).",
-        "choice",
-        matrix=(7, (None, "time-limited")),
-        question="setting",
+        "at",
+        "time",
+        "--at",
+        "When, ISO 8601; no offset means Europe/London.",
+        "time",
+        None,
+        None,
+        AT_EXPECTED,
+        matrix=False,
     ),
-    CaseField(
-        "unborn",
-        "unborn baby",
-        "--unborn",
-        "Concern about an unborn baby.",
-        "flag",
-        question="unborn",
-        prefill="yes-no",
-    ),
-    CaseField("advice", "advice", "--advice", "Talk it through with a social worker.", "flag"),
-    CaseField("at", "time", "--at", "When, ISO 8601; no offset means Europe/London.", "time"),
 )
 
-#: The field names, in schema order.
-FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in CASE_FIELDS)
+#: The field that is the time: the only one a route may not depend on.
+TIME_FIELD = "at"
+#: The core's urgent fields: raising one makes any case urgent.
+CORE_URGENT = tuple(f.name for f in CORE_FIELDS if f.urgent)
 
-#: The urgent fields: any one of them raised makes a case urgent.
-URGENT_FIELDS: tuple[str, ...] = tuple(field.name for field in CASE_FIELDS if field.urgent)
 
-#: The field that is the time: the only one a route (and the reused part of a
-#: guidance) may not depend on.
-TIME_FIELD: str = next(field.name for field in CASE_FIELDS if field.kind == "time")
-
-#: The scenario matrix's axes in order (the urgent facts first, as precedence
-#: reads them), each with every value it takes.
-MATRIX_AXES: tuple[tuple[str, tuple[Any, ...]], ...] = tuple(
-    (name, values)
-    for _, name, values in sorted(
-        (f.matrix[0], f.name, f.matrix[1]) for f in CASE_FIELDS if f.matrix is not None
+def question_field(authority: Authority, question: Question) -> CaseField:
+    """The case field a question of ``authority`` declares."""
+    common: dict[str, Any] = {
+        "name": question.id,
+        "title": question.words,
+        "option": question.cli_option,
+        "help": question.help,
+        "matrix": question.matrix,
+        "urgent": question.urgent,
+        "question": question.web_id if not question.harm_option else "harm",
+    }
+    if question.type is QuestionType.BOOLEAN:
+        return CaseField(
+            kind="flag",
+            answers=_TRUTH,
+            default=bool(question.default),
+            expected=_BOOL,
+            prefill="yes-no",
+            **common,
+        )
+    if question.type is QuestionType.LEVEL:
+        numbers = [level.number for level in authority.levels]
+        run = numbers == list(range(numbers[0], numbers[-1] + 1))
+        expected = (
+            f"an integer from {numbers[0]} to {numbers[-1]}, or null"
+            if run
+            else "one of " + ", ".join(map(str, numbers)) + ", or null"
+        )
+        return CaseField(
+            kind="level",
+            answers=(None, *numbers),
+            default=None,
+            expected=expected,
+            prefill="choice",
+            **common,
+        )
+    values = tuple(choice.value for choice in question.choices)
+    if question.nullable:
+        expected = (
+            f'"{values[0]}" or null' if len(values) == 1 else f"one of {quoted(values)}, or null"
+        )
+        answers: tuple[Any, ...] = (None, *values)
+    else:
+        expected = f"one of {quoted(values)}"
+        answers = values
+    return CaseField(
+        kind="choice",
+        answers=answers,
+        default=question.default,
+        expected=expected,
+        prefill="choice",
+        **common,
     )
-)
-
-#: The case fields each of the web tool's questions answers.
-QUESTION_FIELDS: dict[str, tuple[str, ...]] = {
-    question: tuple(f.name for f in CASE_FIELDS if f.question == question)
-    for question in dict.fromkeys(f.question for f in CASE_FIELDS if f.question is not None)
-}
-
-#: The form item type each case fact can fill (``prefill`` in a form file).
-PREFILL_TYPES: dict[str, str] = {f.name: f.prefill for f in CASE_FIELDS if f.prefill}
-
-_BY_NAME = {field.name: field for field in CASE_FIELDS}
 
 
-def case_field(name: str) -> CaseField:
-    """Return the field ``name`` (KeyError if the case has none)."""
-    return _BY_NAME[name]
+_FIELDS: dict[int, tuple[Authority, tuple[CaseField, ...]]] = {}
+
+
+def case_fields(authority: Authority) -> tuple[CaseField, ...]:
+    """Every field of ``authority``'s case: the core's, then its questions' (made once)."""
+    hit = _FIELDS.get(id(authority))
+    if hit is not None and hit[0] is authority:
+        return hit[1]
+    fields = (*CORE_FIELDS, *(question_field(authority, q) for q in authority.questions))
+    _FIELDS[id(authority)] = (authority, fields)
+    return fields
+
+
+def field_named(authority: Authority, name: str) -> CaseField:
+    """The field ``name`` of ``authority``'s case (KeyError if it has none)."""
+    for field in case_fields(authority):
+        if field.name == name:
+            return field
+    raise KeyError(name)
+
+
+def urgent_fields(authority: Authority | None = None) -> tuple[str, ...]:
+    """The fields that make a case urgent: the core's, and the authority's urgent questions."""
+    if authority is None:
+        return CORE_URGENT
+    return tuple(f.name for f in case_fields(authority) if f.urgent)
+
+
+def matrix_axes(authority: Authority) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The comparison matrix's axes of ``authority``, each with every answer, in the
+    order precedence reads them: the urgent facts, who refers, then the questions."""
+    fields = [f for f in case_fields(authority) if f.matrix]
+    ordered = [f for f in fields if f.urgent] + [f for f in fields if not f.urgent]
+    return tuple((f.name, _read_order(f)) for f in ordered)
+
+
+def _read_order(field: CaseField) -> tuple[Any, ...]:
+    """A field's answers in the order the matrix reads them: an urgent flag yes
+    first, any other flag no first; otherwise as declared (null first)."""
+    assert field.answers is not None
+    if field.kind == "flag":
+        return (True, False) if field.urgent else (False, True)
+    return field.answers

@@ -136,6 +136,31 @@ class Choice:
 
 
 @attrs.frozen
+class PrefillRule:
+    """Another way a case fills an item in, tried when the item's own ``prefill``
+    fact gives no valid answer: when every fact of ``when`` has its value (facts as
+    :func:`threshold.core.forms.prefill.case_facts` gives them, from the fields the
+    user gave), the item is filled in with ``answer``.
+
+    Attributes:
+        when: (fact, value) pairs; all must hold.
+        answer: The answer it gives (a choice value, or true or false).
+    """
+
+    when: tuple[tuple[str, str | bool], ...]
+    answer: str | bool
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> PrefillRule:
+        """A prefill rule from its data shape ``{"when": {fact: value}, "answer": value}``."""
+        return cls(tuple(data["when"].items()), data["answer"])
+
+    def to_data(self) -> dict[str, Any]:
+        """This rule as data (the inverse of :meth:`from_data`)."""
+        return {"when": dict(self.when), "answer": self.answer}
+
+
+@attrs.frozen
 class Item:
     """One item of a form.
 
@@ -151,6 +176,8 @@ class Item:
         items: A group's items.
         prefill: Name of the case fact that fills this item in (see
             :func:`threshold.core.forms.prefill.case_facts`), or None.
+        prefill_otherwise: Rules tried in order when ``prefill`` gives no valid
+            answer (the first that holds fills the item in).
         cite: The seed sections that call for this item.
         source: ``"common-practice"`` when the seeds do not name the item and it is
             asked because multi-agency referral forms in England commonly ask it.
@@ -165,6 +192,7 @@ class Item:
     shown_when: FormCondition | None = None
     items: tuple[Item, ...] = ()
     prefill: str | None = None
+    prefill_otherwise: tuple[PrefillRule, ...] = ()
     cite: tuple[SourceRef, ...] = ()
     source: str | None = None
 

@@ -1,5 +1,6 @@
-"""What the engine gives for one case (guidance) and what an authority's rule
-answers (a route choice). Structured to and from JSON by the one converter
+"""What the engine gives for one case (guidance) and what an authority's Python
+rule answers (a route choice, the escape hatch beside its decision table).
+Structured to and from JSON by the one converter
 (:mod:`threshold.core.model.converter`)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import attrs
 
 from threshold.core.model.case import Case
 from threshold.core.model.converter import OMIT_IF_DEFAULT, to_dict
-from threshold.core.model.enums import Consent, Purpose, Route
+from threshold.core.model.enums import Purpose
 
 
 @attrs.frozen
@@ -66,13 +67,15 @@ class ContactAdvice:
     note: str | None = None
     alternative: str | None = None
     when_closed: str | None = None
+    email: str | None = None
+    phone_option: str | None = None
 
 
 @attrs.frozen
 class FollowUp:
     """A duty to follow up, within so many hours, and how."""
 
-    within_hours: int
+    within_hours: int | None
     how: str
 
 
@@ -83,7 +86,7 @@ class ConsentAdvice:
     ``required`` is None where the sources do not say whether consent is needed.
     """
 
-    status: Consent
+    status: str | None
     required: bool | None
     guidance: tuple[str, ...]
     record: tuple[str, ...]
@@ -141,7 +144,8 @@ class DecisionRecord:
         source: Plugin and version, policy document and date, data review dates.
         route: The route advised.
         level: The level of need given, or None.
-        eha_required: Whether the route needs a completed Early Help Assessment.
+        eha_required: Whether the route has a prerequisite (an assessment the pack
+            requires first); kept for the JSON contract.
         steps: The steps advised, in order.
         contacts: Ids of the contacts advised, in the guidance's order.
         case: The case as routed (defaults filled in, ``at`` set).
@@ -156,7 +160,7 @@ class DecisionRecord:
     engine: str
     authority: AuthorityRef
     source: SourceInfo
-    route: Route
+    route: str
     level: int | None
     eha_required: bool
     steps: tuple[DecisionStep, ...]
@@ -175,8 +179,12 @@ class Guidance:
     """The engine's answer for one case: route, contacts, steps, consent, citations.
 
     ``format`` versions the JSON shape (``schemas/guidance.schema.json``).
-    ``record`` is the decision record, only when one was asked for (it is left out
-    of the JSON when None).
+    ``route`` is the route's id in the authority's data, ``route_title`` its title
+    and ``kind`` its kind (emergency, child-protection, referral, early-help,
+    universal, advice, public); ``prerequisites`` are the ids of what the route needs
+    done first (``eha_required`` is kept for compatibility: true when there is
+    any). ``record`` is the decision record, only when one was asked for (it is
+    left out of the JSON when None).
     """
 
     format: str
@@ -185,7 +193,7 @@ class Guidance:
     authority: AuthorityRef
     level: int | None
     level_name: str | None
-    route: Route
+    route: str
     summary: str
     eha_required: bool
     contacts: tuple[ContactAdvice, ...]
@@ -197,6 +205,9 @@ class Guidance:
     citations: tuple[CitationOut, ...]
     warnings: tuple[GuidanceWarning, ...]
     disclaimer: str
+    route_title: str = ""
+    kind: str = ""
+    prerequisites: tuple[str, ...] = ()
     record: DecisionRecord | None = attrs.field(default=None, metadata={OMIT_IF_DEFAULT: True})
 
     def to_dict(self) -> dict[str, object]:
@@ -207,23 +218,15 @@ class Guidance:
 
 @attrs.frozen
 class RouteChoice:
-    """An authority rule's answer for a non-urgent referral (level 3-4, or the public).
+    """What an authority's Python rule answers, where its decision table cannot say
+    it (the escape hatch): a route of its data, as a table row would give it.
 
     Attributes:
-        route: The route.
-        eha_required: True when the route cannot go ahead without a completed
-            (or updated) Early Help Assessment.
-        steps: Step ids from the authority's data, in order.
-        contacts: Contact ids from the authority's data, most urgent first.
-        summary: Key in the authority's ``route_summaries`` (default: the route id).
-        summary_values: Values for placeholders in the summary, such as ``why``.
-        warnings: Caveats to show, such as a judgement the practitioner must make.
+        route: The id of a route in the authority's data.
+        variant: A name the route's parts can test (``when = {variant = ...}``).
+        values: Values for placeholders in the route's texts, such as ``why``.
     """
 
-    route: Route
-    eha_required: bool
-    steps: tuple[str, ...]
-    contacts: tuple[str, ...] = ()
-    summary: str | None = None
-    summary_values: dict[str, str] = attrs.field(factory=dict)
-    warnings: tuple[GuidanceWarning, ...] = ()
+    route: str
+    variant: str | None = None
+    values: dict[str, str] = attrs.field(factory=dict)

@@ -1,7 +1,7 @@
 """Threshold indicators of possible need, as data.
 
 The indicators belong to a threshold (policy) document, not to one authority:
-the DDSCP document's Appendix 2 is shared by Derbyshire and Derby City. A plugin
+one partnership's document may be shared by several authorities. A plugin
 registers an :class:`IndicatorSet` for a document id through the
 ``threshold_register_indicators`` hook, and an authority's indicators are found
 through its ``policy_document``."""

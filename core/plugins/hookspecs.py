@@ -30,16 +30,19 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
     """Register the authorities this plugin supplies: call ``register(authority)``
     once for each, with an :class:`~threshold.core.model.authority.Authority` loaded from
-    the plugin's data files (see :func:`threshold.core.io.loading.load_authority`)."""
+    the plugin's policy pack and data files (see
+    :func:`threshold.core.io.loading.load_authority`)."""
 
 
 @hookspec(firstresult=True)
-def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
-    """Choose the route for a concern that is not urgent (no immediate danger, no
-    child protection) at level 3 or 4, or raised by a member of the public, for an
-    authority this plugin registered. Return None for other plugins' authorities.
-    The core handles 999, child protection, levels 1-2, advice and consent. The
-    answer must depend only on the arguments (the core reuses it per distinct case)."""
+def threshold_route_rule(authority: Authority, case: Case) -> RouteChoice | None:
+    """The escape hatch beside an authority's decision table, for logic a table
+    cannot express: choose a route of the authority's data for a case that is not
+    urgent (the core has already taken immediate danger and significant harm), or
+    return None to let the table decide. Return None for other plugins'
+    authorities. The answer must depend only on the arguments (the core reuses it
+    per distinct case), and ``threshold check --rules`` proves it as it proves a
+    table."""
 
 
 @hookspec

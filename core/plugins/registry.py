@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,8 @@ class Registry:
         #: Problems with indicator registrations, by plugin or document: they never
         #: make an authority unusable (routing does not depend on them).
         self._indicator_problems: dict[str, str] = {}
+        #: Each authority's Python rule (or None), found once.
+        self._rules: dict[str, Callable[[Case], RouteChoice | None] | None] = {}
 
     # ----------------------------------------------------------- loading
     @classmethod
@@ -265,8 +267,8 @@ class Registry:
 
     def resembling(self, authority_id: str) -> list[str]:
         """Return the usable authority ids that ``authority_id`` (not itself one)
-        resembles: the same id under another spelling (``Derbyshire``,
-        ``derby-city``), else up to two close matches (``derbyshre``)."""
+        resembles: the same id under another spelling (``Exampleshire``,
+        ``example-shire``), else up to two close matches (``exampleshre``)."""
 
         if not isinstance(authority_id, str):
             return []
@@ -319,31 +321,47 @@ class Registry:
                 return form
         return None
 
-    def referral_route(self, registered: Registered, case: Case) -> RouteChoice:
-        """Ask the plugin that registered the authority (and only it) for the
-        non-urgent route. Raises AuthorityError if it raises or gives no answer."""
+    def route_rule(self, registered: Registered) -> Callable[[Case], RouteChoice | None] | None:
+        """The Python rule of the plugin that registered the authority (and only
+        it), or None when the plugin has none (its decision table decides alone).
+        The rule raises AuthorityError if the plugin raises or answers something
+        that is not a RouteChoice."""
+        key = f"{registered.plugin.name}/{registered.authority.id}"
+        if key not in self._rules:
+            self._rules[key] = self._route_rule(registered)
+        return self._rules[key]
+
+    def _route_rule(self, registered: Registered) -> Callable[[Case], RouteChoice | None] | None:
+        """The rule of :meth:`route_rule`, made."""
         plugin: Any = self.pm.get_plugin(registered.plugin.name)
+        if not hasattr(plugin, "threshold_route_rule"):
+            return None
         caller = self.pm.subset_hook_caller(
-            "threshold_referral_route",
+            "threshold_route_rule",
             remove_plugins=[p for p in self.pm.get_plugins() if p is not plugin],
         )
-        try:
-            choice = caller(authority=registered.authority, case=case)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:
-            raise AuthorityError(
-                registered.authority.id,
-                f"plugin {registered.plugin.name!r} failed in threshold_referral_route: "
-                f"{describe_failure(exc)}",
-            ) from exc
-        if not isinstance(choice, RouteChoice):
-            raise AuthorityError(
-                registered.authority.id,
-                f"plugin {registered.plugin.name!r} gave no route for this case "
-                f"(threshold_referral_route returned {type(choice).__name__})",
-            )
-        return choice
+        authority = registered.authority
+
+        def rule(case: Case) -> RouteChoice | None:
+            try:
+                choice = caller(authority=authority, case=case)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
+                raise AuthorityError(
+                    authority.id,
+                    f"plugin {registered.plugin.name!r} failed in threshold_route_rule: "
+                    f"{describe_failure(exc)}",
+                ) from exc
+            if choice is not None and not isinstance(choice, RouteChoice):
+                raise AuthorityError(
+                    authority.id,
+                    f"plugin {registered.plugin.name!r} gave no route for this case "
+                    f"(threshold_route_rule returned {type(choice).__name__})",
+                )
+            return choice
+
+        return rule
 
 
 @cache

@@ -16,21 +16,32 @@ from threshold.core.analysis.compare_model import (
     ScenarioRow,
     ShownOutcome,
 )
-from threshold.core.analysis.matrix import field_title, value_text
-from threshold.core.model.fields import URGENT_FIELDS
+from threshold.core.analysis.matrix import value_text
 from threshold.core.model.vocabulary import COMPARE_FORMATS
 from threshold.core.render.environment import render
 
 FORMATS = COMPARE_FORMATS
 
-#: The conditions every not-urgent row shares, said once above those rows.
-NOT_URGENT = "no immediate danger, no significant harm and no bruising on a non-mobile baby"
+
+def urgent_titles(comparison: Comparison) -> list[str]:
+    """The urgent facts of the comparison in words, in precedence order."""
+    titles = [c.title for r in comparison.rows for c in r.conditions if c.urgent]
+    return list(dict.fromkeys(titles)) or ["immediate danger", "significant harm"]
+
+
+def not_urgent_text(comparison: Comparison) -> str:
+    """The conditions every not-urgent row shares, said once above those rows: each
+    urgent fact of the comparison, "no"."""
+    titles = urgent_titles(comparison)
+    if len(titles) == 1:
+        return f"no {titles[0]}"
+    return "no " + ", no ".join(titles[:-1]) + f" and no {titles[-1]}"
 
 
 def conditions_text(row: ScenarioRow) -> str:
     """A row's conditions in words. Not-urgent rows leave out the urgent fields
     (all "no", said once in the heading above them)."""
-    shown = [c for c in row.conditions if row.urgent or c.field not in URGENT_FIELDS]
+    shown = [c for c in row.conditions if row.urgent or not c.urgent]
     text = "; ".join(c.text() for c in shown) if shown else "any other case"
     if row.urgent:
         text += " (whatever the other facts)"
@@ -43,11 +54,19 @@ def notes_text(numbers: tuple[int, ...]) -> str:
 
 
 def outcome_text(shown: ShownOutcome) -> str:
-    """An outcome in one line: route; EHA; follow-up; first contact."""
+    """An outcome in one line: route and its kind; what is needed first; follow-up;
+    first contact. Not comparable: why."""
     outcome = shown.outcome
+    if not outcome.comparable:
+        return f"not comparable: {shown.summary}"
     parts = [shown.title + (" (the sources are silent on part of it)" if outcome.silent else "")]
+    if outcome.kind:
+        parts[0] += f" [{outcome.kind}]"
     if outcome.route != "no-route":
-        parts.append("EHA needed: " + ("yes" if outcome.eha_required else "no"))
+        parts.append(
+            "needed first: "
+            + (", ".join(outcome.prerequisites) if outcome.prerequisites else "nothing")
+        )
         parts.append(
             f"follow up in writing within {outcome.follow_up_hours} hours"
             if outcome.follow_up_hours
@@ -71,38 +90,58 @@ def _context(comparison: Comparison) -> dict[str, Any]:
         "other_rows": [r for r in comparison.rows if not r.urgent],
         "differing_rows": len(differing_rows),
         "differing_combinations": sum(1 for x in comparison.combinations if x.differs),
-        "not_urgent": NOT_URGENT,
+        "not_urgent": not_urgent_text(comparison),
+        "urgent_facts": ", ".join(urgent_titles(comparison)),
+        "field_names": ", ".join(comparison.fields),
         "not_stated": NOT_STATED,
     }
+
+
+#: Each authority's columns in the CSV, after its id.
+_CSV_COLUMNS = (
+    "route",
+    "kind",
+    "prerequisites",
+    "comparable",
+    "eha_required",
+    "follow_up_hours",
+    "sources_silent",
+    "contact",
+    "number",
+    "hours",
+    "days",
+    "bank_holidays",
+    "sources",
+)
 
 
 def _csv(comparison: Comparison) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    ids = [a.id for a in comparison.authorities]
     header = ["table", "id", "row", "differs", *comparison.fields, "purpose"]
-    for authority_id in ids:
-        header += [
-            f"{authority_id} route",
-            f"{authority_id} eha_required",
-            f"{authority_id} follow_up_hours",
-            f"{authority_id} sources_silent",
-            f"{authority_id} contact",
-            f"{authority_id} number",
-            f"{authority_id} hours",
-            f"{authority_id} days",
-            f"{authority_id} bank_holidays",
-            f"{authority_id} sources",
-        ]
+    for authority in comparison.authorities:
+        header += [f"{authority.id} {column}" for column in _CSV_COLUMNS]
     header.append("source")
     writer.writerow(header)
+    writer.writerows(_contact_lines(comparison))
+    writer.writerows(_scenario_lines(comparison))
     width = len(header)
+    for note in comparison.footnotes:
+        line = ["source", str(note.number)] + [""] * (width - 3)
+        date = note.document_date or "date not stated"
+        writer.writerow([*line, f"{note.seed}: {note.section} ({note.document}, {date})"])
+    return buffer.getvalue()
+
+
+def _contact_lines(comparison: Comparison) -> list[list[str]]:
+    """The CSV lines of the contacts: one per purpose."""
+    lines = []
     blank_fields = [""] * len(comparison.fields)
     for row in comparison.contacts:
         line = ["contact", row.purpose, "", "yes" if row.differs else "no", *blank_fields]
         line.append(row.title)
         for cell in row.cells:
-            line += ["", "", "", ""]
+            line += [""] * 7
             line += [
                 " | ".join(c.name for c in cell) or NOT_STATED,
                 " | ".join(c.number for c in cell) or NOT_STATED,
@@ -111,8 +150,13 @@ def _csv(comparison: Comparison) -> str:
                 " | ".join(c.bank_holidays for c in cell) or NOT_STATED,
                 _numbers(n for c in cell for n in c.footnotes),
             ]
-        writer.writerow(line)
-    # a combination cites the sources of its row's route (the row's example)
+        lines.append(line)
+    return lines
+
+
+def _scenario_lines(comparison: Comparison) -> list[list[str]]:
+    """The CSV lines of the combinations: one each, citing its row's sources."""
+    lines = []
     row_sources = {
         row.number: [_numbers(shown.footnotes) for shown in row.outcomes] for row in comparison.rows
     }
@@ -124,18 +168,17 @@ def _csv(comparison: Comparison) -> str:
         for outcome, cites in zip(combination.outcomes, cited, strict=True):
             line += [
                 outcome.route,
+                outcome.kind,
+                " ".join(outcome.prerequisites),
+                "yes" if outcome.comparable else "no",
                 "yes" if outcome.eha_required else "no",
                 str(outcome.follow_up_hours or ""),
                 "yes" if outcome.silent else "no",
                 *([""] * 5),
                 cites,
             ]
-        writer.writerow(line)
-    for note in comparison.footnotes:
-        line = ["source", str(note.number)] + [""] * (width - 3)
-        date = note.document_date or "date not stated"
-        writer.writerow([*line, f"{note.seed}: {note.section} ({note.document}, {date})"])
-    return buffer.getvalue()
+        lines.append(line)
+    return lines
 
 
 def _numbers(numbers: Iterable[int]) -> str:
@@ -156,6 +199,5 @@ def render_comparison(comparison: Comparison, fmt: str) -> str:
         notes=notes_text,
         outcome_text=outcome_text,
         contact_text=contact_text,
-        field_title=field_title,
         **_context(comparison),
     )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from threshold import templates
 from threshold.core.model.clock import describe_moment
-from threshold.core.model.vocabulary import GUIDANCE_FORMATS, ROUTE_TITLES
+from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 
 if TYPE_CHECKING:
     import jinja2
@@ -90,7 +90,6 @@ def environment() -> jinja2.Environment:
     env.filters["md_line"] = markdown_line
     env.filters["open_text"] = _open_text
     env.filters["when"] = human_time
-    env.filters["route_title"] = lambda route: ROUTE_TITLES.get(route, route)
     return env
 
 
@@ -99,10 +98,21 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def render_guidance(guidance: Guidance, fmt: str) -> str:
-    """Return ``guidance`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def prerequisite_lines(guidance: Guidance, authority: Authority | None) -> list[tuple[str, bool]]:
+    """What the authority's routes may need done first, by name, each with whether
+    this route needs it; without the authority, the ids of what this route needs."""
+    if authority is None:
+        return [(key, True) for key in guidance.prerequisites]
+    return [
+        (item.name, key in guidance.prerequisites) for key, item in authority.prerequisites.items()
+    ]
+
+
+def render_guidance(guidance: Guidance, fmt: str, authority: Authority | None = None) -> str:
+    """Return ``guidance`` in format ``fmt`` (one of :data:`FORMATS`); with its
+    ``authority``, what its routes may need done first is named, needed or not."""
     data = to_dict(guidance)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     template = {"text": "guidance.txt.j2", "markdown": "guidance.md.j2", "html": "guidance.html.j2"}
-    return render(template[fmt], g=data)
+    return render(template[fmt], g=data, prerequisites=prerequisite_lines(guidance, authority))

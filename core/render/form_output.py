@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from threshold.core.engine.api import route as route_case
-from threshold.core.engine.urgent import urgent_advice
+from threshold.core.engine.urgent import child_protection_line, urgent_advice
 from threshold.core.engine.wording import contact_placeholders
 from threshold.core.forms.evaluate import validate
 from threshold.core.forms.prefill import case_facts, prefill
@@ -24,15 +24,16 @@ from threshold.core.io.parse import check_case, parse_case
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.converter import case_to_dict
-from threshold.core.model.enums import URGENT_ROUTES
+from threshold.core.model.enums import URGENT_KINDS
 from threshold.core.model.errors import FormError
+from threshold.core.model.fields import case_fields
 from threshold.core.model.forms import Form
+from threshold.core.model.guidance import Guidance
 from threshold.core.model.vocabulary import (
     FORM_FORMATS,
     FORM_MEDIA_TYPES,
     FORM_TEXT_FORMATS,
     NATIONAL_URGENT,
-    ROUTE_TITLES,
 )
 from threshold.core.plugins.registry import Registry, default_registry
 from threshold.core.render.environment import policy_line
@@ -70,14 +71,28 @@ class FormOutput:
         return FORM_MEDIA_TYPES[self.format]
 
 
-def given_fields(case: object) -> set[str]:
+def given_fields(case: object, authority: Authority) -> set[str]:
     """The case fields the user gave: a dict's keys, or the fields of a
-    :class:`Case` that differ from their defaults (a default is not a fact)."""
+    :class:`Case` that differ from their defaults in ``authority`` (a default is
+    not a fact): its urgent part, and its answers to the authority's questions."""
     if isinstance(case, Case):
-        return {
-            field.name for field in attrs.fields(Case) if getattr(case, field.name) != field.default
+        given = {
+            field.name
+            for field in attrs.fields(Case)
+            if field.name != "answers" and getattr(case, field.name) != field.default
         }
+        defaults = {f.name: f.default for f in case_fields(authority)}
+        answered = {
+            name
+            for name, value in case.answers
+            if name in defaults and not _same(value, defaults[name])
+        }
+        return given | answered
     return set(case) if isinstance(case, Mapping) else set()
+
+
+def _same(value: object, other: object) -> bool:
+    return type(value) is type(other) and value == other
 
 
 def make_form(
@@ -109,18 +124,19 @@ def make_form(
     if answers is not None and fmt not in FORM_TEXT_FORMATS:
         raise FormError(authority_id, "answers are shown only in the html and markdown formats")
     raw: object = {} if case is None else case
-    parsed = check_case(raw) if isinstance(raw, Case) else parse_case(raw)
     registry = registry or default_registry()
     authority = registry.get(authority_id).authority
+    parsed = check_case(raw, authority) if isinstance(raw, Case) else parse_case(raw, authority)
     route = None
+    guidance = None
     if form_id is not None:
         chosen = registry.form(authority_id, form_id)
     else:
-        chosen, route = _form_of_route(parsed, authority_id, registry)
-    prefilled = prefill(chosen, case_facts(parsed, given_fields(raw)))
+        chosen, route, guidance = _form_of_route(parsed, authority_id, registry)
+    prefilled = prefill(chosen, case_facts(parsed, given_fields(raw, authority), authority))
     note = (
-        _urgent_note(raw, authority_id, registry)
-        if route and route.route in URGENT_ROUTES
+        _urgent_note(raw, authority_id, registry, guidance)
+        if guidance is not None and guidance.kind in URGENT_KINDS
         else None
     )
     if fmt in FORM_TEXT_FORMATS:
@@ -131,38 +147,46 @@ def make_form(
     return FormOutput(chosen, fmt, text, data, prefilled, route, note)
 
 
-def _form_of_route(case: Case, authority_id: str, registry: Registry) -> tuple[Form, RouteInfo]:
-    """The written form of the case's route, and the route.
+def _form_of_route(
+    case: Case, authority_id: str, registry: Registry
+) -> tuple[Form, RouteInfo, Guidance]:
+    """The written form of the case's route, the route, and the guidance.
 
     Raises:
         FormError: the route has no written form (``route`` is then the route).
     """
     guidance = route_case(case, authority_id, registry=registry)
-    found = registry.form_for_route(authority_id, guidance.route.value)
+    found = registry.form_for_route(authority_id, guidance.route)
     if found is None:
         names = ", ".join(f.id for f in registry.forms(authority_id)) or "none"
         raise FormError(
             authority_id,
-            f"the route for this case is {guidance.route.value!r} ({guidance.summary}) "
+            f"the route for this case is {guidance.route!r} ({guidance.summary}) "
             "The sources give no written form for this route, so none is made up; see "
             f"`threshold route` for what to do. Forms of {authority_id}: {names}. "
             f"{NATIONAL_URGENT}",
-            route=guidance.route.value,
+            route=guidance.route,
         )
-    return found, _route_info(guidance.route.value, guidance.summary)
+    return found, RouteInfo(guidance.route, guidance.route_title, guidance.summary), guidance
 
 
-def _urgent_note(raw: object, authority_id: str, registry: Registry) -> str:
-    """The reminder that goes with the written follow-up of an urgent phone call."""
+def _urgent_note(raw: object, authority_id: str, registry: Registry, guidance: Guidance) -> str:
+    """The reminder that goes with the written follow-up of an urgent phone call:
+    its deadline (from the route) and who to ring first."""
     flags = case_to_dict(raw) if isinstance(raw, Case) else raw
     advice = urgent_advice(flags, authority_id, registry)
-    note = "this is the written follow-up, due within 48 hours of the phone call; ring first"
-    return note + (f" — {advice}." if advice else "")
-
-
-def _route_info(route: str, summary: str) -> RouteInfo:
-
-    return RouteInfo(route, ROUTE_TITLES.get(route, route), summary)
+    follow_up = guidance.follow_up
+    due = (
+        f", due within {follow_up.within_hours} hours of the phone call"
+        if follow_up is not None and follow_up.within_hours
+        else ""
+    )
+    note = f"this is the written follow-up{due}; ring first"
+    if advice:
+        return f"{note} — {advice}."
+    # an urgent route the decision table chose (no urgent flag raised): still say who
+    line = child_protection_line(authority_id, registry)
+    return f"{note} — ring {line} now." if line else note
 
 
 def _render(

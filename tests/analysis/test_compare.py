@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from tests.conftest import Result, axe_serious_violations, screenshot
 from threshold.core.analysis.compare import compare
 from threshold.core.analysis.compare_model import Comparison
-from threshold.core.analysis.matrix import FIELDS, SIZE, combinations, parsed, value_text
+from threshold.core.analysis.matrix import Matrix, matrix_of, value_text
 from threshold.core.engine.api import route
 from threshold.core.io.schemas import schema
 from threshold.core.model.authority import Authority
@@ -28,7 +28,6 @@ from threshold.core.model.guidance import RouteChoice
 from threshold.core.plugins.hookspecs import hookimpl
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.compare import FORMATS, render_comparison
-from threshold.plugins import derbyshire
 
 Run = Callable[..., Result]
 PAIR = ("derbyshire", "derby_city")
@@ -36,6 +35,13 @@ REFERRAL_SECTION = (
     "5. Next steps: How to make a referral to Local Authority Children's Services, "
     "including Social Care"
 )
+
+
+@cache
+def matrix() -> Matrix:
+    """Derbyshire's matrix: the pair has the same questions and levels, so the
+    comparison's combinations are Derbyshire's, in the same order."""
+    return matrix_of(Registry.load().get("derbyshire").authority)
 
 
 @cache
@@ -49,7 +55,7 @@ def differences() -> Comparison:
 
 
 def row_for(comparison: Comparison, **values: Any) -> Any:
-    index = next(c.index for c in combinations() if c.as_dict() | values == c.as_dict())
+    index = next(c.index for c in matrix().combinations() if c.as_dict() | values == c.as_dict())
     return next(r for r in comparison.rows if index in r.combinations)
 
 
@@ -58,16 +64,19 @@ def row_for(comparison: Comparison, **values: Any) -> Any:
 
 def test_every_combination_is_in_exactly_one_row_and_the_row_says_which() -> None:
     comparison = full()
+    size = matrix().size
+    assert comparison.total_combinations == size
+    assert comparison.fields == matrix().names
     covered = [i for row in comparison.rows for i in row.combinations]
-    assert sorted(covered) == list(range(SIZE))
-    cases = list(combinations())
+    assert sorted(covered) == list(range(size))
+    cases = list(matrix().combinations())
     for row in comparison.rows:
         # the conditions describe exactly the combinations of the row
         def matches(index: int, row: Any = row) -> bool:
             values = cases[index].as_dict()
             return all(value_text(c.field, values[c.field]) in c.values for c in row.conditions)
 
-        assert {i for i in range(SIZE) if matches(i)} == set(row.combinations), row.number
+        assert {i for i in range(size) if matches(i)} == set(row.combinations), row.number
         # and every combination in a row has the same outcome in every authority
         outcomes = {comparison.combinations[i].outcomes for i in row.combinations}
         assert len(outcomes) == 1, row.number
@@ -77,11 +86,14 @@ def test_every_combination_is_in_exactly_one_row_and_the_row_says_which() -> Non
 def test_outcomes_are_the_routes_the_engine_gives(registry: Registry) -> None:
     comparison = full()
     for combination in comparison.combinations[::37]:
-        case = parsed()[combination.index]
+        case = matrix().parsed()[combination.index]
         for authority_id, outcome in zip(PAIR, combination.outcomes, strict=True):
             guidance = route(case, authority_id, registry=registry)
-            assert outcome.route == guidance.route.value
+            assert outcome.route == guidance.route
+            assert outcome.kind == guidance.kind
+            assert outcome.prerequisites == guidance.prerequisites
             assert outcome.eha_required == guidance.eha_required
+            assert outcome.comparable
 
 
 def test_urgent_precedence_is_shown_once_and_is_the_same_everywhere() -> None:
@@ -92,7 +104,8 @@ def test_urgent_precedence_is_shown_once_and_is_the_same_everywhere() -> None:
         "emergency",
         "child-protection",
     }
-    assert sum(len(r.combinations) for r in urgent) == SIZE - SIZE // 8
+    size = matrix().size
+    assert sum(len(r.combinations) for r in urgent) == size - size // 8
     for row in urgent:
         public = "referrer: public" in [c.text() for c in row.conditions]
         # professionals: the same everywhere; the public: Derby City's sources are silent
@@ -114,6 +127,8 @@ def test_the_eha_versus_vcm_difference_at_level_3_with_citations() -> None:
     shire, city = row.outcomes
     assert shire.outcome.route == "request-for-support" and shire.outcome.eha_required
     assert city.outcome.route == "vulnerable-childrens-meeting"
+    # both are referrals: the same kind, different routes
+    assert shire.outcome.kind == city.outcome.kind == "referral" and not row.kinds_differ
     sections = {n.number: n.section for n in differences().footnotes}
     assert REFERRAL_SECTION in {sections[n] for n in city.footnotes}
     assert REFERRAL_SECTION in {sections[n] for n in shire.footnotes}
@@ -187,10 +202,10 @@ def test_markdown_tables() -> None:
 def test_csv_has_every_combination_with_its_sources() -> None:
     rows = list(csv.DictReader(io.StringIO(render_comparison(full(), "csv"))))
     scenarios = [r for r in rows if r["table"] == "scenario"]
-    assert len(scenarios) == SIZE
+    assert len(scenarios) == matrix().size
     sources = {r["id"]: r["source"] for r in rows if r["table"] == "source"}
     first = scenarios[0]
-    assert {name for name, _ in FIELDS} <= set(first)
+    assert set(matrix().names) <= set(first)
     vcm = [r for r in scenarios if r["derby_city route"] == "vulnerable-childrens-meeting"]
     assert len(vcm) == 32 and all(r["differs"] == "yes" for r in vcm)
     cited = [sources[n] for n in vcm[0]["derby_city sources"].split("; ")]
@@ -208,9 +223,10 @@ def test_json_matches_its_schema_and_holds_every_combination() -> None:
     )
     errors = sorted(validator.iter_errors(data), key=str)
     assert not errors, errors[0].message
-    assert len(data["combinations"]) == SIZE
+    assert len(data["combinations"]) == matrix().size
     assert data["authorities"][0]["policy_document_date"] == "September 2022"
-    data["rows"][0]["outcomes"][0]["outcome"]["route"] = "somewhere"
+    # route ids are the authorities' own (issue 13): the schema checks their shape
+    data["rows"][0]["outcomes"][0]["outcome"]["route"] = "Some where"
     assert not validator.is_valid(data)
 
 
@@ -261,16 +277,17 @@ def test_full_html_page_in_chromium(page: Any) -> None:
 
 
 def third(rule: Callable[[Authority, Case], RouteChoice | None]) -> Registry:
-    other = attrs.evolve(derbyshire.data.authority(), id="thirdshire", name="Thirdshire")
+    shire = Registry.load().get("derbyshire").authority
+    other = attrs.evolve(shire, id="thirdshire", name="Thirdshire")
 
     def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
         register(other)
 
-    def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+    def threshold_route_rule(authority: Authority, case: Case) -> RouteChoice | None:
         return rule(authority, case) if authority.id == "thirdshire" else None
 
     module = types.ModuleType("thirdshire")
-    for function in (threshold_register_authorities, threshold_referral_route):
+    for function in (threshold_register_authorities, threshold_route_rule):
         setattr(module, function.__name__, hookimpl(function))
     return Registry.load([("thirdshire", module)])
 
@@ -279,7 +296,7 @@ def test_three_authorities_and_a_broken_rule_are_shown_not_crashed() -> None:
     def like_derbyshire_but_broken_at_4(authority: Authority, case: Case) -> RouteChoice | None:
         if case.level == 4:
             raise ZeroDivisionError("bug")
-        return derbyshire.threshold_referral_route(attrs.evolve(authority, id="derbyshire"), case)
+        return None  # the decision table decides, as it does for Derbyshire
 
     registry = third(like_derbyshire_but_broken_at_4)
     comparison = compare(registry, ("derbyshire", "derby_city", "thirdshire"))
@@ -303,7 +320,7 @@ def test_compare_cli(run_cli: Run) -> None:
     assert result.out.startswith("COMPARE: DERBYSHIRE COUNTY COUNCIL | DERBY CITY COUNCIL")
     assert "Vulnerable Children's Meeting" in result.out
     as_json = run_cli("compare", "derbyshire", "derby_city", "--format", "json").json()
-    assert len(as_json["combinations"]) == SIZE
+    assert len(as_json["combinations"]) == matrix().size
 
 
 @pytest.mark.parametrize(
@@ -320,3 +337,138 @@ def test_compare_cli_bad_input(run_cli: Run, args: list[str], expected: str) -> 
     assert result.code == 2
     assert expected in result.err
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+# ----------------------------------------------------------------------------- a third pack
+
+TRIO = ("derbyshire", "derby_city", "exampleshire")
+
+
+def _row(comparison: Comparison, **values: Any) -> Any:
+    """The row covering the combination with ``values`` (and defaults elsewhere)."""
+    index = next(
+        c.index
+        for c in comparison.combinations
+        if all(c.case[name] == value for name, value in values.items())
+    )
+    return next(r for r in comparison.rows if index in r.combinations)
+
+
+NOT_URGENT = {"immediate_danger": False, "significant_harm": False}
+
+
+def test_a_third_authority_is_aligned_by_band_and_kind(exampleshire_registry: Registry) -> None:
+    comparison = compare(exampleshire_registry, TRIO)
+    # five levels against four: compared by band, not by level number
+    assert "band" in comparison.fields and "level" not in comparison.fields
+    aligned = _row(
+        comparison,
+        **NOT_URGENT,
+        non_mobile_baby_bruising=False,
+        referrer="professional",
+        band="emerging",
+        early_help_assessment="none",
+        sudden_escalation=False,
+        setting=None,
+    )
+    shire, city, example = (shown.outcome for shown in aligned.outcomes)
+    # one kind, different routes: Exampleshire's two emerging levels route differently
+    assert shire.kind == city.kind == example.kind == "early-help"
+    assert not aligned.kinds_differ and aligned.differs
+    assert shire.route == "early-help"
+    assert example.route == "single-agency or early-help-request"
+    assert "level band: emerging" in [c.text() for c in aligned.conditions]
+    # a referral in both, but not the same route
+    referral = _row(
+        comparison,
+        **NOT_URGENT,
+        non_mobile_baby_bruising=False,
+        referrer="professional",
+        band="intensive",
+        early_help_assessment="none",
+        sudden_escalation=False,
+        setting=None,
+    )
+    assert [o.outcome.kind for o in referral.outcomes][1:] == ["referral", "referral"]
+    assert [o.outcome.route for o in referral.outcomes][1:] == ["online-referral", "child-in-need"]
+    # Exampleshire asks nothing about an assessment done first: not comparable there
+    eha = _row(
+        comparison,
+        **NOT_URGENT,
+        non_mobile_baby_bruising=False,
+        referrer="professional",
+        band="intensive",
+        early_help_assessment="completed",
+    )
+    assert eha.outcomes[0].outcome.route == "request-for-support"
+    assert eha.outcomes[0].outcome.prerequisites == ("early-help-assessment",)
+    assert not eha.outcomes[2].outcome.comparable
+    assert eha.outcomes[2].outcome.route == "not-comparable"
+    assert eha.outcomes[2].summary == (
+        "Exampleshire County Council (fictional) does not ask about EHA."
+    )
+    # the core's precedence decides whatever the questions: comparable everywhere
+    urgent = [r for r in comparison.rows if r.urgent and "immediate danger: yes" in conditions(r)]
+    assert urgent and all(o.outcome.comparable for r in urgent for o in r.outcomes)
+    assert {o.outcome.kind for r in urgent for o in r.outcomes} == {"emergency"}
+
+
+def conditions(row: Any) -> list[str]:
+    return [c.text() for c in row.conditions]
+
+
+def test_compare_three_in_text_and_json_on_the_command_line(
+    exampleshire_registry: Registry, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the process's registry is loaded once: here it is the one with Exampleshire
+    from threshold.core.plugins import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "default_registry", lambda: exampleshire_registry)
+    text = run_cli("compare", *TRIO)
+    assert text.code == 0, text.err
+    assert text.out.startswith(
+        "COMPARE: DERBYSHIRE COUNTY COUNCIL | DERBY CITY COUNCIL | EXAMPLESHIRE COUNTY COUNCIL"
+    )
+    assert (
+        "Exampleshire County Council (fictional): Support within your own agency (level 2) or "
+        "Early help request (level 3) [early-help]" in text.out
+    )
+    assert (
+        "Exampleshire County Council (fictional): not comparable: Exampleshire County Council "
+        "(fictional) does not ask about EHA." in text.out
+    )
+    data = run_cli("compare", *TRIO, "--format", "json").json()
+    validator = Draft202012Validator(schema("compare"))
+    assert not list(validator.iter_errors(data))
+    assert [a["id"] for a in data["authorities"]] == list(TRIO)
+    fields = data["fields"]
+    combination = next(
+        c
+        for c in data["combinations"]
+        if c["case"]
+        == {
+            **dict.fromkeys(fields[:3], False),
+            "referrer": "professional",
+            "band": "emerging",
+            "early_help_assessment": "none",
+            "sudden_escalation": False,
+            "setting": None,
+            "consent": "not-sought",
+        }
+    )
+    kinds = [o["kind"] for o in combination["outcomes"]]
+    assert kinds == ["early-help", "early-help", "early-help"]
+    assert combination["outcomes"][2]["route"] == "single-agency or early-help-request"
+    blocked = next(
+        c
+        for c in data["combinations"]
+        if c["case"]["early_help_assessment"] == "completed"
+        and c["case"]["band"] == "intensive"
+        and not any(c["case"][f] for f in fields[:3])
+        and c["case"]["referrer"] == "professional"
+    )
+    assert [o["comparable"] for o in blocked["outcomes"]] == [True, True, False]
+    assert blocked["outcomes"][2]["route"] == "not-comparable"
+    for fmt in ("markdown", "html", "csv"):
+        other = run_cli("compare", *TRIO, "--format", fmt)
+        assert other.code == 0 and "Exampleshire" in other.out, fmt

@@ -8,12 +8,13 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from threshold.core.authoring.conformance import check_path
-from threshold.core.authoring.scaffold import derive_names
+from threshold.core.authoring.scaffold import derive_names, write_plugin
 
 BIN = Path(sys.executable).parent
 
@@ -34,7 +35,7 @@ def fill_placeholders(directory: Path) -> None:
     """Replace every TODO with test data of the right kind (as an author would)."""
     today = dt.date.today()
     phones = (f"020 7946 {n:04d}" for n in itertools.count(1))
-    values: dict[str, str] = {}
+    values: dict[str, object] = {}
     for path in directory.rglob("*.toml"):
         text = path.read_text("utf-8")
 
@@ -42,7 +43,16 @@ def fill_placeholders(directory: Path) -> None:
 
         def replace(match: re.Match[str], in_scenarios: bool = in_scenarios) -> str:
             hint = json.loads(match.group(0))
-            if "YYYY-MM-DD you last checked" in hint:
+            value: object
+            if "whole number" in hint:  # the follow-up's hours, here and in the scenarios
+                value = 48
+            elif "HH:MM" in hint:  # an opening or closing time: the hint's example
+                value = re.findall(r"e\.g\. (\d\d:\d\d)", hint)[0]
+            elif "a day these times apply" in hint:
+                value = "Monday"
+            elif "hours in words" in hint:  # as the source words the window above
+                value = "Monday 10am to 4pm"
+            elif "YYYY-MM-DD you last checked" in hint:
                 value = (today - dt.timedelta(days=10)).isoformat()
             elif "checked again by" in hint:
                 value = (today + dt.timedelta(days=170)).isoformat()
@@ -61,6 +71,68 @@ def fill_placeholders(directory: Path) -> None:
             return json.dumps(value)
 
         path.write_text(re.sub(r'"TODO: [^"\\]*(?:\\.[^"\\]*)*"', replace, text), "utf-8")
+
+
+def test_the_scaffold_writes_a_policy_pack_and_a_decision_table(tmp_path: Path) -> None:
+    """The written data is in the pack format: levels with bands, questions,
+    contacts with purposes and weekly windows (and a duty service outside them),
+    routes of every kind with parts, a decision table ending in a catch-all row,
+    and the words of every text; the plugin module has no Python rule."""
+    written = write_plugin("Nottingham City", tmp_path / "plugin")
+    package = tmp_path / "plugin" / "src" / "threshold_nottingham_city"
+    data = tomllib.loads((package / "authority.toml").read_text("utf-8"))
+    assert [(level["number"], level["band"]) for level in data["levels"]] == [
+        (1, "universal"),
+        (2, "emerging"),
+        (3, "intensive"),
+        (4, "specialist"),
+    ]
+    assert [(q["id"], q["type"]) for q in data["questions"]] == [
+        ("level", "level"),
+        ("consent", "choice"),
+    ]
+    contacts = {c["id"]: c for c in data["contacts"]}
+    assert all(isinstance(c["purposes"], list) for c in contacts.values())
+    assert contacts["front-door"]["hours"]["kind"] == "weekly"
+    assert contacts["front-door"]["hours"]["windows"]
+    assert contacts["out-of-hours-service"]["hours"] == {
+        "kind": "outside",
+        "of": "front-door",
+        "text": contacts["out-of-hours-service"]["hours"]["text"],
+    }
+    assert "follow-up" in contacts["online-referral"]["purposes"]
+    kinds = {route["kind"] for route in data["routes"].values()}
+    assert kinds == {
+        "emergency",
+        "child-protection",
+        "referral",
+        "early-help",
+        "universal",
+        "advice",
+        "public",
+    }
+    assert all(route["parts"] for route in data["routes"].values())
+    assert [row["route"] for row in data["rules"]] == [
+        "public-contact",
+        "online-referral",
+        "early-help",
+        "universal",
+        "advice",
+    ]
+    assert "when" not in data["rules"][-1]  # every other case: advice
+    for table in ("summaries", "steps", "consent", "record_keeping"):
+        assert data[table], table
+    plugin = (package / "__init__.py").read_text("utf-8")
+    assert "AuthorityData" in plugin and "@hookimpl" not in plugin
+    assert sorted(p.relative_to(tmp_path / "plugin").as_posix() for p in written) == [
+        "README.md",
+        "pyproject.toml",
+        "src/threshold_nottingham_city/__init__.py",
+        "src/threshold_nottingham_city/authority.toml",
+        "src/threshold_nottingham_city/forms/referral.toml",
+        "tests/scenarios.toml",
+        "tests/test_conformance.py",
+    ]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -129,6 +201,36 @@ def test_new_authority_to_installed_and_passing_check(tmp_path: Path) -> None:
             "json",
         )
         assert json.loads(danger.stdout)["contacts"][0]["phone"] == "999"
+        for option, expected in (
+            (("--level", "2"), "early-help"),
+            (("--level", "1"), "universal"),
+            ((), "advice"),
+            (("--referrer", "public", "--level", "4"), "public-contact"),
+        ):
+            routed = run(
+                str(BIN / "threshold"),
+                "route",
+                "--authority",
+                "nottingham_city",
+                *option,
+                "--format",
+                "json",
+            )
+            assert json.loads(routed.stdout)["route"] == expected, option
+        harm = run(
+            str(BIN / "threshold"),
+            "route",
+            "--authority",
+            "nottingham_city",
+            "--significant-harm",
+            "--at",
+            "2026-11-23T11:00",
+            "--format",
+            "json",
+        )
+        harm_data = json.loads(harm.stdout)
+        assert harm_data["contacts"][0]["phone"] == "020 7946 0001"  # the front door, open
+        assert harm_data["follow_up"]["within_hours"] == 48
 
         form = run(
             str(BIN / "threshold"),
@@ -142,6 +244,11 @@ def test_new_authority_to_installed_and_passing_check(tmp_path: Path) -> None:
         )
         assert form.returncode == 0, form.stderr
         assert "Test text: the form's name as your sources give it" in form.stdout
+        # the level question lists the authority's own levels, by their names (level 3
+        # ticked: the case's)
+        assert "- [x] Level 3 \u2013 Test text: name of level 3 " in form.stdout
+        assert "- [ ] Level 4 \u2013 Test text: name of level 4 " in form.stdout
+        assert "within 48 hours" in form.stdout  # the deadline of its own route
 
         checked = run(str(BIN / "threshold"), "check", "nottingham_city")
         assert checked.returncode == 0, checked.stdout

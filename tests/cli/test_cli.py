@@ -237,3 +237,78 @@ def test_urgent_flags_in_referral_spelling_are_recognised() -> None:
     assert flags('{"answers": {"immediate-danger": true, "x": ') == (True, False)
     assert flags({"significant-harm": "yes"}) == (False, True)
     assert flags('{"non-mobile-baby-bruising": false}') == (False, False)
+
+
+def _threshold(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script (a real process, with ``env``)."""
+    exe = Path(sys.executable).with_name("threshold")
+    if not exe.exists():
+        pytest.skip(f"console script not installed beside {sys.executable}")
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+
+
+def _section(help_text: str, title: str) -> str:
+    """The lines of one section of a command's help, after its title."""
+    assert title in help_text, help_text
+    rest = help_text.split(title, 1)[1]
+    return rest.split("\n\n", 1)[0]
+
+
+def test_route_help_lists_the_authoritys_own_question_options(
+    exampleshire_env: dict[str, str],
+) -> None:
+    """Issue 13: an authority's questions are options of their own, read once the
+    authority is known; `threshold route --authority ID --help` lists them with
+    their answers, and never another authority's."""
+    exampleshire = _threshold(
+        "route", "--authority", "exampleshire", "--help", env=exampleshire_env
+    )
+    assert exampleshire.returncode == 0, exampleshire.stderr
+    own = _section(exampleshire.stdout, "Options of the questions of exampleshire")
+    assert "--level [1|2|3|4|5|null]" in own and "Level of need, 1 to 5." in own
+    assert "--consent [agreed|not-agreed|not-asked|unsafe-to-ask]" in own
+    assert "--eha" not in exampleshire.stdout and "--unborn" not in exampleshire.stdout
+    assert "--immediate-danger" in exampleshire.stdout  # the core's options are still there
+    derbyshire = _threshold("route", "--help", "--authority=derbyshire", env=exampleshire_env)
+    assert derbyshire.returncode == 0, derbyshire.stderr
+    own = _section(derbyshire.stdout, "Options of the questions of derbyshire")
+    assert "--level [1|2|3|4|null]" in own
+    assert "--eha [completed|none|declined]" in own and "--unborn " in own
+    assert "agreed|not-agreed" not in derbyshire.stdout
+    bare = _threshold("route", "--help", env=exampleshire_env)
+    assert bare.returncode == 0, bare.stderr
+    note = " ".join(_section(bare.stdout, "Options of an authority's questions").split())
+    assert "threshold route --authority ID --help" in note
+    assert "derby_city, derbyshire, exampleshire" in note
+    assert "--level" not in bare.stdout  # which levels depends on the authority
+
+
+def test_route_help_for_an_unknown_authority_is_one_line_exit_2() -> None:
+    result = _threshold("route", "--authority", "nowhere", "--help")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "--authority: unknown authority 'nowhere'; expected one of" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        (
+            "text",
+            "Exampleshire safeguarding referral form (by email): safeguarding@exampleshire.example",
+        ),
+        ("markdown", "| safeguarding@exampleshire.example |"),
+        ("html", '<a href="mailto:safeguarding@exampleshire.example">'),
+    ],
+)
+def test_route_shows_a_contact_reached_by_email(
+    exampleshire_env: dict[str, str], fmt: str, shown: str
+) -> None:
+    """Exampleshire's written follow-up is a form sent by email: the contacts list
+    gives its address (it said nothing, or "not stated", before)."""
+    args = ("--authority", "exampleshire", "--level", "5", "--at", AT, "--format", fmt)
+    result = _threshold("route", *args, env=exampleshire_env)
+    assert result.returncode == 0, result.stderr
+    assert shown in result.stdout  # in the contacts, not only in a step's words

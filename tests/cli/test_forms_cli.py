@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from tests.conftest import Result
 from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals
+from threshold.core.plugins.registry import Registry
 
 Run = Callable[..., Result]
 AT = "2026-11-23T11:00"
@@ -70,21 +73,11 @@ ROUTES: list[tuple[str, str, dict[str, Any], str | None]] = [
 ]
 
 
-def test_every_route_of_both_authorities_is_covered() -> None:
-    from threshold.core.model.enums import Route
-
+def test_every_route_of_both_authorities_is_covered(registry: Registry) -> None:
+    """Each authority's routes, as its own data declares them, all have a case above."""
     for authority in AUTHORITY_OF.values():
         covered = {route for a, route, _, _ in ROUTES if a == authority}
-        own = (
-            {"request-for-support", "early-help-first"}
-            if authority == "derbyshire"
-            else {
-                "vulnerable-childrens-meeting",
-                "online-referral",
-            }
-        )
-        others = {"request-for-support", "early-help-first", "vulnerable-childrens-meeting"}
-        assert covered == ({r.value for r in Route} - (others | {"online-referral"})) | own
+        assert covered == set(registry.get(authority).authority.routes)
 
 
 @pytest.mark.parametrize("fmt", ["json-schema", "html", "markdown", "fhir"])
@@ -256,3 +249,27 @@ def test_validate_never_echoes_an_unknown_key_that_is_not_an_id(run_cli: Run) ->
     lines = result.out.splitlines()
     assert any(line.startswith("consnet: unknown item (did you mean 'consent'?)") for line in lines)
     assert any(line.startswith("(an item id that is not shown): unknown item") for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["json-schema", "html", "markdown", "fhir"])
+def test_exampleshires_form_from_the_cli_of_a_real_process(
+    exampleshire_env: dict[str, str], fmt: str
+) -> None:
+    """A third authority, installed through its entry point: `threshold form` picks
+    its emailed referral form for a child protection case, with its own five level
+    names and deadline, and nothing of the DDSCP's documents."""
+    command = ["form", "--authority", "exampleshire", "--significant-harm", "--format", fmt]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "threshold"), *command],
+        capture_output=True,
+        text=True,
+        env=exampleshire_env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.replace("\\u2013", "\u2013")
+    assert "Level 5 \u2013 Acute and protection" in text
+    assert "Level 2 \u2013 Early support" in text
+    assert "within 24 hours" in text
+    for word in ("Derby", "DDSCP", "Emerging needs", "002_1e42af3873256e9b.txt", "48 hours"):
+        assert word not in text, word

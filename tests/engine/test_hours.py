@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from threshold.core.engine.hours import bank_holiday, is_open, next_open
-from threshold.core.model.authority import Authority
+from threshold.core.engine.hours import bank_holiday, is_open, next_close, next_open
+from threshold.core.model.authority import Authority, OpeningHours, Window
 from threshold.core.model.clock import LONDON, parse_local
+from threshold.core.model.enums import BankHolidays, HoursKind
 from threshold.core.plugins.registry import Registry
 
 
@@ -86,7 +87,7 @@ def test_derbyshire_hours(
 
 def test_derby_city_line_days_not_stated(derby_city: Authority) -> None:
     hours = derby_city.contact("professional-consultation-line").hours
-    assert hours.days is None
+    assert [w.days for w in hours.windows] == [None]
     assert is_open(hours, at("2026-11-23T11:00")) is None  # a Monday, but days not stated
     assert is_open(hours, at("2026-11-28T11:00")) is None  # a Saturday: not stated either
     assert is_open(hours, at("2026-11-23T20:00")) is False  # outside 10am-4pm on any day
@@ -150,3 +151,52 @@ def test_guidance_reports_open_and_next_open(registry: Registry) -> None:
         "2026-12-29T10:00:00+00:00",
     )
     assert "bank-holidays-not-stated" in [w.code for w in guidance.warnings]
+
+
+# ----------------------------------------------------- several windows, duty services
+
+FRONT_DOOR = OpeningHours(
+    HoursKind.WEEKLY,
+    "Monday to Thursday 8:30am to 5pm, Friday 8:30am to 4:30pm, closed on bank holidays",
+    (Window((0, 1, 2, 3), "08:30", "17:00"), Window((4,), "08:30", "16:30")),
+    bank_holidays=BankHolidays.CLOSED,
+)
+DUTY = OpeningHours(HoursKind.OUTSIDE, "outside the front door's hours", of="front-door")
+
+
+def _lookup(contact_id: str) -> OpeningHours:
+    assert contact_id == "front-door"
+    return FRONT_DOOR
+
+
+@pytest.mark.parametrize(
+    ("when", "front_door", "duty"),
+    [
+        ("2026-11-26T16:45", True, False),  # Thursday: open until 17:00
+        ("2026-11-27T16:29", True, False),  # Friday: open until 16:30
+        ("2026-11-27T16:30", False, True),  # Friday 16:30: closed, the duty service answers
+        ("2026-11-28T11:00", False, True),  # Saturday
+        ("2026-12-25T11:00", False, True),  # Christmas Day, a Friday and a bank holiday
+        ("2026-11-30T08:29", False, True),
+        ("2026-11-30T08:30", True, False),
+    ],
+)
+def test_several_windows_and_a_duty_service_outside_them(
+    when: str, front_door: bool, duty: bool
+) -> None:
+    moment = at(when)
+    assert is_open(FRONT_DOOR, moment) is front_door
+    assert is_open(DUTY, moment, _lookup) is duty
+
+
+def test_a_duty_service_next_opens_when_the_front_door_closes() -> None:
+    assert next_open(DUTY, at("2026-11-27T09:00"), _lookup) == at("2026-11-27T16:30")
+    assert next_open(DUTY, at("2026-11-26T09:00"), _lookup) == at("2026-11-26T17:00")
+    assert next_open(FRONT_DOOR, at("2026-11-27T16:30")) == at("2026-11-30T08:30")
+    assert next_close(FRONT_DOOR, at("2026-11-27T16:00")) == at("2026-11-27T16:30")
+    assert next_close(FRONT_DOOR, at("2026-11-27T17:00")) is None  # closed: no close to come
+
+
+def test_duty_hours_without_the_other_contact_are_not_known() -> None:
+    assert is_open(DUTY, at("2026-11-27T16:30")) is None
+    assert next_open(DUTY, at("2026-11-27T09:00")) is None

@@ -10,8 +10,8 @@ import attrs
 
 from threshold.core.engine.build import build_guidance
 from threshold.core.engine.reuse import case_key
+from threshold.core.io.parse import parse_case
 from threshold.core.model.case import Case
-from threshold.core.model.enums import Route
 from threshold.core.model.guidance import RouteChoice
 from threshold.core.plugins.registry import Registry
 
@@ -28,7 +28,8 @@ class CaseWithMore(Case):
 def test_every_field_of_case_but_its_time_is_in_the_reuse_key() -> None:
     base = Case()
     names = [f.name for f in attrs.fields(Case)]
-    assert "at" in names and len(names) >= 12
+    # the urgent part, who refers, the time, and the answers to the authority's questions
+    assert "at" in names and "answers" in names and len(names) >= 5
     for name in names:
         if name == "at":
             continue
@@ -44,13 +45,18 @@ def test_the_time_is_not_part_of_the_reuse_key() -> None:
 
     from threshold.core.model.clock import LONDON
 
-    morning = Case(level=3, at=dt.datetime(2026, 11, 23, 11, tzinfo=LONDON))
-    night = Case(level=3, at=dt.datetime(2026, 11, 28, 21, tzinfo=LONDON))
-    assert case_key(morning) == case_key(night) == case_key(Case(level=3))
+    answers = (("level", 3),)
+    morning = Case(answers=answers, at=dt.datetime(2026, 11, 23, 11, tzinfo=LONDON))
+    night = Case(answers=answers, at=dt.datetime(2026, 11, 28, 21, tzinfo=LONDON))
+    assert case_key(morning) == case_key(night) == case_key(Case(answers=answers))
+
+
+def test_every_answer_is_part_of_the_reuse_key() -> None:
+    assert case_key(Case(answers=(("level", 3),))) != case_key(Case(answers=(("level", 4),)))
 
 
 def test_a_field_added_to_case_is_part_of_the_reuse_key() -> None:
-    assert case_key(CaseWithMore(level=3)) != case_key(CaseWithMore(level=3, looked_after=True))
+    assert case_key(CaseWithMore()) != case_key(CaseWithMore(looked_after=True))
 
 
 def test_a_new_route_changing_field_is_never_served_another_cases_guidance(
@@ -59,17 +65,19 @@ def test_a_new_route_changing_field_is_never_served_another_cases_guidance(
     """End to end: a rule that reads a field the key did not list would be served the
     first case's cached guidance for the second."""
     authority = registry.get("derbyshire").authority
+    base = parse_case({"level": 3}, authority)
 
     def rule(case: Case) -> RouteChoice:
         if getattr(case, "looked_after", False):
-            return RouteChoice(Route.REQUEST_FOR_SUPPORT, False, ("rfs-judgement-without-eha",))
-        return RouteChoice(Route.EARLY_HELP_FIRST, True, ("ehf-complete-eha",))
+            return RouteChoice("request-for-support", "without-assessment", {"why": "test"})
+        return RouteChoice("early-help-first")
 
-    def routed(case: Case) -> Route:
+    def routed(case: Case) -> str:
         return build_guidance(case, authority, rule, plugin="test", plugin_version="0").route
 
-    assert routed(CaseWithMore(level=3)) is Route.EARLY_HELP_FIRST
-    assert routed(CaseWithMore(level=3, looked_after=True)) is Route.REQUEST_FOR_SUPPORT
+    assert routed(CaseWithMore(answers=base.answers)) == "early-help-first"
+    looked_after = CaseWithMore(answers=base.answers, looked_after=True)
+    assert routed(looked_after) == "request-for-support"
 
 
 def _flatten(value: object) -> list[object]:

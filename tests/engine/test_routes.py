@@ -4,9 +4,9 @@ route table for both authorities: one scenario per route and variant)."""
 from __future__ import annotations
 
 from threshold.core.engine.api import route
-from threshold.core.model.enums import Route
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry
+from threshold.plugins.ddscp.names import Route
 
 AT = "2026-11-23T11:00"  # Monday 11am
 
@@ -33,7 +33,7 @@ def test_child_protection_never_needs_eha_and_never_a_form_alone(registry: Regis
                 authority,
                 registry=registry,
             )
-            assert guidance.route is Route.CHILD_PROTECTION
+            assert guidance.route == Route.CHILD_PROTECTION
             assert guidance.contacts[0].purpose.value == "child-protection"
             assert guidance.contacts[0].phone
             assert "no-eha-needed" in [s.id for s in guidance.steps]
@@ -184,7 +184,7 @@ def test_consent_refused_at_level_3_stops_sharing_and_adds_both_duties(registry:
         "derby_city",
         registry=registry,
     )
-    assert guidance.route is Route.VULNERABLE_CHILDRENS_MEETING  # the route is kept
+    assert guidance.route == Route.VULNERABLE_CHILDRENS_MEETING  # the route is kept
     ids = [s.id for s in guidance.steps]
     assert ids.index("consent-refused-review") < ids.index("vcm-send-eha")
     assert any("review of the concerns" in g for g in guidance.consent.guidance)

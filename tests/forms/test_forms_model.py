@@ -10,13 +10,23 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import REPO
 from tests.forms_helpers import AUTHORITY_OF, REFERRALS, broken_referrals, load
+from threshold.core.forms import loading
 from threshold.core.forms.evaluate import kept_answers, missing, shown, validate
-from threshold.core.forms.loading import load_form
+from threshold.core.forms.loading import (
+    core_sections,
+    follow_up_deadline,
+    load_form,
+    pack_sections,
+    shared_sections,
+)
+from threshold.core.io.loading import load_authority
 from threshold.core.model.errors import AuthorityError, DataError, FieldError, FormError
 from threshold.core.model.forms import Form
 from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city, derbyshire
+from threshold.plugins.ddscp import FORM_SECTIONS
 from threshold.testing import make_plugin as plugin
 
 RFS = "derbyshire-request-for-support"
@@ -162,12 +172,126 @@ def test_each_authority_has_the_forms_the_issue_asks_for(registry: Registry) -> 
     }
 
 
-def test_shared_sections_come_first_from_core(registry: Registry) -> None:
+def test_shared_sections_come_first_from_the_pack(registry: Registry) -> None:
+    """The DDSCP authorities' forms use the DDSCP pack's shared sections (which
+    cite the DDSCP's documents), never the core's neutral ones."""
+    pack = pack_sections(FORM_SECTIONS)
     shared = {"urgency", "referrer", "child", "concern", "information-sharing", "agencies"}
-    for authority_id in registry.authority_ids():
+    assert shared | {"support-so-far", "childs-voice"} <= set(pack)
+    for authority_id in ("derbyshire", "derby_city"):
         for each in registry.forms(authority_id):
             assert shared | {"support-so-far", "childs-voice"} <= {s.id for s in each.sections}
             assert each.sections[0].id == "urgency"
+            urgency = each.sections[0]
+            assert [i.id for i in urgency.items] == [i["id"] for i in pack["urgency"]["items"]]
+            assert urgency.cite and {r.seed for r in urgency.cite} <= {
+                d.seed for d in registry.get(authority_id).authority.documents
+            }
+
+
+def test_the_cores_shared_sections_cite_no_authoritys_documents() -> None:
+    """The core's neutral sections are common practice only: no citation, and none
+    of the words of one authority's document."""
+    sections = core_sections()
+    assert set(sections) == set(pack_sections(FORM_SECTIONS))  # a neutral one for each
+    text = (REPO / "core" / "forms" / "common_sections.toml").read_text("utf-8")
+    for word in ("Derby", "DDSCP", "Starting Point", "Early Help Assessment", "48 hours", "002_"):
+        assert word not in text, word
+    for section in sections.values():
+        assert section["source"] == "common-practice" and "cite" not in section
+        for item in section["items"]:
+            assert item["source"] == "common-practice" and "cite" not in item, item["id"]
+
+
+def test_a_citation_in_the_cores_sections_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    cited = (
+        (REPO / "core" / "forms" / "common_sections.toml")
+        .read_text("utf-8")
+        .replace('id = "worries"', 'id = "worries"\ncite = [{ seed = "x.txt", section = "1" }]', 1)
+        .replace(
+            'required = true\nsource = "common-practice"\n\n[[sections.items]]\nid = "strengths"',
+            'required = true\n\n[[sections.items]]\nid = "strengths"',
+            1,
+        )
+    )
+    core_sections.cache_clear()
+    monkeypatch.setattr(loading, "_core_library_text", lambda: cited)
+    try:
+        with pytest.raises(DataError, match=r"sections\[3\]\.items\[1\]\.cite: the core's"):
+            core_sections()
+    finally:
+        core_sections.cache_clear()
+
+
+def test_a_packs_section_replaces_the_cores_of_the_same_id() -> None:
+    neutral = shared_sections(None)
+    ddscp = shared_sections(FORM_SECTIONS)
+    assert set(neutral) == set(ddscp)
+    assert neutral["urgency"] is core_sections()["urgency"]
+    assert ddscp["urgency"] is pack_sections(FORM_SECTIONS)["urgency"]
+    assert "non-mobile-baby-bruising" in {i["id"] for i in ddscp["urgency"]["items"]}
+    assert "non-mobile-baby-bruising" not in {i["id"] for i in neutral["urgency"]["items"]}
+
+
+def test_a_form_of_a_ddscp_authority_without_the_pack_sections_uses_the_cores() -> None:
+    """Loaded without the pack's library, the same form file takes the core's
+    neutral sections: no DDSCP citation comes from the core."""
+    authority = derbyshire.data.authority()
+    with_pack = load_form(RFS_FILE, authority, FORM_SECTIONS)
+    neutral = load_form(RFS_FILE, authority)
+    assert [s.id for s in neutral.sections] == [s.id for s in with_pack.sections]
+    core_ids = set(core_sections())
+    for section in neutral.sections:
+        if section.id in core_ids:
+            assert section.source == "common-practice" and not section.cite
+            assert all(not item.cite for item in section.items)
+
+
+def test_level_choices_are_the_authoritys_levels(registry: Registry) -> None:
+    for authority_id in ("derbyshire", "derby_city"):
+        levels = registry.get(authority_id).authority.levels
+        for each in registry.forms(authority_id):
+            level = each.item("level")
+            assert [(c.value, c.label) for c in level.choices] == [
+                (str(n.number), f"Level {n.number} \u2013 {n.name}") for n in levels
+            ]
+            assert level.prefill == "level"
+
+
+def test_the_follow_up_deadline_is_the_routes(registry: Registry) -> None:
+    """The written follow-up's deadline in a form is the one the authority's
+    child-protection route gives, never a number written in the core."""
+    for authority_id in ("derbyshire", "derby_city"):
+        authority = registry.get(authority_id).authority
+        assert follow_up_deadline(authority) == "Follow the call up in writing within 48 hours."
+        urgency = registry.forms(authority_id)[0].sections[0]
+        assert urgency.intro is not None and urgency.intro.endswith(follow_up_deadline(authority))
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ({"within_hours": 12, "how": "follow-up-in-writing"}, "within 12 hours."),
+        ({"within_hours": None, "how": "follow-up-in-writing"}, "do not say how soon."),
+        (False, "The sources do not say that the call is followed up in writing."),
+    ],
+)
+def test_the_follow_up_deadline_says_what_the_route_says(
+    tmp_path: Path, follow_up: object, expected: str
+) -> None:
+    """A route's ``follow_up``: hours stated, hours not stated (null), or none."""
+    import json
+    import tomllib
+
+    from threshold.plugins import ddscp
+
+    rules = tomllib.loads(ddscp.PACK[2].read_text("utf-8"))
+    (part,) = [p for p in rules["fragments"]["urgent"] if "follow_up" in p]
+    part["follow_up"] = follow_up
+    changed = tmp_path / "rules.json"
+    changed.write_text(json.dumps(rules), "utf-8")
+    files = [*ddscp.PACK[:2], changed, *derbyshire.data.files[len(ddscp.PACK) :]]
+    assert follow_up_deadline(load_authority(files)).endswith(expected)
 
 
 def write_form(tmp_path: Path, source: Path, old: str, new: str) -> Path:
@@ -208,6 +332,26 @@ RFS_FILE = derbyshire.data.forms_folder / "request-for-support.toml"
         ("ring {child_protection_line} immediately", "ring {cp_line} now", r"unknown placeholder"),
         ('type = "attachment"', 'type = "picture"', r"type: 'picture' is not one of"),
         ('authority = "derbyshire"', 'authority = "derby_city"', r"expected 'derbyshire'"),
+        (
+            'routes = ["request-for-support"',
+            'routes = ["request-for-suport"',
+            r"routes\[0\]: derbyshire has no route 'request-for-suport'; expected one of: advice,",
+        ),
+        (
+            'answer = "sudden-escalation"',
+            'answer = "sudden"',
+            r"prefill_otherwise\[0\]\.answer: 'sudden' is not a choice of 'eha-status'",
+        ),
+        (
+            "when = { sudden_escalation = true }",
+            "when = { sudden = true }",
+            r"prefill_otherwise\[0\]\.when\.sudden: unknown case fact 'sudden'",
+        ),
+        (
+            "when = { sudden_escalation = true }",
+            'when = { sudden_escalation = "yes" }',
+            r"when\.sudden_escalation: case fact 'sudden_escalation' is true or false",
+        ),
     ],
 )
 def test_form_data_errors_name_file_field_and_expectation(
@@ -217,6 +361,32 @@ def test_form_data_errors_name_file_field_and_expectation(
     with pytest.raises(DataError, match=message) as info:
         load_form(path, derbyshire.data.authority())
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            '\nchoices_from = "levels"',
+            '\nchoices_from = "grades"',
+            r"sections\[3\]\.items\[0\]\.choices_from: got a string; expected \"levels\"",
+        ),
+        (
+            '\nchoices_from = "levels"',
+            '\nchoices_from = "levels"\nchoices = [{ value = "a", label = "A" }, '
+            '{ value = "b", label = "B" }]',
+            r"sections\[3\]\.items\[0\]: got an object; expected either choices or choices_from",
+        ),
+        ('id = "child"', 'id = "referrer"', r"sections\[2\]\.id: duplicate id 'referrer'"),
+    ],
+)
+def test_a_packs_sections_file_errors_name_file_and_field(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    library = write_form(tmp_path, FORM_SECTIONS, old, new)
+    with pytest.raises(DataError, match=message) as info:
+        load_form(RFS_FILE, derbyshire.data.authority(), library)
+    assert str(library) in str(info.value)
 
 
 def test_a_condition_fhir_cannot_express_is_refused(tmp_path: Path) -> None:
@@ -262,13 +432,13 @@ def test_broken_forms_never_stop_routing(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(derby_city.data, "forms", broken)
     registry = Registry.load()
     guidance = route({"significant_harm": True}, "derby_city", registry=registry)
-    assert guidance.route.value == "child-protection"
+    assert guidance.route == "child-protection"
     assert calls == []  # routing never loads forms
     assert ("derby_city (forms)", "DataError: forms/x.toml: id: bad") in registry.problems()
     with pytest.raises(AuthorityError, match="the forms of plugin 'derby_city' are broken"):
         registry.forms("derby_city")
     assert registry.forms("derbyshire")
-    assert route({"level": 3}, "derby_city", registry=registry).route.value == "online-referral"
+    assert route({"level": 3}, "derby_city", registry=registry).route == "online-referral"
     assert calls == [1]
 
 

@@ -4,6 +4,7 @@ an error record (line, field, message, never the text) and the rest go on; exit
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -370,3 +371,40 @@ def test_nan_is_not_json(run_cli: Run) -> None:
     error = results(result.out)[0]["error"]
     assert error["code"] == "invalid-json"
     assert error["message"] == "not valid JSON (NaN is not a JSON value); expected a JSON object"
+
+
+def test_each_line_is_read_against_its_own_authoritys_questions(
+    exampleshire_registry: Any,
+) -> None:
+    """Issue 13: a line's case is read against its own authority's questions, so one
+    batch mixes authorities with different questions and levels (Exampleshire has
+    five levels and no EHA question; Derbyshire four levels and one)."""
+    from threshold.core.interfaces.batch import route_stream
+
+    lines = jsonl(
+        {"level": 5, "at": AT},
+        {"level": 3, "early_help_assessment": "completed", "at": AT},
+        {"authority": "derbyshire", "level": 3, "early_help_assessment": "completed", "at": AT},
+        {"authority": "derbyshire", "level": 5, "at": AT},
+        {"authority": "derbyshire", "significant_harm": True, "levle": 2},
+        {"authority": "exampleshire", "significant_harm": True, "level": 9},
+    )
+    out = [
+        r.to_dict()
+        for r in route_stream(
+            io.BytesIO(lines.encode()), "exampleshire", registry=exampleshire_registry
+        )
+    ]
+    assert out[0]["guidance"]["authority"]["id"] == "exampleshire"
+    assert (out[0]["guidance"]["route"], out[0]["guidance"]["kind"]) == (
+        "child-protection",
+        "child-protection",
+    )
+    assert out[1]["error"]["code"] == "invalid-case"
+    assert [e["field"] for e in out[1]["error"]["errors"]] == ["early_help_assessment"]
+    assert out[2]["guidance"]["route"] == "request-for-support"
+    assert out[3]["error"]["errors"] == [
+        {"field": "level", "message": "got 5; expected an integer from 1 to 4, or null"}
+    ]
+    assert "01629 533190" in out[4]["error"]["urgent"]  # Derbyshire's line
+    assert "0115 496 0100" in out[5]["error"]["urgent"]  # Exampleshire's

@@ -510,21 +510,24 @@ def _plugin_raising(error: BaseException, hook: str) -> Any:
         "threshold_register_authorities",
         "threshold_register_forms",
         "threshold_register_indicators",
-        "threshold_referral_route",
+        "threshold_route_rule",
     ],
 )
 def test_a_plugin_raising_system_exit_is_isolated_like_any_broken_plugin(
     error: BaseException, hook: str, monkeypatch: pytest.MonkeyPatch, run_cli: Run
 ) -> None:
     from threshold.core.engine import api
+    from threshold.core.plugins import registry as registry_module
 
     registry = Registry.load([("testshire", _plugin_raising(error, hook))])
     assert registry.authority_ids()[:2] == ["derby_city", "derbyshire"]
-    assert registry.problems() or hook == "threshold_referral_route"
+    assert registry.problems() or hook == "threshold_route_rule"
     monkeypatch.setattr(api, "default_registry", lambda: registry)
+    # the CLI finds the authority first (to read its question options), there
+    monkeypatch.setattr(registry_module, "default_registry", lambda: registry)
     guidance = threshold.route({"immediate_danger": True}, "derbyshire")
     assert guidance.contacts[0].phone == "999"
-    if hook == "threshold_referral_route":
+    if hook == "threshold_route_rule":
         with pytest.raises(threshold.AuthorityError, match=type(error).__name__):
             threshold.route({"level": 3}, "testshire")
         result = run_cli("route", "--authority", "testshire", "--level", "3")

@@ -12,9 +12,9 @@ from threshold.core.io import cache
 from threshold.core.io import loading as data
 from threshold.core.model.errors import DataError
 from threshold.plugins import derby_city
-from threshold.plugins.ddscp import PARTNERSHIP_DATA
 
-DERBY_CITY_DATA = derby_city.data.files[-1]  # its own authority.toml
+DERBY_CITY_FILES = list(derby_city.data.files)  # the DDSCP pack, then its own files
+DERBY_CITY_DATA = DERBY_CITY_FILES[-2]  # its own authority.toml
 
 
 @pytest.fixture
@@ -30,8 +30,8 @@ def test_validation_is_skipped_only_for_the_same_files(
     calls = []
     real = data.check_references
     monkeypatch.setattr(data, "check_references", lambda merged: calls.append(1) or real(merged))
-    first = data.load_authority([PARTNERSHIP_DATA, DERBY_CITY_DATA])
-    second = data.load_authority([PARTNERSHIP_DATA, DERBY_CITY_DATA])
+    first = data.load_authority(DERBY_CITY_FILES)
+    second = data.load_authority(DERBY_CITY_FILES)
     assert first == second
     assert len(calls) == 1  # the second load found the marker
     assert len(list(fresh_cache.glob("valid-authority-*.json"))) == 1
@@ -41,7 +41,7 @@ def test_validation_is_skipped_only_for_the_same_files(
         DERBY_CITY_DATA.read_text("utf-8").replace('phone = "01332 641172"', 'phone = "x"')
     )
     with pytest.raises(DataError, match="phone"):
-        data.load_authority([PARTNERSHIP_DATA, changed])
+        data.load_authority([*DERBY_CITY_FILES[:-2], changed, DERBY_CITY_FILES[-1]])
 
 
 def test_bank_holidays_from_cache_equal_the_package(fresh_cache: Path) -> None:

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 import threshold.plugin
-from tests.conftest import REPO
+from tests.conftest import EXAMPLESHIRE, REPO
 from threshold.core.authoring.scaffold import write_plugin
 from threshold.core.model.errors import DataError
 from threshold.plugin import AuthorityData
 from threshold.plugins import derbyshire
-from threshold.plugins.ddscp import PARTNERSHIP_DATA
+from threshold.plugins.ddscp import FORM_SECTIONS, PACK
 
-DERBYSHIRE_DATA = derbyshire.data.files[-1]  # its own authority.toml
+DERBYSHIRE_DATA = derbyshire.data.files[len(PACK) :]  # its own authority.toml and rules.toml
 
 
 def core_imports(path: Path) -> list[str]:
@@ -49,6 +49,15 @@ def test_built_in_plugins_import_only_the_public_plugin_api(path: Path) -> None:
     assert core_imports(path) == []
 
 
+def test_exampleshire_imports_only_the_public_plugin_api() -> None:
+    """The fictional third authority is written as any outside plugin would be."""
+    sources = sorted((EXAMPLESHIRE / "threshold_exampleshire").rglob("*.py"))
+    assert sources
+    for path in sources:
+        assert core_imports(path) == [], path
+        assert "threshold.plugins" not in path.read_text("utf-8"), path
+
+
 def test_the_scaffolds_plugin_imports_only_the_public_plugin_api(tmp_path: Path) -> None:
     written = write_plugin("Nottingham City", tmp_path / "plugin")
     sources = [p for p in written if p.suffix == ".py"]
@@ -66,7 +75,12 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_authority_data_loads_each_part_once_and_gives_the_register_hooks() -> None:
-    data = AuthorityData(PARTNERSHIP_DATA, DERBYSHIRE_DATA, forms=derbyshire.data.forms_folder)
+    data = AuthorityData(
+        *PACK,
+        *DERBYSHIRE_DATA,
+        forms=derbyshire.data.forms_folder,
+        common_sections=FORM_SECTIONS,
+    )
     assert data.authority() is data.authority()
     assert data.forms() is data.forms() and data.forms()
     registered: list[object] = []
@@ -75,7 +89,16 @@ def test_authority_data_loads_each_part_once_and_gives_the_register_hooks() -> N
     forms(registered.append)
     indicators(registered.append)  # none given: registers nothing
     assert registered == [data.authority(), *data.forms()]
+    # the forms' shared sections are the pack's, with its citations
+    assert data.forms()[0].sections[0].cite
     assert getattr(authorities, "threshold_impl", None) is not None  # marked as a hook
+
+
+def test_without_the_packs_sections_a_form_gets_the_cores_neutral_ones() -> None:
+    data = AuthorityData(*PACK, *DERBYSHIRE_DATA, forms=derbyshire.data.forms_folder)
+    urgency = data.forms()[0].sections[0]
+    assert urgency.id == "urgency" and urgency.source == "common-practice"
+    assert not urgency.cite and all(not item.cite for item in urgency.items)
 
 
 def test_authority_data_names_a_bad_file(tmp_path: Path) -> None:

@@ -15,9 +15,10 @@ from threshold.core.model.errors import AuthorityError
 from threshold.core.model.guidance import RouteChoice
 from threshold.core.plugins.registry import Registry
 from threshold.plugins import derby_city
+from threshold.plugins.ddscp import PACK
 from threshold.testing import make_plugin as plugin
 
-DERBY_CITY_DATA = derby_city.data.files[-1]  # its own authority.toml
+DERBY_CITY_DATA = derby_city.data.files[len(PACK)]  # its own authority.toml
 
 
 def registers(authority: Authority) -> Callable[..., None]:
@@ -73,39 +74,45 @@ def test_a_raising_route_rule_fails_loudly_with_urgent_advice(
 ) -> None:
     other = attrs.evolve(derby_city.data.authority(), id="testshire", name="Testshire")
 
-    def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
+    def threshold_route_rule(authority: Authority, case: Case) -> RouteChoice | None:
         raise ZeroDivisionError("bug")
 
     broken = plugin(
         "testshire",
         threshold_register_authorities=registers(other),
-        threshold_referral_route=threshold_referral_route,
+        threshold_route_rule=threshold_route_rule,
     )
     registry = Registry.load([("testshire", broken)])
     # urgent routes never reach the plugin's rule, so they still work
     assert (
-        api.route({"immediate_danger": True}, "testshire", registry=registry).route.value
-        == "emergency"
+        api.route({"immediate_danger": True}, "testshire", registry=registry).route == "emergency"
     )
-    with pytest.raises(
-        AuthorityError, match="failed in threshold_referral_route: ZeroDivisionError"
-    ):
+    with pytest.raises(AuthorityError, match="failed in threshold_route_rule: ZeroDivisionError"):
         api.route({"level": 3}, "testshire", registry=registry)
 
     monkeypatch.setattr(api, "default_registry", lambda: registry)
+    # the CLI reads the authority's question options (--level) through the registry too
+    monkeypatch.setattr("threshold.core.plugins.registry.default_registry", lambda: registry)
     result = run_cli("route", "--authority", "testshire", "--level", "3")
     assert result.code == 3
     assert "ZeroDivisionError" in result.err and "ring 999" in result.err
     assert result.err.count("\n") == 1
 
 
-def test_a_rule_may_not_choose_an_urgent_route() -> None:
+def test_a_rule_never_sees_an_urgent_case_and_chooses_only_routes_of_its_data() -> None:
+    """The core decides immediate danger and significant harm before any rule; a
+    rule may send more cases to an urgent route (as a table row may), and a route
+    its data has not is refused."""
     other = attrs.evolve(derby_city.data.authority(), id="lowshire")
+    asked: list[dict[str, object]] = []
 
-    def threshold_referral_route(authority: Authority, case: Case) -> RouteChoice | None:
-        from threshold.core.model.enums import Route
-
-        return RouteChoice(Route.EMERGENCY, False, ())
+    def threshold_route_rule(authority: Authority, case: Case) -> RouteChoice | None:
+        asked.append(case.facts())
+        if case.level == 4:
+            return RouteChoice("child-protection")  # more cases urgent: allowed
+        if case.level == 3:
+            return RouteChoice("fast-track")  # not a route of its data
+        return None
 
     registry = Registry.load(
         [
@@ -114,13 +121,21 @@ def test_a_rule_may_not_choose_an_urgent_route() -> None:
                 plugin(
                     "lowshire",
                     threshold_register_authorities=registers(other),
-                    threshold_referral_route=threshold_referral_route,
+                    threshold_route_rule=threshold_route_rule,
                 ),
             )
         ]
     )
-    with pytest.raises(AuthorityError, match="which only the core may choose"):
-        api.route({"level": 4}, "lowshire", registry=registry)
+    urgent = {"immediate_danger": True, "level": 3}
+    assert api.route(urgent, "lowshire", registry=registry).route == "emergency"
+    harm = {"significant_harm": True, "level": 3}
+    assert api.route(harm, "lowshire", registry=registry).route == "child-protection"
+    assert asked == []  # never asked about an urgent case
+    level4 = api.route({"level": 4}, "lowshire", registry=registry)
+    assert (level4.route, level4.kind) == ("child-protection", "child-protection")
+    with pytest.raises(AuthorityError, match="chose route 'fast-track', which its data has not"):
+        api.route({"level": 3}, "lowshire", registry=registry)
+    assert api.route({"level": 2}, "lowshire", registry=registry).route == "early-help"  # table
 
 
 def test_env_var_limits_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,12 +143,34 @@ def test_env_var_limits_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Registry.load().authority_ids() == ["derbyshire"]
 
 
-def test_a_rule_only_answers_for_its_own_authorities() -> None:
-    from threshold.plugins import derbyshire
+def test_a_rule_is_asked_only_about_its_own_plugins_authorities() -> None:
+    """Each plugin's rule is asked only about the authorities that plugin registered."""
+    asked: list[tuple[str, str]] = []
 
-    case = Case(level=3)
-    assert derbyshire.threshold_referral_route(derby_city.data.authority(), case) is None
-    assert derby_city.threshold_referral_route(derbyshire.data.authority(), case) is None
+    def spy(name: str) -> Any:
+        def threshold_route_rule(authority: Authority, case: Case) -> RouteChoice | None:
+            asked.append((name, authority.id))
+            return None
+
+        return threshold_route_rule
+
+    plugins = [
+        (
+            name,
+            plugin(
+                name,
+                threshold_register_authorities=registers(
+                    attrs.evolve(derby_city.data.authority(), id=name)
+                ),
+                threshold_route_rule=spy(name),
+            ),
+        )
+        for name in ("eastshire", "westshire")
+    ]
+    registry = Registry.load(plugins, use_entry_points=False)
+    api.route({"level": 3}, "eastshire", registry=registry)
+    api.route({"level": 2}, "westshire", registry=registry)
+    assert asked == [("eastshire", "eastshire"), ("westshire", "westshire")]
 
 
 def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
@@ -165,7 +202,6 @@ def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
 
 def test_a_plugin_with_invalid_data_is_reported_by_file_and_field(tmp_path: Any) -> None:
     from threshold.core.io.loading import load_authority
-    from threshold.plugins.ddscp import PARTNERSHIP_DATA
 
     bad = tmp_path / "authority.toml"
     bad.write_text(
@@ -173,7 +209,7 @@ def test_a_plugin_with_invalid_data_is_reported_by_file_and_field(tmp_path: Any)
     )
 
     def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
-        register(load_authority([PARTNERSHIP_DATA, bad]))
+        register(load_authority([*PACK, bad, *derby_city.data.files[len(PACK) + 1 :]]))
 
     registry = Registry.load(
         [

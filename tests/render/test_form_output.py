@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from threshold.core.io.parse import parse_case
 from threshold.core.model.case import Case
-from threshold.core.model.enums import EarlyHelpAssessment
 from threshold.core.model.errors import CaseError, FormError
 from threshold.core.model.vocabulary import FORM_FORMATS, FORM_MEDIA_TYPES
 from threshold.core.plugins.registry import Registry
@@ -28,13 +28,15 @@ def test_the_form_of_the_cases_route_prefilled_from_what_was_given(registry: Reg
     assert output.data is not None and output.media_type == "application/schema+json"
 
 
-def test_only_fields_that_differ_from_the_defaults_count_as_given() -> None:
-    assert given_fields(Case()) == set()
-    assert given_fields(Case(level=2, early_help_assessment=EarlyHelpAssessment.DECLINED)) == {
-        "level",
-        "early_help_assessment",
-    }
-    assert given_fields({"level": 2, "consent": "not-sought"}) == {"level", "consent"}
+def test_only_fields_that_differ_from_the_defaults_count_as_given(registry: Registry) -> None:
+    authority = registry.get("derbyshire").authority
+    assert given_fields(Case(), authority) == set()
+    assert given_fields(parse_case({}, authority), authority) == set()  # defaults filled in
+    declined = parse_case({"level": 2, "early_help_assessment": "declined"}, authority)
+    assert given_fields(declined, authority) == {"level", "early_help_assessment"}
+    harm = parse_case({"significant_harm": True, "consent": "not-sought"}, authority)
+    assert given_fields(harm, authority) == {"significant_harm"}  # "not-sought" is the default
+    assert given_fields({"level": 2, "consent": "not-sought"}, authority) == {"level", "consent"}
 
 
 def test_an_urgent_routes_form_is_the_written_follow_up_of_a_call(registry: Registry) -> None:

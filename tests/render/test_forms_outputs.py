@@ -38,6 +38,12 @@ def form(registry: Registry, form_id: str) -> Form:
     return registry.form(AUTHORITY_OF[form_id], form_id)
 
 
+def facts(registry: Registry, case: dict[str, Any], authority: str = "derbyshire") -> Any:
+    """The prefill facts of ``case`` as given (every field of it counts as given)."""
+    policy = registry.get(authority).authority
+    return case_facts(parse_case(case, policy), case, policy)
+
+
 def schema_validator(registry: Registry, form_id: str) -> Draft202012Validator:
     schema = to_json_schema(form(registry, form_id))
     Draft202012Validator.check_schema(schema)
@@ -275,7 +281,7 @@ def test_fhir_enable_when_agrees_with_shown(registry: Registry, form_id: str) ->
 def test_fhir_initial_answers_from_the_case(registry: Registry) -> None:
     each = form(registry, RFS)
     case = {"level": 3, "early_help_assessment": "completed", "consent": "refused", "unborn": True}
-    filled = prefill(each, case_facts(parse_case(case), case))
+    filled = prefill(each, facts(registry, case))
     by_link = {i["linkId"]: i for i in fhir_items(to_fhir(each, filled)["item"])}
     selected = [
         o["valueCoding"]["code"]
@@ -293,30 +299,54 @@ def test_fhir_initial_answers_from_the_case(registry: Registry) -> None:
 def test_prefill_uses_only_what_the_case_says(registry: Registry) -> None:
     each = form(registry, RFS)
     case = {"level": 3, "early_help_assessment": "completed"}
-    assert prefill(each, case_facts(parse_case(case), case)) == {
+    assert prefill(each, facts(registry, case)) == {
         "level": "3",
         "eha-status": "completed",
     }
     # defaults (consent "not-sought", flags false) are not facts the user gave
-    assert prefill(each, case_facts(parse_case({}), {})) == {}
+    assert prefill(each, facts(registry, {})) == {}
     sudden = {"level": 4, "sudden_escalation": True, "consent": "unsafe-to-seek"}
-    assert prefill(each, case_facts(parse_case(sudden), sudden)) == {
+    assert prefill(each, facts(registry, sudden)) == {
         "level": "4",
         "eha-status": "sudden-escalation",
         "consent": "unsafe-to-seek",
     }
 
 
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ({"early_help_assessment": "completed", "sudden_escalation": True}, "completed"),
+        ({"early_help_assessment": "declined", "sudden_escalation": True}, "declined"),
+        ({"early_help_assessment": "none", "sudden_escalation": True}, "sudden-escalation"),
+        ({"sudden_escalation": True}, "sudden-escalation"),
+        ({"sudden_escalation": False}, None),
+        ({"early_help_assessment": "none"}, None),
+    ],
+)
+def test_the_form_says_when_a_sudden_escalation_fills_the_eha_status(
+    registry: Registry, case: dict[str, Any], status: str | None
+) -> None:
+    """The EHA status item's own fact comes first; where it gives no valid answer,
+    the form's data (``prefill_otherwise``) fills in "sudden-escalation" when the
+    case says needs escalated suddenly; nothing else is guessed."""
+    item = form(registry, RFS).item("eha-status")
+    assert [(r.when, r.answer) for r in item.prefill_otherwise] == [
+        ((("sudden_escalation", True),), "sudden-escalation")
+    ]
+    assert prefill(form(registry, RFS), facts(registry, case)).get("eha-status") == status
+
+
 def test_prefill_never_guesses_an_invalid_answer(registry: Registry) -> None:
     each = form(registry, RFS)
     case = {"early_help_assessment": "none", "significant_harm": True}
-    assert prefill(each, case_facts(parse_case(case), case)) == {"significant-harm": True}
+    assert prefill(each, facts(registry, case)) == {"significant-harm": True}
 
 
 def test_prefill_urgency_and_phone_referral(registry: Registry) -> None:
     each = form(registry, "derby-city-online-referral")
     case = {"immediate_danger": True}
-    assert prefill(each, case_facts(parse_case(case), case)) == {
+    assert prefill(each, facts(registry, case, "derby_city")) == {
         "immediate-danger": True,
         "phone-referral": True,
     }

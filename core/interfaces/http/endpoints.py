@@ -49,10 +49,12 @@ from threshold.core.interfaces.http.slow_lane import (
     ResultCache,
     SlowLane,
 )
+from threshold.core.io.case_schema import case_schema
 from threshold.core.io.parse import case_from_text, decode_json
 from threshold.core.io.schemas import SCHEMA_NAMES, schema, shown_name
+from threshold.core.model.authority import Authority
 from threshold.core.model.errors import AuthorityError, CaseError, FieldError, ThresholdError
-from threshold.core.model.fields import FIELD_NAMES
+from threshold.core.model.fields import CORE_FIELDS, case_fields
 from threshold.core.model.vocabulary import FORM_FORMATS
 from threshold.core.plugins.installed import list_authorities
 from threshold.core.plugins.registry import Registry
@@ -88,6 +90,7 @@ class Api:
         self.slow_lane = slow_lane or SlowLane()
         self.cache = cache or ResultCache()
         self._route_threads: Any = None
+        self._case_schemas: dict[str, dict[str, Any]] = {}
         self.openapi_json = openapi_document(ENDPOINTS, version=version)
 
     # ------------------------------------------------------------------ helpers
@@ -176,7 +179,7 @@ class Api:
         data: object = body
         try:
             data = decode_json(body, field="body")
-            authority, case = parse_line(data, default)
+            authority, case = parse_line(data, default, self.registry)
             guidance = await self._in_route_thread(
                 functools.partial(route, case, authority, registry=self.registry, record=record)
             )
@@ -248,16 +251,27 @@ class Api:
         )
         return error_response(info)
 
+    def _policy(self, authority_id: str) -> Authority | None:
+        """The authority with this id, or None when it cannot be used (the error
+        comes where the authority is needed)."""
+        try:
+            return self.registry.get(authority_id).authority
+        except ThresholdError:
+            return None
+
     async def form(self, request: Request) -> Response:
         """GET /forms/{authority}/{form}?format=...&level=3...: one form, prefilled."""
 
         query = request.query_params
-        errors = query_errors(query, ("format", *FIELD_NAMES))
-        fmt = choice(query, "format", FORM_FORMATS, "json-schema", errors)
         authority, form_id = request.path_params["authority"], request.path_params["form"]
+        policy = self._policy(authority)
+        fields = case_fields(policy) if policy is not None else CORE_FIELDS
+        errors = query_errors(query, ("format", *(f.name for f in fields)))
+        fmt = choice(query, "format", FORM_FORMATS, "json-schema", errors)
         if errors:
             return self._bad_query(BadQuery(errors), dict(query), authority)
-        case = case_from_text({k: v for k, v in query.items() if k != "format"})
+        given = {k: v for k, v in query.items() if k != "format"}
+        case = case_from_text(given, policy) if policy is not None else dict(given)
         try:
             check_path(authority, form_id)
             output = await run_in_threadpool(
@@ -331,7 +345,8 @@ class Api:
         return Response(result.body, media_type=result.media_type, headers=headers)
 
     async def schema(self, request: Request) -> Response:
-        """GET /schemas/{name}."""
+        """GET /schemas/{name}[?authority=ID]: a published schema, or with
+        ``authority`` (for ``case`` only) that authority's own case schema."""
 
         name = request.path_params["name"]
         if name not in SCHEMA_NAMES:
@@ -342,7 +357,34 @@ class Api:
             )
             info = ErrorInfo("not-found", f"name: {problem}", (FieldError("name", problem),))
             return error_response(info)
-        return JSONResponse(schema(name), media_type="application/schema+json")
+        errors = query_errors(request.query_params, ("authority",))
+        authority = request.query_params.get("authority")
+        if authority is not None:
+            check_authority(authority, errors)
+            if name != "case" and not errors:
+                problem = "only the case schema is made per authority; expected no authority"
+                errors.append(FieldError("authority", f"{problem} for the {name} schema"))
+        if errors:
+            return self._bad_query(BadQuery(errors))
+        if authority is None:
+            return JSONResponse(schema(name), media_type="application/schema+json")
+        try:
+            made = self._case_schema(authority)
+        except Exception as exc:
+            return self._failure(exc, None, authority, in_path=True)
+        return JSONResponse(made, media_type="application/schema+json")
+
+    def _case_schema(self, authority_id: str) -> dict[str, Any]:
+        """The authority's own case schema, made once per authority (the
+        installed data does not change while the service runs).
+
+        Raises:
+            AuthorityError: the authority is unknown or its plugin broken.
+        """
+        if authority_id not in self._case_schemas:
+            policy = self.registry.get(authority_id).authority
+            self._case_schemas[authority_id] = case_schema(policy)
+        return self._case_schemas[authority_id]
 
     async def openapi(self, request: Request) -> Response:
         """GET /openapi.json."""

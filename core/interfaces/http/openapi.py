@@ -275,7 +275,10 @@ ENDPOINTS = (
         "/forms/{authority}/{form}",
         "form",
         "One referral form, with what the case fields in the query say filled in: a JSON "
-        "Schema of the answers, a FHIR R4 Questionnaire, GOV.UK-style HTML or Markdown.",
+        "Schema of the answers, a FHIR R4 Questionnaire, GOV.UK-style HTML or Markdown. "
+        "Besides the fields every authority shares (below), the answers to the authority's "
+        "own questions go in the query by question id (level=3): see its case schema, "
+        "GET /schemas/case?authority=ID.",
         parameters=(
             Parameter("authority", "path", "The authority id.", {"type": "string"}),
             Parameter("form", "path", "The form id (see `threshold form`).", {"type": "string"}),
@@ -356,11 +359,29 @@ ENDPOINTS = (
         "GET",
         "/schemas/{name}",
         "schema",
-        "One of the published JSON Schemas.",
-        parameters=(Parameter("name", "path", "The schema's name.", {"type": "string"}),),
+        "One of the published JSON Schemas; with an authority, that authority's own case "
+        "schema (GET /schemas/case?authority=ID): the urgent part every authority shares "
+        "and its own questions with their answers, anything else refused. POST /route and "
+        "each line of POST /route/batch are read against it.",
+        parameters=(
+            Parameter("name", "path", "The schema's name.", {"type": "string"}),
+            Parameter(
+                "authority",
+                "query",
+                "An authority id, with the name `case` only: that authority's own case schema.",
+                {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+            ),
+        ),
         responses=(
             Answer(200, "The JSON Schema (draft 2020-12).", None, "application/schema+json"),
-            Answer(404, "No schema has this name.", "error"),
+            Answer(
+                400,
+                "A bad or unknown query parameter, or an authority with a schema other "
+                "than `case`.",
+                "error",
+            ),
+            Answer(404, "No schema has this name, or no authority has this id.", "error"),
+            Answer(503, "The authority's plugin is broken.", "error"),
         ),
     ),
     Endpoint(

@@ -21,12 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 
 from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
+from threshold.core.interfaces.web.responses import download, html, see
 from threshold.core.interfaces.web.state import (
     PageChecks,
     PageError,
@@ -41,26 +42,15 @@ from threshold.core.interfaces.web.wizard import (
     asked_questions,
     next_question,
     question,
+    question_ids,
+    questions,
 )
 from threshold.core.model.errors import (
     AuthorityError,
     FieldError,
     ThresholdError,
 )
-from threshold.core.model.vocabulary import QUESTION_IDS
 from threshold.core.plugins.registry import Registry, default_registry
-
-#: Headers of every HTML page: nothing but inline styles may load, no scripts,
-#: forms only to this service, no framing, and no Referer (the query holds the
-#: answers, so it must not leave with a link).
-HTML_HEADERS = {
-    "content-security-policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-}
 
 #: The paths of the pages (a 404 or 405 under them is an HTML page).
 PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form", "/indicators")
@@ -69,33 +59,6 @@ Handler = Callable[[Request], Response]
 
 #: Logs an internal error by its type name only: never a path, query or answer.
 log = logging.getLogger("threshold.web")
-
-
-def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
-    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
-    forms to be sent anywhere (a referral form is filled in and printed, and what
-    is typed into it must never reach a server)."""
-    headers = dict(HTML_HEADERS)
-    if sends_nothing:
-        headers["content-security-policy"] = headers["content-security-policy"].replace(
-            "form-action 'self'", "form-action 'none'"
-        )
-    return HTMLResponse(text, status_code=status, headers=headers)
-
-
-def _see(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303, headers={"referrer-policy": "no-referrer"})
-
-
-def _download(body: str, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{filename}"',
-            "referrer-policy": "no-referrer",
-        },
-    )
 
 
 class _Pages(PageChecks):
@@ -112,7 +75,8 @@ class _Pages(PageChecks):
         self._answers_checked(state)
         if params.get("asked") == "authority":
             if state.authority in self.registry.authority_ids():
-                return _see(state.link("/question"))
+                # answers to another authority's questions are left behind
+                return see(self._clean(state).link("/question"))
             error = (
                 "Select the local authority of the child"
                 if not state.authority
@@ -133,33 +97,36 @@ class _Pages(PageChecks):
 
         state, params = self._state(request, "q", "asked")
         self._authority(state)
+        policy = self._policy(state)
+        ids = question_ids(policy)
         for name in ("q", "asked"):
-            if name in params and params[name] not in QUESTION_IDS:
+            if name in params and params[name] not in ids:
                 raise PageError(
                     400,
                     "There is a problem with the web address",
-                    [FieldError(name, "expected one of: " + ", ".join(QUESTION_IDS))],
+                    [FieldError(name, "expected one of: " + ", ".join(ids))],
                     fix=(self._clean(state).link("/question"), "Go to the next question"),
-                    state=state,
+                    state=self._clean(state),
                 )
         asked = params.get("asked")
         if asked is not None:
             answer = state.answers.get(asked)
-            wrong = answer is None or bool(answer_problems({asked: answer}))
-            others = {k: v for k, v in state.answers.items() if k != asked}
+            wrong = answer is None or bool(
+                answer_problems(self.registry, state.evolve({asked: answer}))
+            )
+            others = state.evolve({k: v for k, v in state.answers.items() if k != asked})
             if not wrong:
                 self._checked(state)
-                return _see(self._after(state))
-            self._answers_checked(State(state.authority, others))
-            shown = State(state.authority, others)
-            return html(self.views.question(shown, question(asked), error=True), 400)
+                return see(self._after(state))
+            self._answers_checked(others)
+            return html(self.views.question(others, question(policy, asked), error=True), 400)
         self._checked(state)
         if "q" in params:
-            return html(self.views.question(state, question(params["q"])))
+            return html(self.views.question(state, question(policy, params["q"])))
 
         following = next_question(self.registry, state.authority, state.answers)
         if following is None:
-            return _see(self._after(state))
+            return see(self._after(state))
         return html(self.views.question(state, following))
 
     def _after(self, state: State) -> str:
@@ -176,7 +143,7 @@ class _Pages(PageChecks):
         """GET /urgent: 999 and the child protection line first, nothing before them."""
         state, _ = self._state(request)
         if state.answers.get("danger") != "yes":
-            return _see(state.link("/question"))
+            return see(state.link("/question"))
         clean = self._clean(state)  # this page never refuses: it drops what is wrong
         usable = bool(clean.authority)
         return html(self.views.urgent(clean, usable=usable), 200 if usable else 400)
@@ -215,10 +182,10 @@ class _Pages(PageChecks):
         assert record is not None  # asked for with record=True
         if fmt == "json":
             body = json.dumps(record.to_dict(), indent=2, ensure_ascii=False) + "\n"
-            return _download(body, "application/json", f"threshold-decision-{record.id}.json")
+            return download(body, "application/json", f"threshold-decision-{record.id}.json")
         if fmt == "markdown":
             body = self.views.record_markdown(kept, guidance)
-            return _download(
+            return download(
                 body, "text/markdown; charset=utf-8", f"threshold-decision-{record.id}.md"
             )
         return html(self.views.record(kept, guidance))
@@ -239,7 +206,7 @@ class _Pages(PageChecks):
         kept = self._complete(state)
         guidance = self._guidance(kept)
         try:
-            found = self.registry.form_for_route(kept.authority, guidance.route.value)
+            found = self.registry.form_for_route(kept.authority, guidance.route)
         except ThresholdError as exc:
             raise PageError(
                 503,
@@ -264,27 +231,38 @@ class _Pages(PageChecks):
             )
         text = self.views.form(kept, guidance, found, fmt)
         if fmt == "markdown":
-            return _download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
+            return download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
         return html(text, sends_nothing=True)
 
     def indicators(self, request: Request) -> Response:
         """GET /indicators: the threshold indicators of one level, as a reference page."""
         state, _ = self._state(request)
         self._authority(state)
-        level = state.answers.get("level", "")
-        if level not in ("1", "2", "3", "4"):
+        policy = self._policy(state)
+        item = next((q for q in questions(policy) if q.levels), None)
+        if item is None:
+            raise PageError(
+                404,
+                "No levels of need to show",
+                [FieldError("", f"{policy.name} asks no level of need")],
+                fix=(self._clean(state).link("/question"), "Go to the next question"),
+                state=self._clean(state),
+            )
+        level = state.answers.get(item.id, "")
+        numbers = [str(o.level) for o in item.options if o.level is not None]
+        if level not in numbers:
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [FieldError("level", "expected a level of need from 1 to 4")],
+                [FieldError(item.id, f"expected {_levels_expected(numbers)}")],
                 fix=(
-                    self._clean(state).link("/question", without=["level"], q="level"),
+                    self._clean(state).link("/question", without=[item.id], q=item.id),
                     "Back to the question",
                 ),
-                state=State(state.authority, {}),
+                state=state.evolve({}),
             )
-        others = {k: v for k, v in state.answers.items() if k != "level"}
-        self._answers_checked(State(state.authority, others))
+        others = state.evolve({k: v for k, v in state.answers.items() if k != item.id})
+        self._answers_checked(others)
         try:
             indicators = self.registry.indicators_for(state.authority)
         except AuthorityError as exc:
@@ -292,10 +270,21 @@ class _Pages(PageChecks):
                 503,
                 "The threshold indicators cannot be shown",
                 [FieldError("indicators", str(exc))],
-                fix=(state.link("/question", without=["level"], q="level"), "Back to the question"),
+                fix=(
+                    state.link("/question", without=[item.id], q=item.id),
+                    "Back to the question",
+                ),
                 state=state,
             ) from None
-        return html(self.views.indicators(state, indicators, int(level)))
+        return html(self.views.indicators(state, item, indicators, int(level)))
+
+
+def _levels_expected(numbers: list[str]) -> str:
+    """The levels a query may name, in words ("a level of need from 1 to 4")."""
+    run = [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[-1]) + 1))
+    if run:
+        return f"a level of need from {numbers[0]} to {numbers[-1]}"
+    return "a level of need: one of " + ", ".join(numbers)
 
 
 def _guarded(views: Views, handler: Handler) -> Handler:
@@ -306,15 +295,14 @@ def _guarded(views: Views, handler: Handler) -> Handler:
         try:
             return handler(request)
         except Redirect as exc:
-            return _see(exc.url)
+            return see(exc.url)
         except PageError as exc:
             return html(views.error(exc, request.query_params.multi_items()), exc.status)
         except AuthorityError as exc:
             # a plugin failed while the page routed (its rule raised): a 503 page
             # naming the authority, never a 500
-            error = unusable(
-                views.registry, exc, read_query(request.query_params.multi_items(), ())[0]
-            )
+            state = read_query(request.query_params.multi_items(), (), views.registry)[0]
+            error = unusable(views.registry, exc, state.evolve({}))
             return html(views.error(error, request.query_params.multi_items()), error.status)
         except Exception as exc:
             if debugging():

@@ -18,21 +18,26 @@ from starlette.requests import Request
 from threshold.core.engine.api import route
 from threshold.core.interfaces.status import STATUS, error_code
 from threshold.core.interfaces.web.wizard import (
+    answer_names,
     asked_questions,
     case_from_answers,
     check_answers,
     next_question,
+    question,
+    question_ids,
 )
-from threshold.core.io.parse import parse_case
 from threshold.core.io.spelling import spelling_key
+from threshold.core.model.authority import Authority
+from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.errors import AuthorityError, CaseError, FieldError, UnknownAuthorityError
 from threshold.core.model.guidance import Guidance
-from threshold.core.model.vocabulary import QUESTION_IDS
+from threshold.core.model.vocabulary import CORE_QUESTIONS
 from threshold.core.plugins.registry import Registry
 
-#: Query parameters that carry the state (answers by question id, and an
-#: optional time the guidance is for).
-STATE_KEYS = ("authority", *QUESTION_IDS, "at")
+#: Query parameters that carry the state besides the answers (by question id:
+#: the authority's, :func:`~threshold.core.interfaces.web.wizard.question_ids`):
+#: the authority, and an optional time the guidance is for.
+STATE_KEYS = ("authority", "at")
 
 #: Longest query value read; anything longer is refused (no answer is this long).
 MAX_VALUE = 64
@@ -64,16 +69,23 @@ class PageError(Exception):
 @attrs.frozen
 class State:
     """The authority chosen (or "") and the answers given so far, by question id
-    (plus ``at``), without empty values."""
+    (plus ``at``), without empty values; ``order`` is the order of the questions
+    (the authority's), which links keep."""
 
     authority: str
     answers: Mapping[str, str]
+    order: tuple[str, ...] = ()
 
     def params(self, *, without: Iterable[str] = ()) -> list[tuple[str, str]]:
-        """The state as query parameters, in a fixed order."""
+        """The state as query parameters, in a fixed order: the authority, the
+        answers in question order, the time."""
         skip = set(without)
         found = [("authority", self.authority)] if self.authority else []
-        found += [(k, self.answers[k]) for k in (*QUESTION_IDS, "at") if k in self.answers]
+        rank = {name: index for index, name in enumerate(self.order)}
+        names = sorted(
+            (k for k in self.answers if k != "at"), key=lambda k: (rank.get(k, len(rank)), k)
+        )
+        found += [(k, self.answers[k]) for k in (*names, "at") if k in self.answers]
         return [(k, v) for k, v in found if k not in skip]
 
     def link(self, path: str, *, without: Iterable[str] = (), **extra: str) -> str:
@@ -88,14 +100,18 @@ class State:
     def only(self, question_ids: Iterable[str]) -> State:
         """The same state with only these answers (and ``at``)."""
         keep = {*question_ids, "at"}
-        return State(self.authority, {k: v for k, v in self.answers.items() if k in keep})
+        return self.evolve({k: v for k, v in self.answers.items() if k in keep})
 
     def with_answer(self, question_id: str, value: str) -> State:
         """The same state with one more (or a changed) answer."""
-        return State(self.authority, {**self.answers, question_id: value})
+        return self.evolve({**self.answers, question_id: value})
+
+    def evolve(self, answers: Mapping[str, str], authority: str | None = None) -> State:
+        """The same state with these answers (and this authority)."""
+        return State(self.authority if authority is None else authority, answers, self.order)
 
 
-#: The questions whose answer makes a case urgent, by the case field they answer.
+#: The core's questions whose answer makes a case urgent, by the case field they answer.
 _URGENT_QUESTIONS = {"danger": "immediate_danger", "harm": "significant_harm"}
 
 
@@ -103,7 +119,8 @@ def urgent_query(items: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     """The urgent answers of a raw query, for the urgent advice of an error page:
     every copy of a repeated parameter, a value of any length, and a parameter
     under any spelling (``Danger``, ``significantHarm``), each as a one-field case
-    (:func:`threshold.core.io.urgent_flags.flags` reads them; "no" is a clear no)."""
+    (:func:`threshold.core.io.urgent_flags.flags` reads them; "no" is a clear no).
+    An authority's own urgent question is read by its case field (its id)."""
 
     return [
         {_URGENT_QUESTIONS.get(spelling_key(name), name): value}
@@ -118,18 +135,31 @@ def _name_words(name: str) -> str:
     return name if _NAME.match(name) else "a parameter with an unexpected name"
 
 
+def answer_order(registry: Registry, authority_id: str) -> tuple[str, ...]:
+    """The answers a query may carry, in the order they are asked: the authority's
+    questions; for an authority that cannot be used (or none), every installed
+    authority's (the core's first), so its error page can still read them."""
+    if authority_id in registry.authority_ids():
+        return question_ids(registry.get(authority_id).authority)
+    return (*CORE_QUESTIONS, *answer_names(r.authority for r in registry.registered()))
+
+
 def read_query(
-    items: Iterable[tuple[str, str]], allowed: Iterable[str]
+    items: Iterable[tuple[str, str]], allowed: Iterable[str], registry: Registry
 ) -> tuple[State, dict[str, str], list[FieldError]]:
     """Split a query into the state, the page's own parameters, and problems:
-    unknown names, repeated names, values that are too long.
+    unknown names (the answers it may carry are the authority's questions),
+    repeated names, values that are too long.
 
     Answers are not checked here (see :func:`answer_problems`).
     """
-    allowed_set = set(allowed) | set(STATE_KEYS)
+    pairs = list(items)
+    authority = next((v for k, v in pairs if k == "authority"), "")
+    order = answer_order(registry, authority if len(authority) <= MAX_VALUE else "")
+    allowed_set = set(allowed) | set(STATE_KEYS) | set(order)
     seen: dict[str, str] = {}
     problems: list[FieldError] = []
-    for name, value in items:
+    for name, value in pairs:
         if name not in allowed_set:
             expected = ", ".join(sorted(allowed_set))
             problems.append(
@@ -143,14 +173,40 @@ def read_query(
             problems.append(FieldError(name, f"too long; expected at most {MAX_VALUE} characters"))
             value = ""
         seen[name] = value
-    answers = {k: seen[k] for k in (*QUESTION_IDS, "at") if seen.get(k)}
-    own = {k: v for k, v in seen.items() if k not in STATE_KEYS}
-    return State(seen.get("authority", ""), answers), own, problems
+    answers = {k: seen[k] for k in (*order, "at") if seen.get(k)}
+    own = {k: v for k, v in seen.items() if k not in STATE_KEYS and k not in order}
+    return State(seen.get("authority", ""), answers, order), own, problems
 
 
-def answer_problems(answers: Mapping[str, str]) -> list[FieldError]:
-    """Answers that are not one of their question's options (never echoing them)."""
-    return check_answers(answers)
+def answer_problems(registry: Registry, state: State) -> list[FieldError]:
+    """Answers that are not one of their question's options (never echoing them):
+    the authority's options, or, when the authority cannot be used, any installed
+    authority's for a question of that id."""
+    answers = {k: v for k, v in state.answers.items() if k != "at"}
+    if state.authority in registry.authority_ids():
+        return check_answers(registry.get(state.authority).authority, answers)
+    problems = []
+    for name, value in answers.items():
+        allowed: dict[str, None] = {}
+        for registered in registry.registered():
+            try:
+                item = question(registered.authority, name)
+            except KeyError:
+                continue
+            allowed.update(dict.fromkeys(o.value for o in item.options))
+        if value not in allowed:
+            problems.append(FieldError(name, f"expected one of: {', '.join(allowed)}"))
+    return problems
+
+
+def at_problems(value: str) -> list[FieldError]:
+    """What is wrong with the time ``at`` (never echoing it), or nothing: as a
+    case's ``at`` is read."""
+    try:
+        check_range(parse_local(value))
+    except ValueError as exc:
+        return [FieldError("at", str(exc))]
+    return []
 
 
 class PageChecks:
@@ -164,40 +220,43 @@ class PageChecks:
     # ------------------------------------------------------------------ helpers
     def _state(self, request: Request, *own: str) -> tuple[State, dict[str, str]]:
         """The state and the page's own parameters; PageError for a bad query."""
-        state, params, problems = read_query(request.query_params.multi_items(), own)
+        state, params, problems = read_query(request.query_params.multi_items(), own, self.registry)
         if problems:
-            raise PageError(400, "There is a problem with the web address", problems, state=state)
-        return state, params
-
-    def _clean(self, state: State) -> State:
-        """The state with only what was checked: an installed authority, answers
-        that are one of their question's choices, a time that parses. Links and
-        hidden inputs are made from it, so nothing typed is ever repeated."""
-        bad = {p.path for p in answer_problems(state.answers)}
-        if "at" in state.answers and self._at_problems(state.answers["at"]):
-            bad.add("at")
-        answers = {k: v for k, v in state.answers.items() if k not in bad}
-        authority = state.authority if state.authority in self.registry.authority_ids() else ""
-        return State(authority, answers)
-
-    @staticmethod
-    def _at_problems(value: str) -> list[FieldError]:
-        """What is wrong with the time ``at`` (never echoing it), or nothing."""
-
-        try:
-            parse_case({"at": value})
-        except CaseError as exc:
-            return list(exc.errors)
-        return []
-
-    def _answers_checked(self, state: State) -> None:
-        """Check every answer, and the time (``at``) if given (not the authority)."""
-        at_problems = self._at_problems(state.answers["at"]) if "at" in state.answers else []
-        if at_problems:
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                at_problems,
+                problems,
+                state=self._clean(state),
+            )
+        return state, params
+
+    def _policy(self, state: State) -> Authority:
+        """The authority of a state whose authority was checked."""
+        return self.registry.get(state.authority).authority
+
+    def _clean(self, state: State, authority: str | None = None) -> State:
+        """The state with only what was checked: an installed authority (``authority``
+        if given), answers that are one of their question's choices, a time that
+        parses. Links and hidden inputs are made from it, so nothing typed is ever
+        repeated."""
+        chosen = state.authority if authority is None else authority
+        usable = chosen if chosen in self.registry.authority_ids() else ""
+        order = answer_order(self.registry, usable)
+        kept = {k: v for k, v in state.answers.items() if k in order or k == "at"}
+        bare = State(usable, kept, order)
+        bad = {p.path for p in answer_problems(self.registry, bare)}
+        if "at" in kept and at_problems(kept["at"]):
+            bad.add("at")
+        return bare.evolve({k: v for k, v in kept.items() if k not in bad})
+
+    def _answers_checked(self, state: State) -> None:
+        """Check every answer, and the time (``at``) if given (not the authority)."""
+        problems_at = at_problems(state.answers["at"]) if "at" in state.answers else []
+        if problems_at:
+            raise PageError(
+                400,
+                "There is a problem with the web address",
+                problems_at,
                 fix=(
                     self._clean(state).link("/question", without=["at"]),
                     "Continue without a time",
@@ -206,7 +265,7 @@ class PageChecks:
                 else ("/", "Start again"),
                 state=self._clean(state),
             )
-        problems = answer_problems(state.answers)
+        problems = answer_problems(self.registry, state)
         if problems:
             first = problems[0].path
             clean = self._clean(state)
@@ -217,7 +276,7 @@ class PageChecks:
                 fix=(clean.link("/question", q=first), "Answer the question again")
                 if clean.authority
                 else (clean.link("/"), "Start again"),
-                state=state,
+                state=clean,
             )
 
     def _authority(self, state: State) -> None:
@@ -228,7 +287,7 @@ class PageChecks:
                 "Choose the local authority first",
                 [FieldError("authority", "missing; expected the local authority of the child")],
                 fix=("/", "Choose the local authority"),
-                state=state,
+                state=self._clean(state),
             )
         if state.authority not in self.registry.authority_ids():
             try:
@@ -244,10 +303,10 @@ class PageChecks:
                         )
                     ],
                     fix=("/", "Choose the local authority"),
-                    state=State("", state.answers),
+                    state=self._clean(state),
                 ) from None
             except AuthorityError as exc:
-                raise unusable(self.registry, exc, State("", state.answers)) from None
+                raise unusable(self.registry, exc, self._clean(state)) from None
 
     def _checked(self, state: State) -> None:
         """Check the authority, every answer, and the time (``at``) if given."""
@@ -258,15 +317,15 @@ class PageChecks:
         """The state with only the answers that matter (those of the questions
         asked); raises :class:`Redirect` to the next question when one is open."""
 
-        question = next_question(self.registry, state.authority, state.answers)
-        if question is not None:
+        following = next_question(self.registry, state.authority, state.answers)
+        if following is not None:
             raise Redirect(state.link("/question"))
         asked = asked_questions(self.registry, state.authority, state.answers)
         return state.only(q.id for q in asked)
 
     def _guidance(self, state: State, *, record: bool = False) -> Guidance:
 
-        case = case_from_answers(state.answers)
+        case = case_from_answers(self._policy(state), state.answers)
         try:
             return route(case, state.authority, registry=self.registry, record=record)
         except CaseError as exc:

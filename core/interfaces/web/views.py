@@ -11,27 +11,28 @@ from __future__ import annotations
 from typing import Any
 
 from threshold.core.analysis.indicator_search import by_level_and_domain, select
-from threshold.core.engine.urgent import urgent_advice
+from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER, contact_label
-from threshold.core.interfaces.web.state import PageError, State, urgent_query
+from threshold.core.interfaces.web.contact_box import contact_box
+from threshold.core.interfaces.web.state import PageError, State
+from threshold.core.interfaces.web.urgent_line import urgent_line
 from threshold.core.interfaces.web.wizard import (
-    QUESTIONS,
     Question,
     asked_questions,
     case_from_answers,
     given_fields,
     next_question,
-    question,
+    question_ids,
 )
 from threshold.core.io.parse import parse_case
-from threshold.core.model.authority import Authority, Citation
+from threshold.core.model.authority import Authority
 from threshold.core.model.converter import case_to_dict
-from threshold.core.model.enums import URGENT_ROUTES, Purpose
-from threshold.core.model.errors import ThresholdError
+from threshold.core.model.enums import URGENT_KINDS, Purpose
+from threshold.core.model.errors import AuthorityError, ThresholdError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
-from threshold.core.model.vocabulary import ROUTE_TITLES
+from threshold.core.model.sources import Citation
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.environment import policy_line, render
 from threshold.core.render.form_output import make_form
@@ -69,26 +70,9 @@ class Views:
     def _urgent_line(
         self, state: State | None, query: list[tuple[str, str]] | None = None
     ) -> str | None:
-        """The urgent advice the answers raise (even invalid ones), or None; with the
-        raw ``query`` (an error page), every answer in it counts, read as
-        :func:`~threshold.core.interfaces.web.state.urgent_query` says, and its authority."""
-        if state is None and query is None:
-            return None
-        raw: list[object] = []
-        authority = None
-        if state is not None:
-            raw.append(
-                {
-                    "immediate_danger": state.answers.get("danger", ""),
-                    "significant_harm": state.answers.get("harm", ""),
-                }
-            )
-            authority = state.authority or None
-        if query is not None:
-            raw += urgent_query(query)
-            authority = authority or next((v for k, v in query if k == "authority" and v), None)
-        advice = urgent_advice(raw, authority, self.registry)
-        return f"{advice[0].upper()}{advice[1:]}." if advice else None
+        """The urgent advice the answers raise, or None (:func:`urgent_line`)."""
+        policy = self._authority(state) if state is not None else None
+        return urgent_line(self.registry, state, policy, query)
 
     def _page(self, template: str, state: State | None, **context: Any) -> str:
         return render(
@@ -136,6 +120,7 @@ class Views:
         authority = self._authority(state)
         assert authority is not None
         hint = authority.question_hints.get(item.id)
+        indicators = item.levels and self._has_indicators(state.authority)
         options = []
         for number, option in enumerate(item.options):
             entry: dict[str, Any] = {
@@ -147,14 +132,14 @@ class Views:
                 "link": None,
                 "source": [],
             }
-            if item.id == "level" and option.value in ("1", "2", "3", "4"):
-                level = authority.level(int(option.value))
-                entry["label"] = f"Level {level.number}: {level.name}"
-                entry["hint"] = level.summary
-                entry["source"] = self._cite(authority, level.citations)
-                entry["link"] = state.link("/indicators", without=["level"], level=option.value)
+            if option.level is not None:
+                entry["source"] = self._cite(authority, authority.level(option.level).citations)
+                if indicators:
+                    entry["link"] = state.link(
+                        "/indicators", without=[item.id], **{item.id: option.value}
+                    )
             options.append(entry)
-        order = [q.id for q in QUESTIONS]
+        order = question_ids(authority)
         earlier = [
             q
             for q in asked_questions(self.registry, state.authority, state.answers)
@@ -166,10 +151,12 @@ class Views:
             back = state.link("/question", q=earlier[-1].id)
         else:
             back = state.link("/")
+        title = item.title_for(state.answers)
         return self._page(
             "web/question.html.j2",
             state,
-            title=("Error: " if error else "") + item.title,
+            title=("Error: " if error else "") + title,
+            heading=title,
             authority_name=authority.name,
             item=item,
             hint=hint.text if hint else item.hint,
@@ -181,37 +168,60 @@ class Views:
             urgent_line=self._urgent_line(state),
         )
 
-    @staticmethod
-    def _answer(authority: Authority, item: Question, value: str) -> str:
-        """An answer in words; a level with its name in the authority's data."""
-        if item.id == "level" and value in ("1", "2", "3", "4"):
-            return f"Level {value}: {authority.level(int(value)).name}"
-        return answer_label(item, value)
+    def _has_indicators(self, authority_id: str) -> bool:
+        """Whether the authority's policy document has threshold indicators to link to."""
+        try:
+            self.registry.indicators_for(authority_id)
+        except AuthorityError:
+            return False
+        return True
 
     def _complete(self, state: State) -> bool:
 
         return next_question(self.registry, state.authority, state.answers) is None
 
     def urgent(self, state: State, *, usable: bool) -> str:
-        """The immediate-danger stop page: 999, then the child protection line."""
+        """The immediate-danger stop page: 999, then the child protection lines (in
+        the order the engine gives them: one open now first), and when the call is
+        followed up in writing."""
         authority = self._authority(state) if usable else None
-        lines = (
-            [
+        lines: list[dict[str, str | None]] = []
+        follow_up = None
+        if authority is not None:
+            lines = [
                 {"name": c.name, "phone": c.phone, "label": contact_label(c)}
                 for c in authority.contacts_for(Purpose.CHILD_PROTECTION)
+                if c.phone
             ]
-            if authority
-            else []
-        )
+            emergency = self._emergency(state)
+            if emergency is not None:
+                lines = [
+                    {"name": c.name, "phone": c.phone, "label": None}
+                    for c in emergency.contacts
+                    if c.purpose is Purpose.CHILD_PROTECTION and c.phone
+                ] or lines
+                follow_up = emergency.follow_up
         return self._page(
             "web/urgent.html.j2",
             state,
             title="Ring 999 now",
             authority_name=authority.name if authority else None,
             lines=lines,
+            follow_up_hours=follow_up.within_hours if follow_up else None,
             guidance=state.link("/guidance") if authority else None,
             change=state.link("/question", q="danger"),
         )
+
+    def _emergency(self, state: State) -> Guidance | None:
+        """The guidance for immediate danger in the state's authority, at its time,
+        or None when it cannot be made (the page still says 999 and the lines)."""
+        case: dict[str, Any] = {"immediate_danger": True}
+        if "at" in state.answers:
+            case["at"] = state.answers["at"]
+        try:
+            return route(case, state.authority, registry=self.registry)
+        except ThresholdError:
+            return None
 
     def check(self, state: State) -> str:
         """Check your answers: every question asked, with a Change link."""
@@ -219,8 +229,8 @@ class Views:
         assert authority is not None
         rows = [
             {
-                "key": item.title,
-                "value": self._answer(authority, item, state.answers[item.id]),
+                "key": item.title_for(state.answers),
+                "value": answer_label(item, state.answers[item.id]),
                 "change": state.link("/question", q=item.id),
                 "id": item.id,
             }
@@ -241,21 +251,21 @@ class Views:
     def guidance(self, state: State, guidance: Guidance) -> str:
         """The guidance page."""
         g: dict[str, Any] = guidance.to_dict()
-        route = guidance.route.value
-        first = g["contacts"][0] if g["contacts"] else None
+        route = guidance.route
+        authority = self._authority(state)
+        assert authority is not None
         form = self._form_for(state, route)
         timed = state.with_answer("at", guidance.at) if "at" not in state.answers else state
         return self._page(
             "web/guidance.html.j2",
             state,
-            title=f"{ROUTE_TITLES.get(route, route)}: {guidance.authority.name}",
+            title=f"{guidance.route_title}: {guidance.authority.name}",
             g=g,
-            route_title=ROUTE_TITLES.get(route, route),
-            urgent=route in URGENT_ROUTES,
+            route_title=guidance.route_title,
+            urgent=guidance.kind in URGENT_KINDS,
             public=state.answers.get("referrer") == "public",
-            first=first,
-            others=g["contacts"][1:],
-            consent_label=answer_label(question("consent"), guidance.consent.status.value),
+            **contact_box(authority, g["contacts"]),
+            prerequisites=self._prerequisites(state, guidance),
             form=form,
             form_links={
                 "html": state.link("/form"),
@@ -268,6 +278,16 @@ class Views:
             },
             check=state.link("/check"),
         )
+
+    def _prerequisites(self, state: State, guidance: Guidance) -> list[tuple[str, bool]]:
+        """Each thing the authority's routes may need done first (its data names
+        them: an assessment), and whether this route needs it."""
+        authority = self._authority(state)
+        assert authority is not None
+        return [
+            (item.name, key in guidance.prerequisites)
+            for key, item in authority.prerequisites.items()
+        ]
 
     def _form_for(self, state: State, route: str) -> dict[str, str] | None:
         try:
@@ -290,7 +310,8 @@ class Views:
             title=f"Decision record: {guidance.authority.name}",
             r=r,
             case=sorted(case.items()),
-            route_title=ROUTE_TITLES.get(guidance.route.value, guidance.route.value),
+            route_title=guidance.route_title,
+            prerequisites=self._prerequisites(state, guidance),
             public=state.answers.get("referrer") == "public",
             links={
                 "json": state.link("/record", format="json"),
@@ -309,6 +330,7 @@ class Views:
             "web/record.md.j2",
             r=r,
             case=sorted(case.items()),
+            prerequisites=self._prerequisites(state, guidance),
             disclaimer=DISCLAIMER,
             policies=self._policies(state),
         )
@@ -317,16 +339,19 @@ class Views:
         """The route's referral form, prefilled from the answers (as `threshold form`
         makes it: one piece of code for the CLI, the API and these pages)."""
 
-        given = given_fields(state.answers) | {"at"}
-        full = case_to_dict(parse_case(case_from_answers(state.answers)))
+        authority = self._authority(state)
+        assert authority is not None
+        given = given_fields(authority, state.answers) | {"at"}
+        full = case_to_dict(parse_case(case_from_answers(authority, state.answers), authority))
         case = {k: v for k, v in full.items() if k in given and v is not None}
         output = make_form(state.authority, case=case, fmt=fmt, registry=self.registry)
         assert output.form.id == form.id and output.route is not None
-        assert output.route.route == guidance.route.value
+        assert output.route.route == guidance.route
         return output.text
 
-    def indicators(self, state: State, indicators: IndicatorSet, level: int) -> str:
-        """The threshold indicators of one level, by domain, with citations."""
+    def indicators(self, state: State, item: Question, indicators: IndicatorSet, level: int) -> str:
+        """The threshold indicators of one level (``item`` is the level question), by
+        domain, with citations."""
 
         chosen = select(indicators, level=level)
         grouped = by_level_and_domain(indicators, chosen)
@@ -339,10 +364,10 @@ class Views:
             note=indicators.level_notes.get(level),
             domains=grouped[0][1] if grouped else [],
             count=len(chosen),
-            back=state.link("/question", without=["level"], q="level"),
+            back=state.link("/question", without=[item.id], q=item.id),
             others=[
-                (n, state.link("/indicators", without=["level"], level=str(n)))
-                for n in (1, 2, 3, 4)
+                (n, state.link("/indicators", without=[item.id], **{item.id: str(n)}))
+                for n in (o.level for o in item.options if o.level is not None)
                 if n != level
             ],
         )

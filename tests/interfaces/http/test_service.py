@@ -253,7 +253,9 @@ def test_openapi_references_resolve_inside_the_document(live_server: str) -> Non
     )
     guidance = threshold.route({"level": 3, "at": AT}, "derby_city", record=True).to_dict()
     assert validator.is_valid(guidance)
-    guidance["record"]["case"]["level"] = 9
+    # through guidance -> record -> case: a field of the case every authority shares
+    # (an authority's own answers are checked by its own case schema, GET /schemas/case)
+    guidance["record"]["case"]["significant_harm"] = 9
     assert not validator.is_valid(guidance)
 
 
@@ -378,7 +380,7 @@ def test_broken_plugin_is_503() -> None:
 
         @staticmethod
         @hookimpl
-        def threshold_referral_route(authority: Any, case: Any) -> Any:
+        def threshold_route_rule(authority: Any, case: Any) -> Any:
             if authority.id == "broken_shire":
                 raise ValueError(CANARY)
             return None

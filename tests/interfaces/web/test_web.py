@@ -25,11 +25,11 @@ from tests.web_helpers import (
     shown_route,
     text,
     walk,
+    web_case,
     web_server,
 )
 from threshold.core.engine.api import route
-from threshold.core.interfaces.web.wizard import case_from_answers
-from threshold.core.model.vocabulary import QUESTION_IDS
+from threshold.core.interfaces.web.wizard import question_ids, questions
 from threshold.core.plugins.hookspecs import hookimpl
 from threshold.core.plugins.registry import Registry
 
@@ -66,14 +66,15 @@ def server() -> Iterator[str]:
 
 
 def engine(authority: str, answers: dict[str, str], registry: Registry) -> Any:
-    return route({**case_from_answers(answers), "at": AT}, authority, registry=registry)
+    return route({**web_case(registry, authority, answers), "at": AT}, authority, registry=registry)
 
 
 def all_routes(registry: Registry, authority: str) -> set[str]:
-    """Every route the engine gives the authority, over the whole scenario matrix."""
-    from threshold.core.analysis.matrix import combinations
+    """Every route the engine gives the authority, over its whole scenario matrix."""
+    from threshold.core.analysis.matrix import matrix_of
 
-    return {route(c.case(), authority, registry=registry).route.value for c in combinations()}
+    matrix = matrix_of(registry.get(authority).authority)
+    return {route(case, authority, registry=registry).route for case in matrix.parsed()}
 
 
 # ----------------------------------------------------------------------------- routes
@@ -86,9 +87,9 @@ def test_every_route_is_reached_through_the_pages(
         answers = {**BASE, **override}
         done = walk(server, authority, answers)
         expected = engine(authority, answers, registry)
-        assert shown_route(done.page) == expected.route.value, name
+        assert shown_route(done.page) == expected.route, name
         assert expected.summary in text(done.page), name
-        reached.add(expected.route.value)
+        reached.add(expected.route)
     assert reached == all_routes(registry, authority)
 
 
@@ -99,14 +100,13 @@ def test_any_answers_reach_the_engines_route(
     """A seeded sample of every combination of answers: the page shows the route
     the engine gives for all the answers, including those the pages never asked
     (they could not change it)."""
-    from threshold.core.interfaces.web.wizard import QUESTIONS
-
+    policy = registry.get(authority).authority
     rng = random.Random(8)
     for _ in range(25):
-        answers = {q.id: rng.choice(q.options).value for q in QUESTIONS}
+        answers = {q.id: rng.choice(q.options).value for q in questions(policy)}
         done = walk(server, authority, answers)
-        assert shown_route(done.page) == engine(authority, answers, registry).route.value, answers
-        for question_id in set(QUESTION_IDS) - set(done.asked):
+        assert shown_route(done.page) == engine(authority, answers, registry).route, answers
+        for question_id in set(question_ids(policy)) - set(done.asked):
             assert question_id not in done.query, (question_id, answers)
 
 
@@ -414,22 +414,27 @@ class _BrokenRule:
 
     @staticmethod
     @hookimpl
-    def threshold_referral_route(authority: Any, case: Any) -> Any:
+    def threshold_route_rule(authority: Any, case: Any) -> Any:
         if authority.id == "broken_shire":
             raise ValueError("the rule's own fault")
         return None
 
 
 def test_a_broken_authority_rule_is_a_503_page_naming_it_with_999() -> None:
-    """A rule that raises while the pages route (the questions, the check page, the
-    guidance, the record, the form): a 503 page naming the authority, 999 first;
-    the other authorities keep working."""
+    """A rule that raises while the pages route (the guidance, the record, the form):
+    a 503 page naming the authority, 999 first; the other authorities keep working.
+    The questions and the check page read the decision table and do not route: the
+    check page's button leads to the 503 page."""
     registry = Registry.load([("broken", _BrokenRule)])
     answers = urlencode({"authority": "broken_shire", **BASE})
     with web_server(registry) as url:
-        for path in ("/check", "/guidance", "/record", "/form", "/question"):
-            answer = get(url, f"{path}?{answers}")
-            assert answer.status == 503, (path, answer.status)
+        pages = [get(url, f"{path}?{answers}") for path in ("/guidance", "/record", "/form")]
+        path, check = follow(url, f"/question?{answers}")
+        assert path.startswith("/check?") and check.status == 200
+        (button,) = forms(check.body.decode())
+        pages.append(follow(url, button.action + "?" + urlencode(button.hidden))[1])
+        for answer in pages:
+            assert answer.status == 503, answer.status
             words = main_text(answer.body.decode())
             assert words.startswith("! Warning: If a child is in immediate danger, ring 999"), words
             assert "Broken Shire (broken_shire) cannot be used now" in words, words

@@ -10,10 +10,17 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.web_helpers import get, main_text, shown_route, walk, web_server
+from tests.web_helpers import (
+    can_change_answer,
+    get,
+    main_text,
+    shown_route,
+    walk,
+    web_case,
+    web_server,
+)
 from threshold.core.engine.api import route
-from threshold.core.interfaces.web.wizard import can_change_answer, case_from_answers
-from threshold.core.model.vocabulary import QUESTION_IDS
+from threshold.core.interfaces.web.wizard import question_ids
 from threshold.core.plugins.registry import Registry
 
 AUTHORITIES = ("derbyshire", "derby_city")
@@ -63,11 +70,13 @@ def test_a_member_of_the_public_is_asked_only_what_changes_their_guidance(
     choices = {**PUBLIC, **override}
     walked = walk(server, authority, choices)
     assert walked.asked == ["danger", "harm", "referrer"]
-    expected = route({**case_from_answers(choices), "at": AT}, authority, registry=registry)
-    assert shown_route(walked.page) == expected.route.value
+    expected = route(
+        {**web_case(registry, authority, choices), "at": AT}, authority, registry=registry
+    )
+    assert shown_route(walked.page) == expected.route
     # the engine agrees: nothing else can change a member of the public's guidance
     answered = {k: choices[k] for k in ("danger", "harm", "referrer")}
-    for question_id in QUESTION_IDS[3:]:
+    for question_id in question_ids(registry.get(authority).authority)[3:]:
         assert not can_change_answer(registry, authority, answered, question_id), question_id
 
 

@@ -11,9 +11,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.web_helpers import PRACTITIONER, get, text, web_server
+from tests.web_helpers import PRACTITIONER, get, text, web_case, web_server
 from threshold.core.engine.api import route
-from threshold.core.interfaces.web.wizard import case_from_answers
 from threshold.core.plugins.registry import Registry
 
 SATURDAY_NIGHT = "2026-11-28T21:00"
@@ -55,7 +54,7 @@ def test_ring_now_on_saturday_night_is_the_out_of_hours_line(
     assert "Closed now" not in now and "Listed first because" in now
     expected = route(
         {
-            **case_from_answers({**PRACTITIONER, "level": "2", "setting": "yes"}),
+            **web_case(registry, authority, {**PRACTITIONER, "level": "2", "setting": "yes"}),
             "at": SATURDAY_NIGHT,
         },
         authority,

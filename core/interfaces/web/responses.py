@@ -1,0 +1,48 @@
+"""The web tool's responses: HTML pages with their headers, redirects and
+downloads, none of which lets the query (which holds the answers) leave with a
+link."""
+
+from __future__ import annotations
+
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+#: Headers of every HTML page: nothing but inline styles may load, no scripts,
+#: forms only to this service, no framing, and no Referer (the query holds the
+#: answers, so it must not leave with a link).
+HTML_HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
+    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
+    forms to be sent anywhere (a referral form is filled in and printed, and what
+    is typed into it must never reach a server)."""
+    headers = dict(HTML_HEADERS)
+    if sends_nothing:
+        headers["content-security-policy"] = headers["content-security-policy"].replace(
+            "form-action 'self'", "form-action 'none'"
+        )
+    return HTMLResponse(text, status_code=status, headers=headers)
+
+
+def see(url: str) -> RedirectResponse:
+    """A redirect (303) to another page of the tool."""
+    return RedirectResponse(url, status_code=303, headers={"referrer-policy": "no-referrer"})
+
+
+def download(body: str, media_type: str, filename: str) -> Response:
+    """A file to save (a record or a form), never shown inline."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "referrer-policy": "no-referrer",
+        },
+    )
