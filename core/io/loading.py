@@ -137,10 +137,12 @@ def short_path(source: str) -> str:
 
 
 def _validation_key(paths: list[Path]) -> str:
-    """The inputs that decide validity: the files, the schema and the checking code."""
+    """The inputs that decide validity and the merged data: the files (their names,
+    which messages print, and their bytes), the schema and the checking code."""
     sources = [p.read_bytes() for p in paths]
     checks = [Path(m).read_bytes() for m in (__file__, references.__file__)]
-    return cache.digest(*sources, json.dumps(schema("pack"), sort_keys=True), *checks)
+    names = "\n".join(str(p) for p in paths)
+    return cache.digest(names, *sources, json.dumps(schema("pack"), sort_keys=True), *checks)
 
 
 def validate_merged(merged: dict[str, Any], label: str) -> None:
@@ -162,18 +164,30 @@ def load_authority(paths: Iterable[Path]) -> Authority:
         DataError: naming the file, the field and what is expected.
     """
     paths = list(paths)
-    parts = [(str(path), read_data_file(path)) for path in paths]
-    label = " + ".join(str(p) for p in paths)
     key = "valid-authority-" + _validation_key(paths)
-    if cache.read(key) is True:  # these exact files already passed every check below
-        merged = merge(parts)
-    else:
-        fragment = _fragment_validator()
-        for source, data in parts:
-            errors = field_errors(fragment.iter_errors(data))
-            if errors:
-                raise DataError(source, errors)
-        merged = merge(parts)
-        validate_merged(merged, label)
-        cache.write(key, True)
-    return compile_authority(merged, where_written(parts))
+    # These exact files already passed every check below: their merged data, kept
+    # as plain JSON (never code), is read instead of parsing the TOML again.
+    held = cache.read(key)
+    if isinstance(held, dict) and held.get("check") == _content_check(held):
+        return compile_authority(held["merged"], held["where"])
+    parts = [(str(path), read_data_file(path)) for path in paths]
+    fragment = _fragment_validator()
+    for source, data in parts:
+        errors = field_errors(fragment.iter_errors(data))
+        if errors:
+            raise DataError(source, errors)
+    merged = merge(parts)
+    validate_merged(merged, " + ".join(str(p) for p in paths))
+    where = where_written(parts)
+    authority = compile_authority(merged, where)
+    kept = {"merged": merged, "where": where}
+    cache.write(key, {**kept, "check": _content_check(kept)})
+    return authority
+
+
+def _content_check(held: dict[str, Any]) -> str | None:
+    """A digest of a cache entry's data, so an entry cut short or changed on disk is
+    never used (the files are parsed and checked again instead)."""
+    if not isinstance(held.get("merged"), dict) or not isinstance(held.get("where"), dict):
+        return None
+    return cache.digest(json.dumps([held["merged"], held["where"]], sort_keys=True))

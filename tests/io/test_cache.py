@@ -70,3 +70,21 @@ def test_cache_off_and_unwritable_directory_are_harmless(
     assert cache.read("x") is None
     hours._england_holidays.cache_clear()
     assert hours.bank_holiday(dt.date(2026, 12, 28)) == "Boxing Day (observed)"
+
+
+def test_the_merged_data_is_read_from_the_cache_and_a_damaged_entry_is_ignored(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = []
+    real = data.read_data_file
+    monkeypatch.setattr(data, "read_data_file", lambda path: parsed.append(path) or real(path))
+    first = data.load_authority(DERBY_CITY_FILES)
+    assert len(parsed) == len(DERBY_CITY_FILES)
+    assert data.load_authority(DERBY_CITY_FILES) == first
+    assert len(parsed) == len(DERBY_CITY_FILES)  # the second load parsed no TOML
+    (entry,) = fresh_cache.glob("valid-authority-*.json")
+    entry.write_text(entry.read_text("utf-8").replace("01332 641172", "01332 000000"), "utf-8")
+    again = data.load_authority(DERBY_CITY_FILES)
+    assert again == first  # the changed entry was not used
+    assert again.contact("initial-response-team").phone == "01332 641172"
+    assert len(parsed) == 2 * len(DERBY_CITY_FILES)
