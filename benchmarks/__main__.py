@@ -104,7 +104,6 @@ def bench_route(calls: int) -> list[Row]:
     from threshold.core.plugins.registry import Registry
 
     registry = Registry.load()
-    today = dt.date(2026, 11, 29)
     cases = spread_cases(calls + 2_000)
     warm, cases = cases[:2_000], cases[2_000:]
     authorities = {a: registry.get(a).authority for a in registry.authority_ids()}
@@ -126,7 +125,7 @@ def bench_route(calls: int) -> list[Row]:
         return table[authority_id][tuple([case.get(n) for n in fields[authority_id]])]
 
     def on_dict(item: tuple[str, Any]) -> object:
-        return route(item[1], item[0], registry=registry, today=today)
+        return route(item[1], item[0], registry=registry)
 
     for item in warm:
         on_dict(item)
