@@ -112,9 +112,9 @@ def bench_route(calls: int) -> list[Row]:
     # The floor: a pure-Python decision, the case's fields looked up in a dict of
     # every combination's route (made here from route() itself).
     fields = {a: matrix_of(authority).names for a, authority in authorities.items()}
-    table = {
+    table: dict[str, dict[tuple[Any, ...], str]] = {
         a: {
-            combination.values: route(combination.case(), a, registry=registry).route
+            combination.values: str(route(combination.case(), a, registry=registry).route)
             for combination in matrix_of(authority).combinations()
         }
         for a, authority in authorities.items()
