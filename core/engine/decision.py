@@ -17,12 +17,12 @@ import hashlib
 import json
 from collections.abc import Iterator
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import attrs
 
 from threshold.core.engine.plan import ReferralRule, decide_route
+from threshold.core.io.distributions import version
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
 from threshold.core.model.converter import to_dict
@@ -50,10 +50,8 @@ def decision_id(record: dict[str, Any]) -> str:
 def engine_version() -> str:
     """Return "threshold VERSION" for the installed package."""
 
-    try:
-        return f"threshold {version('threshold')}"
-    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-        return "threshold (version unknown)"
+    found = version("threshold")
+    return f"threshold {found}" if found else "threshold (version unknown)"
 
 
 def _alternatives(authority: Authority) -> tuple[tuple[str, tuple[object, ...]], ...]:

@@ -12,11 +12,11 @@ import datetime as dt
 import weakref
 from collections.abc import Callable
 from functools import lru_cache
-from importlib.metadata import version
 
 import attrs
 
 from threshold.core.io import cache
+from threshold.core.io.distributions import version
 from threshold.core.model.authority import OpeningHours, Window
 from threshold.core.model.clock import LONDON
 from threshold.core.model.enums import BankHolidays, HoursKind
@@ -34,7 +34,7 @@ def _england_holidays(year: int) -> dict[dt.date, str]:
     result is kept in the on-disk cache, keyed by the package's version.
     """
 
-    name = f"bank-holidays-ENG-{year}-{cache.digest(version('holidays'))}"
+    name = f"bank-holidays-ENG-{year}-{cache.digest(version('holidays') or 'unknown')}"
     stored = cache.read(name)
     if isinstance(stored, dict):
         return {dt.date.fromisoformat(day): str(title) for day, title in stored.items()}

@@ -15,12 +15,12 @@ import difflib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
 
+from threshold.core.io.distributions import EntryPoint, entry_points
 from threshold.core.io.spelling import shown_identifier, spelling_key
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
@@ -78,7 +78,7 @@ class Registry:
             only = [n.strip() for n in os.environ[PLUGINS_ENV].split(",") if n.strip()]
         allowed = None if only is None else set(only)
         if use_entry_points:
-            for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            for entry_point in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
                 if allowed is None or entry_point.name in allowed:
                     registry._add_entry_point(entry_point)
         for name, module in plugins:
@@ -89,11 +89,7 @@ class Registry:
 
     def _add_entry_point(self, entry_point: EntryPoint) -> None:
         dist = entry_point.dist
-        info = PluginInfo(
-            entry_point.name,
-            dist.metadata["Name"] if dist is not None else None,
-            dist.version if dist is not None else None,
-        )
+        info = PluginInfo(entry_point.name, dist.name, dist.version)
         try:
             module = entry_point.load()
         except KeyboardInterrupt:

@@ -176,13 +176,15 @@ def test_a_rule_is_asked_only_about_its_own_plugins_authorities() -> None:
 def test_a_plugin_that_fails_to_import_is_reported_and_asked_for_exits_3(
     monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Any]
 ) -> None:
-    from importlib.metadata import EntryPoint
+    from pathlib import Path
 
+    from threshold.core.io.distributions import Distribution, EntryPoint
     from threshold.core.plugins import registry as registry_module
 
     real = registry_module.entry_points
-    ghost = EntryPoint(name="ghost", value="threshold_no_such_plugin_module", group="threshold")
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: [*real(group=group), ghost])
+    dist = Distribution(Path("ghost-1.0.dist-info"))
+    ghost = EntryPoint("ghost", "threshold_no_such_plugin_module", dist)
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: [*real(group), ghost])
     registry = Registry.load()
     assert registry.authority_ids() == ["derby_city", "derbyshire"]
     ((name, reason),) = registry.problems()
