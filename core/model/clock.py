@@ -21,6 +21,11 @@ LONDON = ZoneInfo("Europe/London")
 #: it (UTC offsets, the look-ahead of :func:`next_open`) can overflow.
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LONDON)
 LATEST = dt.datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=LONDON)
+#: The range as local times (a naive time counts as Europe/London).
+_EARLIEST_LOCAL = EARLIEST.replace(tzinfo=None)
+_LATEST_LOCAL = LATEST.replace(tzinfo=None)
+#: Far enough either side of a time to see a change of UTC offset at it.
+_NEAR = dt.timedelta(hours=3)
 #: What ``at`` must be, as every error about it says.
 EXPECTED_AT = (
     "an ISO 8601 date-time from 2000-01-01T00:00 to 2099-12-31T23:59 (Europe/London "
@@ -77,6 +82,12 @@ def parse_local(text: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(normal)
     except ValueError:  # a month 13, a day 32, an hour 25, an offset of 24 hours
         raise ValueError(f"not a real date and time; expected {EXPECTED_AT}") from None
+    if parsed.tzinfo is None and _EARLIEST_LOCAL <= parsed <= _LATEST_LOCAL:
+        # The usual case, without the slow ``replace``: no change of UTC offset near
+        # it (Europe/London's changes are an hour, months apart), so it is one real time.
+        offset = LONDON.utcoffset(parsed)
+        if LONDON.utcoffset(parsed - _NEAR) == offset == LONDON.utcoffset(parsed + _NEAR):
+            return dt.datetime(*parsed.timetuple()[:6], parsed.microsecond, LONDON)
     check_range(parsed)
     if parsed.tzinfo is not None:
         return parsed
