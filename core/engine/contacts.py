@@ -173,15 +173,20 @@ def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
     opened = is_open(slot.hours, when, slot.lookup)
     opening = None if opened is True else next_open(slot.hours, when, slot.lookup)
-    return ContactAdvice(
-        *slot.head,
-        opened,
-        opening.isoformat() if opening else None,
-        *slot.tail,
-        None,
-        None,
-        *slot.contact,
-    )
+    text = opening.isoformat() if opening else None
+    key = (slot, opened, text)
+    advice = _ADVICE.get(key)
+    if advice is None:
+        advice = ContactAdvice(*slot.head, opened, text, *slot.tail, None, None, *slot.contact)
+        if len(_ADVICE) >= CACHE_LIMIT:
+            _ADVICE.clear()
+        _ADVICE[key] = advice
+    return advice
+
+
+#: A contact's advice by (contact, open, next opening): it is frozen, and the same
+#: few recur for every call (a line is open, or closed until its next opening).
+_ADVICE: dict[tuple[Slot, bool | None, str | None], ContactAdvice] = {}
 
 
 #: The sentence for a closed contact, by (contact, next opening, alternative index):

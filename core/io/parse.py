@@ -74,10 +74,7 @@ def _reader(authority: Authority) -> _Reader:
         return held[1]
     fields = case_fields(authority)
     reader = _Reader(
-        {
-            f.name: None if f.answers is None else frozenset((type(a), a) for a in f.answers)
-            for f in fields
-        },
+        {f.name: f.keys for f in fields},
         tuple((q.id, field_named(authority, q.id).default) for q in authority.questions),
     )
     _READERS[id(authority)] = (weakref.ref(authority), reader)
