@@ -9,10 +9,11 @@ per case."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 import attrs
 
-from threshold.core.engine.hours import Lookup, is_open, next_open
+from threshold.core.engine.hours import Lookup, open_state
 from threshold.core.engine.wording import (
     CACHE_LIMIT,
     WHY,
@@ -105,12 +106,22 @@ def prepare_contacts(
 
 
 def _lookup(authority: Authority) -> Lookup:
-    """Finds a contact's hours by id (for a duty service outside another's hours)."""
+    """Finds a contact's hours by id (for a duty service outside another's hours);
+    one per authority, so the contacts' states are shared between its guidance."""
+    held = _LOOKUPS.get(id(authority))
+    if held is not None and held[0]() is authority:
+        return held[1]
 
     def hours_of(contact_id: str) -> OpeningHours:
         return authority.contact(contact_id).hours
 
+    _LOOKUPS[id(authority)] = (weakref.ref(authority), hours_of)
     return hours_of
+
+
+#: The lookup of each authority (by identity, with a weak reference that tells a
+#: reused id from its authority).
+_LOOKUPS: dict[int, tuple[weakref.ref[Authority], Lookup]] = {}
 
 
 def _meanwhile(alternative: Contact) -> str:
@@ -171,9 +182,7 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
 
 def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
     """The contact with whether it is open at ``when`` and when it next opens."""
-    opened = is_open(slot.hours, when, slot.lookup)
-    opening = None if opened is True else next_open(slot.hours, when, slot.lookup)
-    text = opening.isoformat() if opening else None
+    opened, text = open_state(slot.hours, when, slot.lookup)
     key = (slot, opened, text)
     advice = _ADVICE.get(key)
     if advice is None:
