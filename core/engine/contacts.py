@@ -148,7 +148,30 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
     """The contacts at ``when``: whether each is open and when it next opens; any
     closed one after its alternatives that are not closed, saying when it opens
     and which alternative to use meanwhile."""
-    found = [_at(slot, when) for slot in slots]
+    states = tuple(open_state(slot.hours, when, slot.lookup) for slot in slots)
+    key = (slots, states)
+    made = _ORDERED.get(key)
+    if made is None:
+        made = _ordered(slots, states)
+        if len(_ORDERED) >= CACHE_LIMIT:
+            _ORDERED.clear()
+        _ORDERED[key] = made
+    return made
+
+
+#: The contacts in order, by the prepared contacts and each one's state (open, next
+#: opening): the same few orders recur for every case of a route.
+_ORDERED: dict[
+    tuple[tuple[Slot, ...], tuple[tuple[bool | None, str | None], ...]],
+    tuple[ContactAdvice, ...],
+] = {}
+
+
+def _ordered(
+    slots: tuple[Slot, ...], states: tuple[tuple[bool | None, str | None], ...]
+) -> tuple[ContactAdvice, ...]:
+    """The contacts in the order to use them, given each one's state."""
+    found = [_at(slot, state) for slot, state in zip(slots, states, strict=True)]
     for advice in found:
         if advice.open is False:
             break
@@ -180,9 +203,9 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
     return tuple(ordered)
 
 
-def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
-    """The contact with whether it is open at ``when`` and when it next opens."""
-    opened, text = open_state(slot.hours, when, slot.lookup)
+def _at(slot: Slot, state: tuple[bool | None, str | None]) -> ContactAdvice:
+    """The contact with whether it is open and when it next opens (``state``)."""
+    opened, text = state
     key = (slot, opened, text)
     advice = _ADVICE.get(key)
     if advice is None:
