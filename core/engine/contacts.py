@@ -33,6 +33,9 @@ from threshold.core.model.guidance import (
 )
 
 _ROLE = {Purpose.OUT_OF_HOURS_ADVICE: Purpose.PROFESSIONAL_ADVICE}
+#: At most this many contact orders, and contact advices, are kept (a year of days
+#: for every route's contacts; a bound on memory when times are spread over years).
+_KEPT = 20_000
 
 
 def contact_role(purpose: Purpose) -> Purpose:
@@ -153,7 +156,7 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
     made = _ORDERED.get(key)
     if made is None:
         made = _ordered(slots, states)
-        if len(_ORDERED) >= CACHE_LIMIT:
+        if len(_ORDERED) >= _KEPT:
             _ORDERED.clear()
         _ORDERED[key] = made
     return made
@@ -210,7 +213,7 @@ def _at(slot: Slot, state: tuple[bool | None, str | None]) -> ContactAdvice:
     advice = _ADVICE.get(key)
     if advice is None:
         advice = ContactAdvice(*slot.head, opened, text, *slot.tail, None, None, *slot.contact)
-        if len(_ADVICE) >= CACHE_LIMIT:
+        if len(_ADVICE) >= _KEPT:
             _ADVICE.clear()
         _ADVICE[key] = advice
     return advice

@@ -248,7 +248,7 @@ _STATES: dict[
     tuple[OpeningHours, Lookup | None, bool | None, str | None],
 ] = {}
 #: At most this many states are kept (a year of days for every contact many times over).
-_STATES_MAX = 100_000
+_STATES_MAX = 20_000
 
 
 def _bounds(hours: OpeningHours, lookup: Lookup | None, seen: tuple[str, ...] = ()) -> set[int]:
