@@ -162,7 +162,7 @@ def _rendered(
     known = held[1]
     key: tuple[object, ...] | None = (plugin, plugin_version, *_render_key(case, authority, plan))
     try:
-        found = known.get(key) if reuse else None
+        found = known.get(key) if reuse and key is not None else None
     except TypeError:  # an unhashable answer: rendered, not kept
         key, found = None, None
     if found is not None:

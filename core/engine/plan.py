@@ -149,9 +149,9 @@ def _outcome(authority: Authority, route: RouteDef, known: Mapping[str, Any]) ->
                 }
             )
         )
-    key = (route.id, *((type(v), v) for v in map(known.get, read)))
+    key: tuple[object, ...] | None = (route.id, *((type(v), v) for v in map(known.get, read)))
     try:
-        found = outcomes.get(key)
+        found = outcomes.get(key) if key is not None else None
     except TypeError:  # an unhashable fact: worked out, not kept
         key, found = None, None
     if found is None:
