@@ -79,7 +79,30 @@ def prepare_contacts(
     authority: Authority, listed: list[tuple[Contact, Purpose]]
 ) -> tuple[Slot, ...]:
     """Prepare the contacts a route lists (in route order, each with the purpose it
-    is listed for) for :func:`contacts_at`."""
+    is listed for) for :func:`contacts_at` (once per authority and list: the
+    prepared contacts are shared by every guidance that lists them)."""
+    held = _PREPARED.get(id(authority))
+    if held is None or held[0]() is not authority:
+        held = _PREPARED[id(authority)] = (weakref.ref(authority), {})
+    key = tuple((contact, purpose) for contact, purpose in listed)
+    try:
+        found = held[1].get(key)
+    except TypeError:  # a contact that cannot be hashed: prepared, not kept
+        return _prepare(authority, listed)
+    if found is None:
+        found = held[1][key] = _prepare(authority, listed)
+    return found
+
+
+#: Prepared contacts by authority (by identity, with a weak reference that tells a
+#: reused id from its authority) and by the contacts listed with their purposes.
+_PREPARED: dict[
+    int,
+    tuple[weakref.ref[Authority], dict[tuple[tuple[Contact, Purpose], ...], tuple[Slot, ...]]],
+] = {}
+
+
+def _prepare(authority: Authority, listed: list[tuple[Contact, Purpose]]) -> tuple[Slot, ...]:
     contacts = [contact for contact, _ in listed]
     roles = [contact_role(purpose) for _, purpose in listed]
     lookup = _lookup(authority)
