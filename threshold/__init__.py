@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from threshold.core.analysis.compare_model import Comparison
@@ -144,14 +144,27 @@ def route(case: Case | Mapping[str, object], authority: str, *, record: bool = F
         Each error's ``urgent`` still says who to ring when the case raised an
         urgent flag (and says 999 when the authority could not be used).
     """
-    from threshold.core.engine.api import route as route_case
-    from threshold.core.model.errors import ThresholdError
-
+    route_case = _ROUTE[0] if _ROUTE else _load_route()
     try:
         return route_case(case, authority, record=record)
-    except ThresholdError as exc:
-        _add_urgent(exc, case, authority)
+    except Exception as exc:
+        from threshold.core.model.errors import ThresholdError
+
+        if isinstance(exc, ThresholdError):
+            _add_urgent(exc, case, authority)
         raise
+
+
+#: The engine's route function, once loaded (an import statement on every call
+#: costs more than a tenth of a decision).
+_ROUTE: list[Callable[..., Guidance]] = []
+
+
+def _load_route() -> Callable[..., Guidance]:
+    from threshold.core.engine.api import route as route_case
+
+    _ROUTE.append(route_case)
+    return route_case
 
 
 def _add_urgent(exc: ThresholdError, raw: object, authority: str | None) -> None:

@@ -97,11 +97,11 @@ def _route_all(registry: Registry, authority: Authority, matrix: CompareMatrix) 
     return answers
 
 
-def _example(indices: Sequence[int], matrix: CompareMatrix) -> int:
-    """The combination of a row closest to the case defaults (its words are shown)."""
+def _example(indices: Sequence[int], matrix: CompareMatrix, cases: Sequence[Combination]) -> int:
+    """The combination of a row closest to the case defaults (its words are shown);
+    ``cases`` are the matrix's combinations."""
 
     defaults = {name: matrix.default(name) for name in matrix.names}
-    cases = list(matrix.combinations())
 
     def distance(index: int) -> tuple[int, int]:
         values = cases[index].as_dict()
@@ -227,7 +227,7 @@ def _scenarios(
     rows: list[ScenarioRow] = []
     row_of: dict[int, int] = {}
     for number, indices in enumerate(grouped, start=1):
-        example = _example(indices, matrix)
+        example = _example(indices, matrix, cases)
         shown = tuple(
             _shown(answers[a][example], authorities[a], notes, outcomes[a][example])
             for a in range(len(authorities))

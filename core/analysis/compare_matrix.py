@@ -45,6 +45,7 @@ class CompareMatrix(Matrix):
         axes: dict[str, list[Any]] = {}
         self._fields: dict[str, CaseField] = {}
         self._defaults: dict[str, set[Any]] = {}
+        self._fields_of: dict[str, dict[str, CaseField]] = {}
         answers: dict[str, set[tuple[Any, ...]]] = {}
         for authority in authorities:
             for name, values in matrix_axes(authority):
@@ -71,6 +72,13 @@ class CompareMatrix(Matrix):
             size *= len(values)
         self.size = size
         self._parsed = {}
+
+    def fields_of(self, authority: Authority) -> dict[str, CaseField]:
+        """The fields of ``authority``'s case by name (made once per authority)."""
+        found = self._fields_of.get(authority.id)
+        if found is None:
+            found = self._fields_of[authority.id] = {f.name: f for f in case_fields(authority)}
+        return found
 
     def field_title(self, name: str) -> str:
         """A field's name in words (``band``: "level band")."""
@@ -110,7 +118,7 @@ class Put:
 
 def put_to(matrix: CompareMatrix, authority: Authority, values: dict[str, Any], at: str) -> Put:
     """The cases of ``authority`` for the combination ``values`` of ``matrix``."""
-    fields = {f.name: f for f in case_fields(authority)}
+    fields = matrix.fields_of(authority)
     decided = any(values.get(name) for name in CORE_URGENT)
     data: dict[str, Any] = {"at": at}
     levels: list[int | None] = [None]

@@ -36,6 +36,7 @@ from threshold.core.model.errors import AuthorityError
 from threshold.core.model.guidance import (
     AuthorityRef,
     ConsentAdvice,
+    ContactAdvice,
     FollowUp,
     Guidance,
     GuidanceWarning,
@@ -82,13 +83,31 @@ def build_guidance(
             ),
             *warnings,
         )
+    last = _LAST_AT.get(id(static)) if REUSE[-1] else None
+    if last is not None and last[0] is static and last[1] == when:
+        contacts, urgent = last[2], last[3]
+    else:
+        contacts = contacts_at(static.contacts, when)
+        urgent = contacts_at(static.urgent_contacts, when)
+        if len(_LAST_AT) >= CACHE_LIMIT:
+            _LAST_AT.clear()
+        _LAST_AT[id(static)] = (static, when, contacts, urgent)
     return Guidance(
         **static.fields,
         at=when.isoformat(),
-        contacts=contacts_at(static.contacts, when),
-        urgent_contacts=contacts_at(static.urgent_contacts, when),
+        contacts=contacts,
+        urgent_contacts=urgent,
         warnings=warnings,
     )
+
+
+#: For each reused part, the contacts at the last time it was asked for (the
+#: comparison asks every case at one time; a batch often gives one time throughout).
+#: The reference to the part keeps its id from being reused while it is here.
+_LAST_AT: dict[
+    int,
+    tuple[StaticGuidance, dt.datetime, tuple[ContactAdvice, ...], tuple[ContactAdvice, ...]],
+] = {}
 
 
 def _static_guidance(
@@ -100,16 +119,64 @@ def _static_guidance(
     if hit is not None and hit[0]() is authority:
         return hit[1]
     plan = plan_case(case, authority, rule)
+    static = _rendered(case, authority, plan, plugin, plugin_version, reuse)
+    if reuse:
+        if len(STATIC) >= CACHE_LIMIT:
+            STATIC.clear()
+        STATIC[key] = (weakref.ref(authority), static)
+    return static
+
+
+#: Rendered guidance by authority (by identity, with a weak reference that tells a
+#: reused id from its authority) and by all a rendering reads (see :func:`_render_key`):
+#: the many cases that share a route, its applying parts, level, consent answer and
+#: referrer share one rendering.
+_RENDERED: dict[int, tuple[weakref.ref[Authority], dict[tuple[object, ...], StaticGuidance]]] = {}
+
+
+def _render_key(case: Case, authority: Authority, plan: Plan) -> tuple[object, ...]:
+    """Everything :func:`_render` reads of the case and the plan: the route, the parts
+    that applied (they give the lists and single values), the level and the values
+    the deciding row gives (the texts' placeholders), who refers and the consent answer."""
+    question = authority.consent_question
+    status = case.answer(question.id) if question else None
+    level = plan.facts.get("level")
+    return (
+        plan.route.id,
+        tuple(plan.outcome.applied),
+        (type(level), level),
+        tuple(sorted(plan.values.items())),
+        case.referrer,
+        (type(status), status),
+    )
+
+
+def _rendered(
+    case: Case, authority: Authority, plan: Plan, plugin: str, plugin_version: str, reuse: bool
+) -> StaticGuidance:
+    """The rendering of ``plan`` for ``case``, shared between the cases that read the
+    same (made afresh without reuse)."""
+    held = _RENDERED.get(id(authority))
+    if held is None or held[0]() is not authority:
+        held = _RENDERED[id(authority)] = (weakref.ref(authority), {})
+    known = held[1]
+    key: tuple[object, ...] | None = (plugin, plugin_version, *_render_key(case, authority, plan))
+    try:
+        found = known.get(key) if reuse and key is not None else None
+    except TypeError:  # an unhashable answer: rendered, not kept
+        key, found = None, None
+    if found is not None:
+        return found
     try:
         static = _render(case, authority, plan, plugin, plugin_version)
     except KeyError as exc:
         raise AuthorityError(
             authority.id, f"the {authority.id} data has no {exc.args[0]!r}, which this route needs"
         ) from None
-    if reuse:
-        if len(STATIC) >= CACHE_LIMIT:
-            STATIC.clear()
-        STATIC[key] = (weakref.ref(authority), static)
+    if reuse and key is not None:
+        if len(known) >= CACHE_LIMIT:
+            known.clear()
+        known[key] = static
     return static
 
 

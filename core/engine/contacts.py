@@ -9,10 +9,11 @@ per case."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 import attrs
 
-from threshold.core.engine.hours import Lookup, is_open, next_open
+from threshold.core.engine.hours import Lookup, open_state
 from threshold.core.engine.wording import (
     CACHE_LIMIT,
     WHY,
@@ -32,6 +33,9 @@ from threshold.core.model.guidance import (
 )
 
 _ROLE = {Purpose.OUT_OF_HOURS_ADVICE: Purpose.PROFESSIONAL_ADVICE}
+#: At most this many contact orders, and contact advices, are kept (a year of days
+#: for every route's contacts; a bound on memory when times are spread over years).
+_KEPT = 20_000
 
 
 def contact_role(purpose: Purpose) -> Purpose:
@@ -75,7 +79,30 @@ def prepare_contacts(
     authority: Authority, listed: list[tuple[Contact, Purpose]]
 ) -> tuple[Slot, ...]:
     """Prepare the contacts a route lists (in route order, each with the purpose it
-    is listed for) for :func:`contacts_at`."""
+    is listed for) for :func:`contacts_at` (once per authority and list: the
+    prepared contacts are shared by every guidance that lists them)."""
+    held = _PREPARED.get(id(authority))
+    if held is None or held[0]() is not authority:
+        held = _PREPARED[id(authority)] = (weakref.ref(authority), {})
+    key = tuple((contact, purpose) for contact, purpose in listed)
+    try:
+        found = held[1].get(key)
+    except TypeError:  # a contact that cannot be hashed: prepared, not kept
+        return _prepare(authority, listed)
+    if found is None:
+        found = held[1][key] = _prepare(authority, listed)
+    return found
+
+
+#: Prepared contacts by authority (by identity, with a weak reference that tells a
+#: reused id from its authority) and by the contacts listed with their purposes.
+_PREPARED: dict[
+    int,
+    tuple[weakref.ref[Authority], dict[tuple[tuple[Contact, Purpose], ...], tuple[Slot, ...]]],
+] = {}
+
+
+def _prepare(authority: Authority, listed: list[tuple[Contact, Purpose]]) -> tuple[Slot, ...]:
     contacts = [contact for contact, _ in listed]
     roles = [contact_role(purpose) for _, purpose in listed]
     lookup = _lookup(authority)
@@ -105,12 +132,22 @@ def prepare_contacts(
 
 
 def _lookup(authority: Authority) -> Lookup:
-    """Finds a contact's hours by id (for a duty service outside another's hours)."""
+    """Finds a contact's hours by id (for a duty service outside another's hours);
+    one per authority, so the contacts' states are shared between its guidance."""
+    held = _LOOKUPS.get(id(authority))
+    if held is not None and held[0]() is authority:
+        return held[1]
 
     def hours_of(contact_id: str) -> OpeningHours:
         return authority.contact(contact_id).hours
 
+    _LOOKUPS[id(authority)] = (weakref.ref(authority), hours_of)
     return hours_of
+
+
+#: The lookup of each authority (by identity, with a weak reference that tells a
+#: reused id from its authority).
+_LOOKUPS: dict[int, tuple[weakref.ref[Authority], Lookup]] = {}
 
 
 def _meanwhile(alternative: Contact) -> str:
@@ -137,7 +174,30 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
     """The contacts at ``when``: whether each is open and when it next opens; any
     closed one after its alternatives that are not closed, saying when it opens
     and which alternative to use meanwhile."""
-    found = [_at(slot, when) for slot in slots]
+    states = tuple(open_state(slot.hours, when, slot.lookup) for slot in slots)
+    key = (slots, states)
+    made = _ORDERED.get(key)
+    if made is None:
+        made = _ordered(slots, states)
+        if len(_ORDERED) >= _KEPT:
+            _ORDERED.clear()
+        _ORDERED[key] = made
+    return made
+
+
+#: The contacts in order, by the prepared contacts and each one's state (open, next
+#: opening): the same few orders recur for every case of a route.
+_ORDERED: dict[
+    tuple[tuple[Slot, ...], tuple[tuple[bool | None, str | None], ...]],
+    tuple[ContactAdvice, ...],
+] = {}
+
+
+def _ordered(
+    slots: tuple[Slot, ...], states: tuple[tuple[bool | None, str | None], ...]
+) -> tuple[ContactAdvice, ...]:
+    """The contacts in the order to use them, given each one's state."""
+    found = [_at(slot, state) for slot, state in zip(slots, states, strict=True)]
     for advice in found:
         if advice.open is False:
             break
@@ -169,19 +229,22 @@ def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvi
     return tuple(ordered)
 
 
-def _at(slot: Slot, when: dt.datetime) -> ContactAdvice:
-    """The contact with whether it is open at ``when`` and when it next opens."""
-    opened = is_open(slot.hours, when, slot.lookup)
-    opening = None if opened is True else next_open(slot.hours, when, slot.lookup)
-    return ContactAdvice(
-        *slot.head,
-        opened,
-        opening.isoformat() if opening else None,
-        *slot.tail,
-        None,
-        None,
-        *slot.contact,
-    )
+def _at(slot: Slot, state: tuple[bool | None, str | None]) -> ContactAdvice:
+    """The contact with whether it is open and when it next opens (``state``)."""
+    opened, text = state
+    key = (slot, opened, text)
+    advice = _ADVICE.get(key)
+    if advice is None:
+        advice = ContactAdvice(*slot.head, opened, text, *slot.tail, None, None, *slot.contact)
+        if len(_ADVICE) >= _KEPT:
+            _ADVICE.clear()
+        _ADVICE[key] = advice
+    return advice
+
+
+#: A contact's advice by (contact, open, next opening): it is frozen, and the same
+#: few recur for every call (a line is open, or closed until its next opening).
+_ADVICE: dict[tuple[Slot, bool | None, str | None], ContactAdvice] = {}
 
 
 #: The sentence for a closed contact, by (contact, next opening, alternative index):

@@ -8,6 +8,7 @@ service is open whenever another contact is closed."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import weakref
 from collections.abc import Callable
@@ -234,3 +235,57 @@ def next_close(
         return None
     end %= 1440
     return dt.datetime.combine(day, dt.time(end // 60, end % 60), tzinfo=LONDON)
+
+
+#: The minutes of the day at which whether a contact is open, or when it next
+#: opens, can change (its windows' ends, and those of the contact whose closed
+#: times it covers), by (hours, lookup), each with the objects it was made for.
+_BOUNDS: dict[tuple[int, int], tuple[OpeningHours, Lookup | None, tuple[int, ...]]] = {}
+#: The state of a contact in one stretch of one day between two of its bounds, by
+#: (hours, lookup, day, stretch), with the objects it was made for.
+_STATES: dict[
+    tuple[int, int, dt.date, int],
+    tuple[OpeningHours, Lookup | None, bool | None, str | None],
+] = {}
+#: At most this many states are kept (a year of days for every contact many times over).
+_STATES_MAX = 20_000
+
+
+def _bounds(hours: OpeningHours, lookup: Lookup | None, seen: tuple[str, ...] = ()) -> set[int]:
+    """The minutes at which a window of ``hours`` (or of the contact it is outside of)
+    opens or closes."""
+    found = {minutes(t) for w in hours.windows for t in (w.opens, w.closes)}
+    outside = hours.kind is HoursKind.OUTSIDE and hours.of is not None and hours.of not in seen
+    if outside and lookup is not None and hours.of is not None:
+        found |= _bounds(lookup(hours.of), lookup, (*seen, hours.of))
+    return found
+
+
+def open_state(
+    hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None
+) -> tuple[bool | None, str | None]:
+    """:func:`is_open` at ``when``, and :func:`next_open` as ISO 8601 text (None when
+    open or unknown). Between two of the minutes at which a window of the contact
+    (or of the contact whose closed times it covers) opens or closes, neither can
+    change on one day, so each such stretch of a day is worked out once and shared."""
+    local = _in_london(when)
+    if local is None or hours.kind is HoursKind.ALWAYS or hours.kind is HoursKind.UNSTATED:
+        opened = is_open(hours, when, lookup)
+        opening = None if opened is True else next_open(hours, when, lookup)
+        return opened, opening.isoformat() if opening else None
+    held = _BOUNDS.get((id(hours), id(lookup)))
+    if held is None or held[0] is not hours or held[1] is not lookup:
+        held = (hours, lookup, tuple(sorted(_bounds(hours, lookup))))
+        _BOUNDS[(id(hours), id(lookup))] = held
+    stretch = bisect.bisect_right(held[2], local.hour * 60 + local.minute)
+    key = (id(hours), id(lookup), local.date(), stretch)
+    state = _STATES.get(key)
+    if state is not None and state[0] is hours and state[1] is lookup:
+        return state[2], state[3]
+    opened = is_open(hours, when, lookup)
+    opening = None if opened is True else next_open(hours, when, lookup)
+    text = opening.isoformat() if opening else None
+    if len(_STATES) >= _STATES_MAX:
+        _STATES.clear()
+    _STATES[key] = (hours, lookup, opened, text)
+    return opened, text

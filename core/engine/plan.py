@@ -11,11 +11,13 @@ and consent duty.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
+from threshold.core.engine.reuse import REUSE
 from threshold.core.model.authority import Authority, RouteDef
 from threshold.core.model.case import Case
 from threshold.core.model.enums import URGENT_KINDS, Kind
@@ -108,9 +110,58 @@ def plan_facts(
     """The plan for a case given as its facts (the decision table's view of it)."""
     route, variant, values = decide(authority, facts, rule, case)
     known = {**facts, "route": route.id, "kind": route.kind.value, "variant": variant}
-    outcome = apply_parts(route.parts, known)
-    apply_parts(authority.additions, known, outcome)
-    return Plan(route, variant, values, known, outcome)
+    return Plan(route, variant, values, known, _outcome(authority, route, known))
+
+
+#: By authority (by identity, with a weak reference that tells a reused id from its
+#: authority): the facts each route's parts and the additions read, and the outcome
+#: for each set of values of those facts (with their types: True is not 1).
+_OUTCOMES: dict[
+    int,
+    tuple[weakref.ref[Authority], dict[str, tuple[str, ...]], dict[tuple[object, ...], Outcome]],
+] = {}
+#: At most this many outcomes are kept per authority.
+_OUTCOMES_MAX = 4096
+
+
+def _outcome(authority: Authority, route: RouteDef, known: Mapping[str, Any]) -> Outcome:
+    """What the route's parts and the authority's additions say for ``known``: it
+    depends only on the facts their conditions read, so it is worked out once for
+    each set of their values and shared (an Outcome is not changed once made)."""
+    if not REUSE[-1]:  # worked out afresh (see without_reuse)
+        outcome = apply_parts(route.parts, known)
+        return apply_parts(authority.additions, known, outcome)
+    held = _OUTCOMES.get(id(authority))
+    if held is None or held[0]() is not authority:
+        held = _OUTCOMES[id(authority)] = (weakref.ref(authority), {}, {})
+    _, reads, outcomes = held
+    read = reads.get(route.id)
+    if read is None:
+        read = reads[route.id] = tuple(
+            sorted(
+                {
+                    test.fact
+                    for part in (*route.parts, *authority.additions)
+                    for guard in part.guards
+                    for condition in (guard.when, guard.unless)
+                    if condition is not None
+                    for test in condition.tests
+                }
+            )
+        )
+    key: tuple[object, ...] | None = (route.id, *((type(v), v) for v in map(known.get, read)))
+    try:
+        found = outcomes.get(key) if key is not None else None
+    except TypeError:  # an unhashable fact: worked out, not kept
+        key, found = None, None
+    if found is None:
+        found = apply_parts(route.parts, known)
+        apply_parts(authority.additions, known, found)
+        if key is not None:
+            if len(outcomes) >= _OUTCOMES_MAX:
+                outcomes.clear()
+            outcomes[key] = found
+    return found
 
 
 def decide_route(case: Case, authority: Authority, rule: ReferralRule | None = None) -> str:

@@ -48,8 +48,9 @@ REUSE = [True]
 @contextlib.contextmanager
 def without_reuse() -> Iterator[None]:
     """Compute every guidance afresh inside this block (asking the authority's rule
-    each time): the completeness checks use it to catch a rule that is not a pure
-    function of the case."""
+    each time, and sharing no plan, rendering or contacts between cases): the
+    completeness checks use it to catch a rule that is not a pure function of the
+    case, and the tests to show that sharing changes nothing."""
     REUSE.append(False)
     try:
         yield

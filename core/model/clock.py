@@ -21,6 +21,14 @@ LONDON = ZoneInfo("Europe/London")
 #: it (UTC offsets, the look-ahead of :func:`next_open`) can overflow.
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=LONDON)
 LATEST = dt.datetime(2099, 12, 31, 23, 59, 59, 999999, tzinfo=LONDON)
+#: The range as local times (a naive time counts as Europe/London).
+_EARLIEST_LOCAL = EARLIEST.replace(tzinfo=None)
+_LATEST_LOCAL = LATEST.replace(tzinfo=None)
+#: Far enough either side of a time to see a change of UTC offset at it.
+_NEAR = dt.timedelta(hours=3)
+#: The last ordinary local time read, and what it was read as (intake systems and
+#: the comparison send one time many times over; a datetime does not change).
+_LAST: tuple[str, dt.datetime] = ("", EARLIEST)
 #: What ``at`` must be, as every error about it says.
 EXPECTED_AT = (
     "an ISO 8601 date-time from 2000-01-01T00:00 to 2099-12-31T23:59 (Europe/London "
@@ -70,6 +78,10 @@ def parse_local(text: str) -> dt.datetime:
     (clocks go forward) or happens twice (clocks go back) in Europe/London, since
     either would be a guess.
     """
+    global _LAST
+    last = _LAST
+    if text == last[0] and type(text) is str:  # the same time as the call before
+        return last[1]
     if not isinstance(text, str) or not _ISO_DATE_TIME.fullmatch(text):
         raise ValueError(f"expected {EXPECTED_AT}")
     normal = text.upper().replace(",", ".").replace("Z", "+00:00")
@@ -77,6 +89,14 @@ def parse_local(text: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(normal)
     except ValueError:  # a month 13, a day 32, an hour 25, an offset of 24 hours
         raise ValueError(f"not a real date and time; expected {EXPECTED_AT}") from None
+    if parsed.tzinfo is None and _EARLIEST_LOCAL <= parsed <= _LATEST_LOCAL:
+        # The usual case, without the slow ``replace``: no change of UTC offset near
+        # it (Europe/London's changes are an hour, months apart), so it is one real time.
+        offset = LONDON.utcoffset(parsed)
+        if LONDON.utcoffset(parsed - _NEAR) == offset == LONDON.utcoffset(parsed + _NEAR):
+            found = dt.datetime(*parsed.timetuple()[:6], parsed.microsecond, LONDON)
+            _LAST = (text, found)
+            return found
     check_range(parsed)
     if parsed.tzinfo is not None:
         return parsed

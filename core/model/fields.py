@@ -56,11 +56,21 @@ class CaseField:
     question: str | None = None
     prefill: str | None = None
 
+    #: Its answers as (type, value) pairs, for :meth:`accepts` (None: any time).
+    keys: frozenset[tuple[type, Any]] | None = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        keys = None if self.answers is None else frozenset((type(a), a) for a in self.answers)
+        object.__setattr__(self, "keys", keys)
+
     def accepts(self, value: object) -> bool:
         """Whether ``value`` is one of its answers (True is not 1, nor False 0)."""
-        if self.answers is None:
+        if self.keys is None:
             return isinstance(value, str) or value is None
-        return any(type(value) is type(a) and value == a for a in self.answers)
+        try:
+            return (type(value), value) in self.keys
+        except TypeError:  # unhashable (a list, a dict): no answer is
+            return False
 
 
 _TRUTH = (True, False)
