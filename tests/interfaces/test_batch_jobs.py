@@ -15,6 +15,7 @@ import pytest
 
 from threshold.core.interfaces import batch
 
+YEAR_MINUTES = 365 * 24 * 60
 AUTHORITIES = ("derbyshire", "derby_city", None)
 BAD_LINES = (
     b"{not json\n",  # not JSON
@@ -39,7 +40,7 @@ def mixed_lines(count: int) -> bytes:
             out.append(BAD_LINES[(n // 37) % len(BAD_LINES)])
             continue
         case: dict[str, object] = {
-            "at": (start + timedelta(minutes=n * 877)).strftime("%Y-%m-%dT%H:%M"),
+            "at": (start + timedelta(minutes=n * 877 % YEAR_MINUTES)).strftime("%Y-%m-%dT%H:%M"),
             "level": (None, 1, 2, 3, 4)[n % 5],
         }
         authority = AUTHORITIES[n % 3]
