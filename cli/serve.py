@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
+from types import FrameType
 
 import click
 
@@ -76,7 +78,9 @@ def serve(host: str, port: int, max_body_bytes: int, header_timeout: float, work
         "support only: if a child is in immediate danger, ring 999.",
         err=True,
     )
-    # Ctrl+C is how the service is stopped: not an error.
+    # Ctrl+C, or SIGTERM from a container runtime or service manager, is how the
+    # service is stopped: not an error (exit 0 once the connections are done).
+    signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(KeyboardInterrupt):
         if workers == 1:
             app = create_web_app(max_body_bytes=max_body_bytes)
@@ -85,3 +89,9 @@ def serve(host: str, port: int, max_body_bytes: int, header_timeout: float, work
         factory = functools.partial(create_web_app, max_body_bytes=max_body_bytes)
         if not serve_workers(factory, sock, workers, header_timeout=header_timeout):
             raise Failure("--workers: a server process could not start; see the error above", 3)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM after uvicorn's graceful shutdown (it raises the signal again): stop
+    as Ctrl+C does."""
+    raise KeyboardInterrupt
