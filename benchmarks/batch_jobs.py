@@ -3,8 +3,9 @@
     python benchmarks/batch_jobs.py [LINES] [JOBS...]
 
 Writes LINES lines (default 200,000) spread over both authorities, levels, urgent
-flags and times over a year, with a bad line of each kind every 37 lines (the
-input of tests/interfaces/test_batch_jobs.py), routes them with each number of
+flags and times over a year, 1% of them bad lines of eight kinds (those of
+tests/interfaces/test_batch_jobs.py but the 70 KiB line: one in 300 lines
+would be most of the file's bytes), routes them with each number of
 jobs (default 1 and 2) in a fresh process, results to /dev/null, and prints wall
 time, lines per second, the ratio to one job, and peak resident memory of the
 parent and of the largest worker. Timing lives here, never in the tests.
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.interfaces.test_batch_jobs import mixed_lines  # noqa: E402
+from tests.interfaces.test_batch_jobs import BAD_LINES, mixed_lines  # noqa: E402
 
 CHILD = """
 import sys
@@ -37,7 +38,7 @@ def main() -> None:
     jobs = [int(a) for a in sys.argv[2:]] or [1, 2]
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "cases.jsonl"
-        batch.write_bytes(mixed_lines(lines))
+        batch.write_bytes(mixed_lines(lines, bad_every=100, bad=BAD_LINES[:-1]))
         base = None
         print(f"lines: {lines:,}")
         print("jobs | wall s | lines/s | vs 1 job | CPU s, all processes | parent MiB | worker MiB")

@@ -125,6 +125,7 @@ def run_batch(
                     record=record,
                     registry=registry,
                     on_line=on_line,
+                    on_broken=_worker_stopped,
                 ):
                     total += chunk.lines
                     failed += chunk.failed
@@ -135,3 +136,11 @@ def run_batch(
             f"{failed} of {total} lines failed; each has an error record in the output",
             EXIT_LINES_FAILED,
         )
+
+
+def _worker_stopped() -> None:
+    click.echo(
+        "threshold: warning: a worker process stopped; its lines and the rest are routed "
+        "in this process (nothing is lost, only slower)",
+        err=True,
+    )

@@ -326,6 +326,7 @@ def route_stream_chunks(
     record: bool = False,
     registry: Registry,
     on_line: Callable[[Line], None] | None = None,
+    on_broken: Callable[[], None] | None = None,
 ) -> Iterator[ChunkResult]:
     """Yield the results of ``stream`` chunk by chunk, in input order, routing
     with up to ``jobs`` worker processes.
@@ -336,7 +337,7 @@ def route_stream_chunks(
     a time, so memory stays bounded whatever the input's length. With one job, or
     an input of one chunk, everything is routed in this process. If a worker
     process dies, the chunks it had and the rest are routed in this process:
-    no line is lost.
+    no line is lost (``on_broken`` is called once, to say so).
     """
     chunks = read_chunks(stream, on_line)
     head = list(itertools.islice(chunks, 2))
@@ -355,17 +356,25 @@ def route_stream_chunks(
         try:
             for chunk in itertools.chain(head, chunks):
                 future = None if broken else _submit(pool, chunk)
+                if future is None and not broken and on_broken is not None:
+                    on_broken()
                 broken = broken or future is None
                 pending.append((chunk, future))
                 while len(pending) >= jobs * IN_FLIGHT_PER_JOB or (broken and pending):
+                    was = broken
                     result, broken = _collect(
                         pending.popleft(), broken, default_authority, record, registry
                     )
+                    if broken and not was and on_broken is not None:
+                        on_broken()
                     yield result
             while pending:
+                was = broken
                 result, broken = _collect(
                     pending.popleft(), broken, default_authority, record, registry
                 )
+                if broken and not was and on_broken is not None:
+                    on_broken()
                 yield result
         finally:
             for _, future in pending:

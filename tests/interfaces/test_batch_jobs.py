@@ -30,14 +30,15 @@ BAD_LINES = (
 )
 
 
-def mixed_lines(count: int) -> bytes:
-    """Lines over both authorities (and the default), levels, consent, urgent flags
-    and times spread over a year, with a bad line of each kind every so often."""
+def mixed_lines(count: int, bad_every: int = 37, bad: tuple[bytes, ...] = BAD_LINES) -> bytes:
+    """Lines over both authorities (and the default), levels, urgent flags and
+    times spread over a year, with a bad line (of each kind of ``bad`` in turn)
+    every ``bad_every`` lines."""
     start = datetime(2026, 1, 1, 0, 7)
     out: list[bytes] = []
     for n in range(count):
-        if n % 37 == 5:
-            out.append(BAD_LINES[(n // 37) % len(BAD_LINES)])
+        if n % bad_every == 5:
+            out.append(bad[(n // bad_every) % len(bad)])
             continue
         case: dict[str, object] = {
             "at": (start + timedelta(minutes=n * 877 % YEAR_MINUTES)).strftime("%Y-%m-%dT%H:%M"),
@@ -131,12 +132,20 @@ def test_a_worker_that_dies_loses_no_line(
         return real_submit(pool, chunk)  # type: ignore[arg-type]
 
     monkeypatch.setattr(batch, "_submit", dies_after_two)
+    told: list[bool] = []
     with mixed_file.open("rb") as stream:
         text = b"".join(
             c.text
-            for c in batch.route_stream_chunks(stream, "derbyshire", jobs=2, registry=registry)
+            for c in batch.route_stream_chunks(
+                stream,
+                "derbyshire",
+                jobs=2,
+                registry=registry,
+                on_broken=lambda: told.append(True),
+            )
         )
     assert text == single
+    assert told == [True]
     assert calls["n"] == 3  # two chunks went out; once the pool broke, none was sent
 
 
