@@ -99,7 +99,8 @@ def run_batch(
         Failure: exit 2 for unusable input (no file, same file in and out), exit 1
             when some lines failed.
     """
-    from threshold.core.interfaces.batch import route_stream, route_stream_chunks
+    from threshold.core.interfaces.batch import route_stream
+    from threshold.core.interfaces.batch_jobs import route_stream_chunks
     from threshold.core.plugins.registry import default_registry
 
     jobs = default_jobs(source) if jobs is None else jobs

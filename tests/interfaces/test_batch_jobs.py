@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from threshold.core.interfaces import batch
+from threshold.core.interfaces import batch, batch_jobs
 
 YEAR_MINUTES = 365 * 24 * 60
 AUTHORITIES = ("derbyshire", "derby_city", None)
@@ -69,7 +69,7 @@ def run(*args: str) -> subprocess.CompletedProcess[bytes]:
 def mixed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("jobs") / "mixed.jsonl"
     # several chunks per worker, so that chunks really go out of order to two workers
-    path.write_bytes(mixed_lines(batch.CHUNK_LINES * 9 + 17))
+    path.write_bytes(mixed_lines(batch_jobs.CHUNK_LINES * 9 + 17))
     return path
 
 
@@ -79,7 +79,7 @@ def test_two_jobs_write_the_same_bytes_as_one(mixed_file: Path) -> None:
     assert one.returncode == 1  # some lines failed
     assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
     results = [json.loads(line) for line in one.stdout.splitlines()]
-    assert [r["line"] for r in results] == list(range(1, batch.CHUNK_LINES * 9 + 18))
+    assert [r["line"] for r in results] == list(range(1, batch_jobs.CHUNK_LINES * 9 + 18))
     errors = [r["error"] for r in results if "error" in r]
     assert {e["code"] for e in errors} >= {"invalid-case", "line-too-long"}
     # urgent advice survives bad lines, as with one job
@@ -103,7 +103,9 @@ def test_chunks_in_process_are_the_lines_one_by_one(mixed_file: Path) -> None:
             r.to_json_line() for r in batch.route_stream(stream, "derby_city", registry=registry)
         )
     with mixed_file.open("rb") as stream:
-        chunks = list(batch.route_stream_chunks(stream, "derby_city", jobs=2, registry=registry))
+        chunks = list(
+            batch_jobs.route_stream_chunks(stream, "derby_city", jobs=2, registry=registry)
+        )
     assert b"".join(c.text for c in chunks) == single
     assert sum(c.lines for c in chunks) == single.count(b"\n")
     assert len(chunks) > 2
@@ -119,11 +121,11 @@ def test_a_worker_that_dies_loses_no_line(
     with mixed_file.open("rb") as stream:
         single = b"".join(
             c.text
-            for c in batch.route_stream_chunks(stream, "derbyshire", jobs=1, registry=registry)
+            for c in batch_jobs.route_stream_chunks(stream, "derbyshire", jobs=1, registry=registry)
         )
 
     calls = {"n": 0}
-    real_submit = batch._submit
+    real_submit = batch_jobs._submit
 
     def dies_after_two(pool: object, chunk: list[batch.Line]) -> object:
         calls["n"] += 1
@@ -131,12 +133,12 @@ def test_a_worker_that_dies_loses_no_line(
             return None  # what _submit answers for a broken pool
         return real_submit(pool, chunk)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch, "_submit", dies_after_two)
+    monkeypatch.setattr(batch_jobs, "_submit", dies_after_two)
     told: list[bool] = []
     with mixed_file.open("rb") as stream:
         text = b"".join(
             c.text
-            for c in batch.route_stream_chunks(
+            for c in batch_jobs.route_stream_chunks(
                 stream,
                 "derbyshire",
                 jobs=2,

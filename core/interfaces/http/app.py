@@ -33,6 +33,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 from starlette.types import ASGIApp
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from threshold.core.engine.decision import engine_version
 from threshold.core.interfaces.http.endpoints import Api
@@ -201,15 +203,11 @@ def serve_workers(
     Returns:
         False when a worker could not start (its error is logged by uvicorn).
     """
-    from uvicorn.config import STARTUP_FAILURE
-    from uvicorn.supervisors import Multiprocess
-
+    # uvicorn types http= as a protocol class or its name; any callable that makes a
+    # connection will do (it is only called), and this one pickles.
+    protocol: Any = ProtocolFactory(header_timeout)
     config = uvicorn.Config(
-        app_factory,
-        factory=True,
-        workers=workers,
-        http=ProtocolFactory(header_timeout),
-        **_quiet(log_level),
+        app_factory, factory=True, workers=workers, http=protocol, **_quiet(log_level)
     )
     supervisor = Multiprocess(config, sockets=[sock])
     supervisor.run()
