@@ -72,31 +72,76 @@ def _progress(source: str, handle: IO[bytes]) -> Iterator[Any]:
     click.echo(f"\rthreshold: {count[0]} lines", err=True)
 
 
-def run_batch(source: str, output: str | None, authority_id: str | None, record: bool) -> None:
-    """Route every line of ``source`` (a path, or - for stdin) to ``output``.
+def default_jobs(source: str) -> int:
+    """Every core this process may use for a file; one for standard input (a pipe
+    may be a conversation, one result awaited per line sent)."""
+    if source == "-":
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run_batch(
+    source: str,
+    output: str | None,
+    authority_id: str | None,
+    record: bool,
+    jobs: int | None = None,
+) -> None:
+    """Route every line of ``source`` (a path, or - for stdin) to ``output``, with
+    ``jobs`` processes (default: :func:`default_jobs`). With one job each result
+    is written as soon as its line is read; with more, a chunk of lines at a time,
+    in the same order with the same bytes.
 
     Raises:
         Failure: exit 2 for unusable input (no file, same file in and out), exit 1
             when some lines failed.
     """
     from threshold.core.interfaces.batch import route_stream
+    from threshold.core.interfaces.batch_jobs import route_stream_chunks
     from threshold.core.plugins.registry import default_registry
 
+    jobs = default_jobs(source) if jobs is None else jobs
     registry = default_registry()
     total = failed = 0
     with ExitStack() as stack:
         handle = _open_input(source, stack)
         out = _open_output(output, source, stack)
         with _progress(source, handle) as on_line:
-            for result in route_stream(
-                handle, authority_id, record=record, registry=registry, on_line=on_line
-            ):
-                total += 1
-                failed += result.error is not None
-                out.write(result.to_json_line())
-                out.flush()
+            if jobs == 1:
+                for result in route_stream(
+                    handle, authority_id, record=record, registry=registry, on_line=on_line
+                ):
+                    total += 1
+                    failed += result.error is not None
+                    out.write(result.to_json_line())
+                    out.flush()
+            else:
+                for chunk in route_stream_chunks(
+                    handle,
+                    authority_id,
+                    jobs=jobs,
+                    record=record,
+                    registry=registry,
+                    on_line=on_line,
+                    on_broken=_worker_stopped,
+                ):
+                    total += chunk.lines
+                    failed += chunk.failed
+                    out.write(chunk.text)
+                    out.flush()
     if failed:
         raise Failure(
             f"{failed} of {total} lines failed; each has an error record in the output",
             EXIT_LINES_FAILED,
         )
+
+
+def _worker_stopped() -> None:
+    click.echo(
+        "threshold: warning: a worker process stopped; its lines and the rest are routed "
+        "in this process (nothing is lost, only slower)",
+        err=True,
+    )

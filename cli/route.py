@@ -45,6 +45,14 @@ from threshold.core.model.vocabulary import GUIDANCE_FORMATS
     "--output", default=None, help="With --batch: write the results here instead of stdout."
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --batch: route in this many processes (1: in this process only). "
+    "[default: every core for a file; 1 for standard input, so that each result comes "
+    "as soon as its line]",
+)
+@click.option(
     "--record",
     is_flag=True,
     default=False,
@@ -63,16 +71,19 @@ def route(
     case_source: str | None,
     batch_source: str | None,
     output: str | None,
+    jobs: int | None,
     record: bool,
     fmt: str | None,
     **flags: Any,
 ) -> None:
     """Route a concern: the steps in order, who to contact now, consent and records."""
     if batch_source is not None:
-        _batch(authority_id, case_source, batch_source, output, record, fmt, flags)
+        _batch(authority_id, case_source, batch_source, output, jobs, record, fmt, flags)
         return
     if output is not None:
         raise Failure("--output: only with --batch; expected --batch FILE")
+    if jobs is not None:
+        raise Failure("--jobs: only with --batch; expected --batch FILE")
     if authority_id is None:
         raise Failure(
             "--authority: missing; expected an authority id (see `threshold authorities`)"
@@ -98,6 +109,7 @@ def _batch(
     case_source: str | None,
     batch_source: str,
     output: str | None,
+    jobs: int | None,
     record: bool,
     fmt: str | None,
     flags: dict[str, Any],
@@ -117,7 +129,7 @@ def _batch(
             raise authority_failure(exc, None) from None
     from threshold.cli.batch import run_batch
 
-    run_batch(batch_source, output, authority_id, record)
+    run_batch(batch_source, output, authority_id, record, jobs)
 
 
 @click.command()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import signal
+from types import FrameType
 
 import click
 
@@ -33,7 +36,15 @@ from threshold.cli.common import Failure
     help="Close a connection whose request line and headers take longer than this many "
     "seconds to arrive, or whose body pauses for longer.",
 )
-def serve(host: str, port: int, max_body_bytes: int, header_timeout: float) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Serve from this many processes on the one port (about one per core; each "
+    "holds its own copy of the data, nothing is shared between them).",
+)
+def serve(host: str, port: int, max_body_bytes: int, header_timeout: float, workers: int) -> None:
     """Serve the guided web tool (open http://127.0.0.1:8000/) and threshold's JSON
     API: /authorities, /route, /route/batch, /forms/AUTHORITY/FORM, /validate, /compare,
     /schemas/NAME, /openapi.json, /health.
@@ -42,7 +53,7 @@ def serve(host: str, port: int, max_body_bytes: int, header_timeout: float) -> N
     no authentication of its own. It keeps no state and logs no requests.
     """
     try:
-        from threshold.core.interfaces.http.app import is_loopback, listen, server
+        from threshold.core.interfaces.http.app import is_loopback, listen, serve_workers, server
         from threshold.core.interfaces.web.app import create_web_app
     except ImportError:
         raise Failure(
@@ -61,12 +72,26 @@ def serve(host: str, port: int, max_body_bytes: int, header_timeout: float) -> N
         )
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
+    processes = f" from {workers} processes" if workers > 1 else ""
     click.echo(
-        f"threshold: serving on http://{shown}:{bound}/ (Ctrl+C to stop). Decision support "
-        "only: if a child is in immediate danger, ring 999.",
+        f"threshold: serving on http://{shown}:{bound}/{processes} (Ctrl+C to stop). Decision "
+        "support only: if a child is in immediate danger, ring 999.",
         err=True,
     )
-    # Ctrl+C is how the service is stopped: not an error.
+    # Ctrl+C, or SIGTERM from a container runtime or service manager, is how the
+    # service is stopped: not an error (exit 0 once the connections are done).
+    signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(KeyboardInterrupt):
-        app = create_web_app(max_body_bytes=max_body_bytes)
-        server(app, header_timeout=header_timeout).run(sockets=[sock])
+        if workers == 1:
+            app = create_web_app(max_body_bytes=max_body_bytes)
+            server(app, header_timeout=header_timeout).run(sockets=[sock])
+            return
+        factory = functools.partial(create_web_app, max_body_bytes=max_body_bytes)
+        if not serve_workers(factory, sock, workers, header_timeout=header_timeout):
+            raise Failure("--workers: a server process could not start; see the error above", 3)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM after uvicorn's graceful shutdown (it raises the signal again): stop
+    as Ctrl+C does."""
+    raise KeyboardInterrupt

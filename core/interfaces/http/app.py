@@ -33,6 +33,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 from starlette.types import ASGIApp
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from threshold.core.engine.decision import engine_version
 from threshold.core.interfaces.http.endpoints import Api
@@ -45,7 +47,7 @@ from threshold.core.interfaces.http.guards import (
     json_http_error,
 )
 from threshold.core.interfaces.http.openapi import ENDPOINTS
-from threshold.core.interfaces.http.protocol import protocol_class
+from threshold.core.interfaces.http.protocol import ProtocolFactory, protocol_class
 from threshold.core.interfaces.http.slow_lane import (
     CACHE_BYTES,
     SLOW_QUEUE,
@@ -164,12 +166,49 @@ def server(
     """
 
     config = uvicorn.Config(
-        app,
-        http=protocol_class(header_timeout=header_timeout),
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        lifespan="off",
-        log_level=log_level,
+        app, http=protocol_class(header_timeout=header_timeout), **_quiet(log_level)
     )
     return uvicorn.Server(config)
+
+
+def _quiet(log_level: str) -> dict[str, Any]:
+    """uvicorn's settings for a server that logs no requests (see :func:`server`)."""
+    return {
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": False,
+        "lifespan": "off",
+        "log_level": log_level,
+    }
+
+
+def serve_workers(
+    app_factory: Callable[[], ASGIApp],
+    sock: socket.socket,
+    workers: int,
+    *,
+    log_level: str = "warning",
+    header_timeout: float = HEADER_TIMEOUT,
+) -> bool:
+    """Serve on ``sock`` from ``workers`` processes until stopped (Ctrl+C, SIGTERM).
+
+    uvicorn's own supervisor (``uvicorn.supervisors.Multiprocess``, what its
+    ``workers`` option runs) starts the processes with the spawn method, passes
+    each the listening socket, and restarts one that dies. Each process builds
+    its own app by calling ``app_factory`` (uvicorn's ``factory=True``), so it
+    must pickle: a module-level function or a ``functools.partial`` of one. The
+    processes share nothing: the service keeps no state. Connections are those of
+    :func:`server` (no access log, TCP_NODELAY, the header timeout).
+
+    Returns:
+        False when a worker could not start (its error is logged by uvicorn).
+    """
+    # uvicorn types http= as a protocol class or its name; any callable that makes a
+    # connection will do (it is only called), and this one pickles.
+    protocol: Any = ProtocolFactory(header_timeout)
+    config = uvicorn.Config(
+        app_factory, factory=True, workers=workers, http=protocol, **_quiet(log_level)
+    )
+    supervisor = Multiprocess(config, sockets=[sock])
+    supervisor.run()
+    return not any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes)

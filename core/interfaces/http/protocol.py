@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 from typing import Any
 
+import attrs
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -206,6 +208,31 @@ class GuardedH11Protocol(H11Protocol):
         waiting = self.cycle is None or self.cycle.response_complete
         if waiting or self.conn.their_state is h11.SEND_BODY:
             self._raw.close()
+
+
+@attrs.frozen
+class ProtocolFactory:
+    """Makes the connections of :func:`protocol_class` with these limits: uvicorn's
+    ``http=`` in a form that can be pickled for its worker processes (a class made
+    at run time cannot be, this object can)."""
+
+    header_timeout: float
+    linger_seconds: float = LINGER_SECONDS
+    linger_bytes: int = LINGER_BYTES
+
+    def __call__(self, **kwargs: Any) -> GuardedH11Protocol:
+        """Return a new connection (uvicorn calls this once per connection)."""
+        made = _cached_protocol_class(self.header_timeout, self.linger_seconds, self.linger_bytes)
+        return made(**kwargs)
+
+
+@functools.cache
+def _cached_protocol_class(
+    header_timeout: float, linger_seconds: float, linger_bytes: int
+) -> type[GuardedH11Protocol]:
+    return protocol_class(
+        header_timeout=header_timeout, linger_seconds=linger_seconds, linger_bytes=linger_bytes
+    )
 
 
 def protocol_class(
