@@ -35,9 +35,9 @@ def row_names(big: int = BIG_LINES) -> tuple[str, ...]:
     return (
         "`route(dict)`, median per call",
         "`route(Case)` on a prepared case, median per call",
-        f"`route --batch`, {small} lines, lines per second",
-        f"`route --batch`, {large} lines, lines per second",
-        f"`route --batch` peak memory, {large} lines",
+        f"`route --batch --jobs 1`, {small} lines, lines per second",
+        f"`route --batch --jobs 1`, {large} lines, lines per second",
+        f"`route --batch --jobs 1` peak memory, {large} lines",
         "cold `threshold route … --format json`",
         "cold bare click hello",
         "`compare derbyshire derby_city`, in process",
