@@ -7,12 +7,15 @@ the same case (the very same objects: steps, consent, citations, ...) are
 encoded once and their bytes reused, found by object identity and checked
 object by object. Only what changes with the time (``at``, each contact's
 ``open``, ``next_open``, ``alternative`` and ``when_closed``, the warnings) is
-encoded on every call.
+encoded on every call; and a list of contacts that is the very same tuple as
+before (the engine keeps one per route's contacts and their states) is not
+encoded again at all.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -93,6 +96,25 @@ def _contact(contact: ContactAdvice) -> bytes:
     return b"{" + b",".join(parts) + b"}"
 
 
+#: The bytes of each list of contacts, by the tuple's identity (the engine keeps and
+#: reuses the very same tuple for the same contacts in the same states, so a batch
+#: spread over a year has a few hundred of them); the stored tuple keeps its id from reuse.
+_LISTS: dict[int, tuple[tuple[ContactAdvice, ...], bytes]] = {}
+#: At most this many lists are kept (the bytes of a list are about 2 KiB).
+_LISTS_LIMIT = 4_096
+
+
+def _contact_list(contacts: tuple[ContactAdvice, ...]) -> bytes:
+    hit = _LISTS.get(id(contacts))
+    if hit is not None and hit[0] is contacts:
+        return hit[1]
+    encoded = b"[" + b",".join(map(_contact, contacts)) + b"]"
+    if len(_LISTS) >= _LISTS_LIMIT:
+        _LISTS.clear()
+    _LISTS[id(contacts)] = (contacts, encoded)
+    return encoded
+
+
 # ----------------------------------------------------------------------------- guidance
 _FIELDS = tuple(f.name for f in attrs.fields(Guidance))
 _PER_CALL = ("at", "contacts", "urgent_contacts", "warnings", "record")
@@ -107,6 +129,8 @@ for _name in _FIELDS:
         _run.append(_name)
 _RUNS.append(tuple(_run))
 _STATIC_FIELDS = tuple(n for n in _FIELDS if n not in _PER_CALL)
+#: The static field values of a guidance, read in one call (in C).
+_static_values = operator.attrgetter(*_STATIC_FIELDS)
 
 #: For each static guidance (found by its steps tuple, made once per distinct
 #: case), its static field values and the bytes of each run.
@@ -114,7 +138,7 @@ _SEGMENTS: dict[int, tuple[tuple[Any, ...], list[bytes]]] = {}
 
 
 def _segments(guidance: Guidance) -> list[bytes]:
-    values = tuple(getattr(guidance, n) for n in _STATIC_FIELDS)
+    values = _static_values(guidance)
     hit = _SEGMENTS.get(id(guidance.steps))
     if hit is not None and hit[0] == values:  # identical objects: compared by identity in C
         return hit[1]
@@ -152,8 +176,8 @@ def guidance_json_bytes(guidance: Guidance) -> bytes:
     runs = _segments(guidance)
     per_call = [
         _KEYS["at"] + _scalar(guidance.at),
-        _KEYS["contacts"] + b"[" + b",".join(map(_contact, guidance.contacts)) + b"]",
-        _KEYS["urgent_contacts"] + b"[" + b",".join(map(_contact, guidance.urgent_contacts)) + b"]",
+        _KEYS["contacts"] + _contact_list(guidance.contacts),
+        _KEYS["urgent_contacts"] + _contact_list(guidance.urgent_contacts),
         _KEYS["warnings"] + _warnings(guidance.warnings),
     ]
     if guidance.record is not None:
