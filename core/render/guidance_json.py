@@ -7,12 +7,15 @@ the same case (the very same objects: steps, consent, citations, ...) are
 encoded once and their bytes reused, found by object identity and checked
 object by object. Only what changes with the time (``at``, each contact's
 ``open``, ``next_open``, ``alternative`` and ``when_closed``, the warnings) is
-encoded on every call.
+encoded on every call; and a list of contacts that is the very same tuple as
+before (the engine keeps one per route's contacts and their states) is not
+encoded again at all.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -93,8 +96,29 @@ def _contact(contact: ContactAdvice) -> bytes:
     return b"{" + b",".join(parts) + b"}"
 
 
+#: The bytes of each list of contacts, by the tuple's identity (the engine keeps and
+#: reuses the very same tuple for the same contacts in the same states, so a batch
+#: spread over a year has a few hundred of them); the stored tuple keeps its id from reuse.
+_LISTS: dict[int, tuple[tuple[ContactAdvice, ...], bytes]] = {}
+#: At most this many lists are kept (the bytes of a list are about 2 KiB).
+_LISTS_LIMIT = 4_096
+
+
+def _contact_list(contacts: tuple[ContactAdvice, ...]) -> bytes:
+    hit = _LISTS.get(id(contacts))
+    if hit is not None and hit[0] is contacts:
+        return hit[1]
+    encoded = b"[" + b",".join(map(_contact, contacts)) + b"]"
+    if len(_LISTS) >= _LISTS_LIMIT:
+        _LISTS.clear()
+    _LISTS[id(contacts)] = (contacts, encoded)
+    return encoded
+
+
 # ----------------------------------------------------------------------------- guidance
 _FIELDS = tuple(f.name for f in attrs.fields(Guidance))
+#: The fields encoded on every call, in the order of the class (the record last:
+#: it is the only one that may be left out).
 _PER_CALL = ("at", "contacts", "urgent_contacts", "warnings", "record")
 #: The runs of fields between the per-call ones, in order.
 _RUNS: list[tuple[str, ...]] = []
@@ -106,23 +130,41 @@ for _name in _FIELDS:
     else:
         _run.append(_name)
 _RUNS.append(tuple(_run))
+if [n for n in _FIELDS if n in _PER_CALL] != list(_PER_CALL):
+    raise ImportError("guidance_json: the per-call fields are not in the order of Guidance")
 _STATIC_FIELDS = tuple(n for n in _FIELDS if n not in _PER_CALL)
+#: The static field values of a guidance, read in one call (in C).
+_static_values = operator.attrgetter(*_STATIC_FIELDS)
 
 #: For each static guidance (found by its steps tuple, made once per distinct
-#: case), its static field values and the bytes of each run.
-_SEGMENTS: dict[int, tuple[tuple[Any, ...], list[bytes]]] = {}
+#: case), its static field values and its glue (see :func:`_glue`).
+_SEGMENTS: dict[int, tuple[tuple[Any, ...], tuple[bytes, ...]]] = {}
 
 
-def _segments(guidance: Guidance) -> list[bytes]:
-    values = tuple(getattr(guidance, n) for n in _STATIC_FIELDS)
+def _segments(guidance: Guidance) -> tuple[bytes, ...]:
+    values = _static_values(guidance)
     hit = _SEGMENTS.get(id(guidance.steps))
     if hit is not None and hit[0] == values:  # identical objects: compared by identity in C
         return hit[1]
     runs = [b",".join(_key(n) + _value(getattr(guidance, n)) for n in run) for run in _RUNS]
+    glue = _glue(runs)
     if len(_SEGMENTS) >= _LIMIT:
         _SEGMENTS.clear()
-    _SEGMENTS[id(guidance.steps)] = (values, runs)  # the values keep the ids from reuse
-    return runs
+    _SEGMENTS[id(guidance.steps)] = (values, glue)  # the values keep the ids from reuse
+    return glue
+
+
+def _glue(runs: list[bytes]) -> tuple[bytes, ...]:
+    """The bytes around the per-call fields, from the runs of static fields between
+    them: before each per-call field (the runs before it and its key), then the end
+    after a record, and the end when there is none (the record is left out)."""
+    before = [
+        (b"{" if index == 0 else b",") + (run + b"," if run else b"") + _KEYS[name]
+        for index, (run, name) in enumerate(zip(runs, _PER_CALL, strict=False))
+    ]
+    end = (b"," + runs[-1] if runs[-1] else b"") + b"}"
+    no_record = (b"," + runs[-2] if runs[-2] else b"") + end
+    return (*before, end, no_record)
 
 
 def _value(value: Any) -> bytes:
@@ -149,22 +191,21 @@ def _warnings(warnings: tuple[Any, ...]) -> bytes:
 
 def guidance_json_bytes(guidance: Guidance) -> bytes:
     """Return ``guidance`` as compact JSON, UTF-8 (``schemas/guidance.schema.json``)."""
-    runs = _segments(guidance)
-    per_call = [
-        _KEYS["at"] + _scalar(guidance.at),
-        _KEYS["contacts"] + b"[" + b",".join(map(_contact, guidance.contacts)) + b"]",
-        _KEYS["urgent_contacts"] + b"[" + b",".join(map(_contact, guidance.urgent_contacts)) + b"]",
-        _KEYS["warnings"] + _warnings(guidance.warnings),
-    ]
-    if guidance.record is not None:
-        per_call.append(_KEYS["record"] + _plain(guidance.record))
-    parts = []
-    for index, run in enumerate(runs):
-        if run:
-            parts.append(run)
-        if index < len(per_call):
-            parts.append(per_call[index])
-    return b"{" + b",".join(parts) + b"}"
+    at, contacts, urgent, warnings, record, end, no_record = _segments(guidance)
+    tail = no_record if guidance.record is None else record + _plain(guidance.record) + end
+    return b"".join(
+        (
+            at,
+            _scalar(guidance.at),
+            contacts,
+            _contact_list(guidance.contacts),
+            urgent,
+            _contact_list(guidance.urgent_contacts),
+            warnings,
+            _warnings(guidance.warnings),
+            tail,
+        )
+    )
 
 
 def guidance_json(guidance: Guidance) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from threshold.core.analysis.matrix import matrix_of
 from threshold.core.engine.api import route
+from threshold.core.engine.reuse import without_reuse
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.guidance_json import guidance_json
 
@@ -55,3 +56,52 @@ def test_same_text_as_the_converter_for_exampleshire(exampleshire_registry: Regi
             assert guidance_json(guidance) == plain(guidance), case
             checked += 1
     assert checked == 3 * matrix.size > 0
+
+
+#: Times the contacts' states differ at: a weekday in hours, a Saturday evening,
+#: Christmas morning, a Sunday small hour, a weekday just after office hours.
+SEVERAL_TIMES = (
+    "2026-11-23T11:00",
+    "2026-11-28T20:00",
+    "2026-12-25T09:30",
+    "2026-11-29T03:15",
+    "2026-11-24T17:05",
+)
+
+
+@pytest.mark.parametrize("authority", ["derbyshire", "derby_city"])
+def test_reused_bytes_are_the_converter_text_over_the_whole_matrix(
+    registry: Registry, authority: str
+) -> None:
+    """The whole scenario matrix at several times: the bytes encoded the first time,
+    the bytes reused for the very same objects (the engine's shared contact lists and
+    static parts) and the bytes for guidance worked out afresh (``without_reuse``:
+    new objects, nothing shared) are all the converter's JSON."""
+    matrix = matrix_of(registry.get(authority).authority)
+    checked = 0
+    for at in SEVERAL_TIMES:
+        for case in matrix.cases(at):
+            guidance = route(case, authority, registry=registry)
+            expected = plain(guidance)
+            assert guidance_json(guidance) == expected, (at, case)
+            again = route(case, authority, registry=registry)
+            assert again.contacts is guidance.contacts  # the engine shares the list
+            assert guidance_json(again) == expected, (at, case)
+            checked += 1
+        for case in list(matrix.cases(at))[::16]:
+            with without_reuse():
+                afresh = route(case, authority, registry=registry)
+            assert guidance_json(afresh) == plain(afresh), (at, case)
+    assert checked == len(SEVERAL_TIMES) * matrix.size
+
+
+def test_an_equal_but_new_contact_list_is_encoded_afresh(registry: Registry) -> None:
+    """The reuse goes by the very same tuple, never by equality or a reused id."""
+    guidance = route({"level": 4, "at": "2026-11-28T20:00"}, "derbyshire", registry=registry)
+    assert guidance_json(guidance) == plain(guidance)
+    for index, contact in enumerate(guidance.contacts):
+        renamed = attrs.evolve(contact, name=f"{contact.name} \u2028 changed")
+        listed = (*guidance.contacts[:index], renamed, *guidance.contacts[index + 1 :])
+        changed = attrs.evolve(guidance, contacts=listed)
+        assert guidance_json(changed) == plain(changed)
+        assert guidance_json(guidance) == plain(guidance)
