@@ -8,8 +8,8 @@ from __future__ import annotations
 import attrs
 
 from threshold.core.model.case import Case
-from threshold.core.model.converter import OMIT_IF_DEFAULT, to_dict
 from threshold.core.model.enums import Purpose
+from threshold.core.model.plain import OMIT_IF_DEFAULT, plain_data
 
 
 @attrs.frozen
@@ -170,7 +170,7 @@ class DecisionRecord:
 
     def to_dict(self) -> dict[str, object]:
         """Return the record as JSON-ready data matching ``schemas/record.schema.json``."""
-        data: dict[str, object] = to_dict(self)
+        data: dict[str, object] = plain_data(self)
         return data
 
 
@@ -212,7 +212,7 @@ class Guidance:
 
     def to_dict(self) -> dict[str, object]:
         """Return the guidance as JSON-ready data matching ``schemas/guidance.schema.json``."""
-        data: dict[str, object] = to_dict(self)
+        data: dict[str, object] = plain_data(self)
         return data
 
 
