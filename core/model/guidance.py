@@ -1,7 +1,7 @@
 """What the engine gives for one case (guidance) and what an authority's Python
 rule answers (a route choice, the escape hatch beside its decision table).
-Structured to and from JSON by the one converter
-(:mod:`threshold.core.model.converter`)."""
+Structured from JSON by the one converter (:mod:`threshold.core.model.converter`);
+``to_dict`` gives the same data without cattrs (:mod:`threshold.core.model.plain`)."""
 
 from __future__ import annotations
 
