@@ -9,8 +9,10 @@ stays fast.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import NoReturn
 
 import click
@@ -36,34 +38,56 @@ def cli() -> None:
     """
 
 
-def _add_commands() -> None:
-    from threshold.cli import (
-        authoring,
-        check,
-        compare,
-        forms,
-        indicators,
-        route,
-        scenarios,
-        schema,
-        serve,
-    )
-
-    cli.add_command(route.route)
-    cli.add_command(route.authorities)
-    cli.add_command(forms.form)
-    cli.add_command(forms.validate_referral)
-    cli.add_command(compare.compare)
-    cli.add_command(indicators.indicators)
-    cli.add_command(indicators.assess)
-    cli.add_command(scenarios.test_command)
-    cli.add_command(authoring.new_authority)
-    cli.add_command(check.check)
-    cli.add_command(schema.schema)
-    cli.add_command(serve.serve)
+#: Each command's name and where it lives (module, attribute). A command's module
+#: is imported the first time the command is looked up, so a route does not pay
+#: for the others; ``threshold --help`` looks them all up and lists them as before.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "route": ("threshold.cli.route", "route"),
+    "authorities": ("threshold.cli.route", "authorities"),
+    "form": ("threshold.cli.forms", "form"),
+    "validate": ("threshold.cli.forms", "validate_referral"),
+    "compare": ("threshold.cli.compare", "compare"),
+    "indicators": ("threshold.cli.indicators", "indicators"),
+    "assess": ("threshold.cli.indicators", "assess"),
+    "test": ("threshold.cli.scenarios", "test_command"),
+    "new-authority": ("threshold.cli.authoring", "new_authority"),
+    "check": ("threshold.cli.check", "check"),
+    "schema": ("threshold.cli.schema", "schema"),
+    "serve": ("threshold.cli.serve", "serve"),
+}
 
 
-_add_commands()
+class _LazyCommands(MutableMapping[str, click.Command]):
+    """A group's commands by name, each imported when it is first looked up."""
+
+    def __init__(self, where: Mapping[str, tuple[str, str]]) -> None:
+        self._where = dict(where)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module, attribute = self._where[name]
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command) and command.name == name, name
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._where.setdefault(name, ("", ""))
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._where[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+cli.commands = _LazyCommands(_COMMANDS)
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -22,8 +22,9 @@ MAX_FUNCTION_LINES = 60
 LONG_FUNCTIONS: dict[str, str] = {}
 
 #: Third-party libraries a module of core may import inside a function, because
-#: they are slow to import and most calls never need them.
-LAZY_ALLOWED = {"jinja2", "jsonschema", "referencing", "holidays", "phonenumbers"}
+#: they are slow to import and most calls never need them (tomllib: a route reads the
+#: packs' cached JSON, so only a cache miss or a check parses TOML).
+LAZY_ALLOWED = {"jinja2", "jsonschema", "referencing", "holidays", "phonenumbers", "tomllib"}
 
 #: threshold modules imported inside a function, by the importing module, and why:
 #: only where routing (the start-up that counts) would otherwise pay for them.

@@ -25,10 +25,10 @@ from threshold.core.engine.plan import ReferralRule, decide_route
 from threshold.core.io.distributions import version
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
-from threshold.core.model.converter import to_dict
 from threshold.core.model.enums import Referrer
 from threshold.core.model.fields import case_fields
 from threshold.core.model.guidance import AuthorityRef, DecisionRecord, DecisionStep, Guidance
+from threshold.core.model.plain import plain_data
 
 FORMAT = "threshold.record/1"
 
@@ -125,4 +125,4 @@ def make_decision_record(
         case=attrs.evolve(case, at=dt.datetime.fromisoformat(guidance.at)),
         deciding_fields=deciding_fields(case, authority, rule),
     )
-    return attrs.evolve(record, id=decision_id(to_dict(record)))
+    return attrs.evolve(record, id=decision_id(plain_data(record)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +37,13 @@ def read_data_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(str(path), [FieldError("", f"cannot read: {exc}")]) from None
     try:
-        loaded = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        if path.suffix == ".json":
+            loaded = json.loads(text)
+        else:
+            import tomllib  # lazy: ~3 ms; a route reads the packs' cached JSON, not TOML
+
+            loaded = tomllib.loads(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise DataError(
             str(path), [FieldError("", f"not valid {path.suffix[1:].upper()}: {exc}")]
         ) from None

@@ -13,13 +13,9 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from threshold.core.model.case import Case
 from threshold.core.model.clock import parse_local
+from threshold.core.model.plain import OMIT_IF_DEFAULT, case_data
 
 T = TypeVar("T")
-
-#: attrs field metadata: the field is left out of the JSON while it has its default
-#: (a guidance carries its decision record only when one was asked for). Declared on
-#: the field, so this module need not import the classes that use it.
-OMIT_IF_DEFAULT = "threshold.omit_if_default"
 
 converter = cattrs.Converter(forbid_extra_keys=True)
 converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat())
@@ -61,19 +57,8 @@ converter.register_unstructure_hook_func(
 )
 
 
-def _case_data(case: Case) -> dict[str, Any]:
-    """A case as JSON data: the urgent part, the answers by question id, the time."""
-    return {
-        "immediate_danger": case.immediate_danger,
-        "significant_harm": case.significant_harm,
-        "referrer": case.referrer.value,
-        **dict(case.answers),
-        "at": case.at.isoformat() if case.at is not None else None,
-    }
-
-
 # A case's answers are its authority's questions, flat beside the urgent part.
-converter.register_unstructure_hook(Case, _case_data)
+converter.register_unstructure_hook(Case, case_data)
 
 
 def to_dict(instance: object) -> Any:

@@ -1,15 +1,15 @@
 """What the engine gives for one case (guidance) and what an authority's Python
 rule answers (a route choice, the escape hatch beside its decision table).
-Structured to and from JSON by the one converter
-(:mod:`threshold.core.model.converter`)."""
+Structured from JSON by the one converter (:mod:`threshold.core.model.converter`);
+``to_dict`` gives the same data without cattrs (:mod:`threshold.core.model.plain`)."""
 
 from __future__ import annotations
 
 import attrs
 
 from threshold.core.model.case import Case
-from threshold.core.model.converter import OMIT_IF_DEFAULT, to_dict
 from threshold.core.model.enums import Purpose
+from threshold.core.model.plain import OMIT_IF_DEFAULT, plain_data
 
 
 @attrs.frozen
@@ -170,7 +170,7 @@ class DecisionRecord:
 
     def to_dict(self) -> dict[str, object]:
         """Return the record as JSON-ready data matching ``schemas/record.schema.json``."""
-        data: dict[str, object] = to_dict(self)
+        data: dict[str, object] = plain_data(self)
         return data
 
 
@@ -212,7 +212,7 @@ class Guidance:
 
     def to_dict(self) -> dict[str, object]:
         """Return the guidance as JSON-ready data matching ``schemas/guidance.schema.json``."""
-        data: dict[str, object] = to_dict(self)
+        data: dict[str, object] = plain_data(self)
         return data
 
 

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import jinja2
 
 from threshold.core.model.authority import Authority
-from threshold.core.model.converter import to_dict
 from threshold.core.model.guidance import Guidance
+from threshold.core.model.plain import plain_data
 
 FORMATS = GUIDANCE_FORMATS
 
@@ -111,7 +111,7 @@ def prerequisite_lines(guidance: Guidance, authority: Authority | None) -> list[
 def render_guidance(guidance: Guidance, fmt: str, authority: Authority | None = None) -> str:
     """Return ``guidance`` in format ``fmt`` (one of :data:`FORMATS`); with its
     ``authority``, what its routes may need done first is named, needed or not."""
-    data = to_dict(guidance)
+    data = plain_data(guidance)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     template = {"text": "guidance.txt.j2", "markdown": "guidance.md.j2", "html": "guidance.html.j2"}
