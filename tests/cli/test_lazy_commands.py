@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from tests.cold_start import imported_by_a_cold_route
 from threshold.cli import cli
 
 #: The subcommand modules a route never needs.
@@ -24,19 +25,7 @@ NOT_FOR_ROUTE = [
 
 
 def test_a_route_imports_no_other_subcommand() -> None:
-    code = (
-        "import sys; from threshold.cli import main\n"
-        "try:\n"
-        "    main(['route', '--authority', 'derbyshire', '--level', '3', '--format', 'json'])\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        f"print(sorted(m for m in {NOT_FOR_ROUTE!r} if m in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().splitlines()[-1] == "[]"
+    assert imported_by_a_cold_route(NOT_FOR_ROUTE) == []
 
 
 def test_every_command_is_found_under_its_own_name() -> None:

@@ -5,12 +5,11 @@ longer imports."""
 from __future__ import annotations
 
 import importlib.metadata as metadata
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cold_start import imported_by_a_cold_route
 from threshold.core.io import distributions
 
 
@@ -71,16 +70,4 @@ def test_the_first_copy_on_the_path_wins_and_odd_lines_are_skipped(
 
 
 def test_a_cold_route_imports_no_importlib_metadata() -> None:
-    script = (
-        "import sys\n"
-        "from threshold.cli import main\n"
-        "try:\n"
-        "    main(['route', '--authority', 'derbyshire', '--level', '3', '--format', 'json'])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('importlib.metadata' in sys.modules, file=sys.stderr)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.stderr.strip().splitlines()[-1] == "False", result.stderr
+    assert imported_by_a_cold_route(["importlib.metadata"]) == []

@@ -3,12 +3,11 @@ converter's data for every guidance, with and without its decision record."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
+from tests.cold_start import imported_by_a_cold_route
 from threshold.core.analysis.matrix import matrix_of
 from threshold.core.engine.api import route
 from threshold.core.model.converter import converter
@@ -65,17 +64,5 @@ def test_no_shape_is_guessed() -> None:
 def test_a_cold_route_does_not_import_cattrs_resources_or_tomllib() -> None:
     """None is needed to print a route once the packs are cached (cattrs ~17 ms,
     importlib.resources ~5 ms, tomllib ~3 ms)."""
-    code = (
-        "import sys; from threshold.cli import main\n"
-        "try:\n"
-        "    main(['route', '--authority', 'derbyshire', '--level', '3', '--format', 'json'])\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "print([m for m in ('cattrs', 'importlib.resources', 'tomllib') if m in sys.modules])\n"
-    )
-    for _ in range(2):  # the first run may fill the cache of the packs' data
-        done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-        )
-        assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().splitlines()[-1] == "[]"
+    unneeded = ("cattrs", "importlib.resources", "tomllib")
+    assert imported_by_a_cold_route(unneeded, runs=2) == []
