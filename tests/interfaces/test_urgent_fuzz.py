@@ -17,7 +17,6 @@ HYPOTHESIS_PROFILE=slow tries 10,000.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import subprocess
@@ -33,7 +32,7 @@ from hypothesis import strategies as st
 
 import threshold
 from tests.conftest import http
-from threshold.cli import main
+from tests.in_process import run_main
 from threshold.core.interfaces.batch import route_stream
 from threshold.core.model.errors import ThresholdError
 from threshold.core.plugins.registry import Registry
@@ -151,18 +150,7 @@ def urgent_guidance(guidance: dict[str, Any], example: Example) -> bool:
 
 def run(args: list[str], stdin: bytes) -> tuple[int, str, str]:
     """``threshold ARGS`` in-process, through main(), with ``stdin``."""
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.stdin = old
-    return code, out.getvalue(), err.getvalue()
+    return run_main(args, stdin)
 
 
 def check_cli(code: int, out: str, err: str, example: Example) -> None:

@@ -8,18 +8,15 @@ schema or a one-line error. For every valid case the safety invariants hold.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
-import sys
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from threshold.cli import main
+from tests.in_process import run_main
 from threshold.core.engine.api import route
 from threshold.core.io.case_schema import case_schema
 from threshold.core.io.parse import parse_case
@@ -136,20 +133,8 @@ def test_invariants_hold_for_every_valid_case(case: dict[str, Any], authority: s
 
 
 def run(args: list[str], stdin: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.TextIOWrapper(
-        io.BytesIO(stdin.encode("utf-8", "surrogatepass")), encoding="utf-8"
-    )
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.stdin = old
-    return code, out.getvalue(), err.getvalue()
+    """``threshold ARGS`` in-process with ``stdin`` as text (lone surrogates kept)."""
+    return run_main(args, stdin.encode("utf-8", "surrogatepass"))
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
