@@ -13,7 +13,6 @@ does not).
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,7 @@ import attrs
 
 from threshold.core.io.parse import parse_case
 from threshold.core.model.fields import field_named, matrix_axes
+from threshold.core.model.identity import per_object
 
 if TYPE_CHECKING:
     from threshold.core.model.authority import Authority
@@ -112,19 +112,10 @@ class Matrix:
         return f"{self.field_title(name)}: {value_text(name, value)}"
 
 
-#: Matrices by authority (by identity: an Authority holds mappings, so it is not
-#: hashable), each with a weak reference that tells a reused id from its authority.
-_MATRICES: dict[int, tuple[weakref.ref[Authority], Matrix]] = {}
-
-
+@per_object
 def matrix_of(authority: Authority) -> Matrix:
     """The matrix of ``authority`` (made once per authority)."""
-    found = _MATRICES.get(id(authority))
-    if found is not None and found[0]() is authority:
-        return found[1]
-    matrix = Matrix(authority)
-    _MATRICES[id(authority)] = (weakref.ref(authority), matrix)
-    return matrix
+    return Matrix(authority)
 
 
 def value_text(name: str, value: Any) -> str:

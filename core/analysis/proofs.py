@@ -21,7 +21,6 @@ The last three look at every case of every question
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -31,6 +30,7 @@ from threshold.core.engine.plan import plan_facts
 from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.enums import URGENT_KINDS, Purpose, QuestionType
 from threshold.core.model.errors import AuthorityError
+from threshold.core.model.identity import per_object
 from threshold.core.model.tables import Part, first_row
 
 #: The urgent part as the decision table sees it: the core has already taken
@@ -171,11 +171,6 @@ class Exploration:
         return frozenset().union(*self.applied.values())
 
 
-#: Explorations by authority (by identity: an Authority holds mappings, so it is not
-#: hashable), each with a weak reference that tells a reused id from its authority.
-_EXPLORED: dict[int, tuple[weakref.ref[Authority], Exploration]] = {}
-
-
 def parts_by_origin(authority: Authority) -> dict[str, Part]:
     """Every part (of routes and additions) by its origin."""
     found = {p.origin: p for r in authority.routes.values() for p in r.parts}
@@ -202,11 +197,9 @@ def listed(authority: Authority, part: Part) -> tuple[Listing, ...]:
     return tuple(found)
 
 
+@per_object
 def explore(authority: Authority) -> Exploration:
     """Plan every case of every question (made once per authority)."""
-    known = _EXPLORED.get(id(authority))
-    if known is not None and known[0]() is authority:
-        return known[1]
     parts = parts_by_origin(authority)
     applied: dict[str, set[str]] = {route_id: set() for route_id in authority.routes}
     unlisted: dict[str, tuple[str, Mapping[str, Any]]] = {}
@@ -226,9 +219,7 @@ def explore(authority: Authority) -> Exploration:
             continue
         setter = next(o for o in reversed(origins) if "follow_up" in dict(parts[o].single))
         unlisted[plan.route.id] = (setter, facts)
-    found = Exploration(count, {k: frozenset(v) for k, v in applied.items()}, unlisted)
-    _EXPLORED[id(authority)] = (weakref.ref(authority), found)
-    return found
+    return Exploration(count, {k: frozenset(v) for k, v in applied.items()}, unlisted)
 
 
 def _lists_follow_up(authority: Authority, part: Part, memo: dict[str, bool]) -> bool:

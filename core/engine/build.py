@@ -43,6 +43,7 @@ from threshold.core.model.guidance import (
     SourceInfo,
     StepOut,
 )
+from threshold.core.model.identity import per_object
 
 FORMAT = "threshold.guidance/1"
 
@@ -127,11 +128,12 @@ def _static_guidance(
     return static
 
 
-#: Rendered guidance by authority (by identity, with a weak reference that tells a
-#: reused id from its authority) and by all a rendering reads (see :func:`_render_key`):
-#: the many cases that share a route, its applying parts, level, consent answer and
-#: referrer share one rendering.
-_RENDERED: dict[int, tuple[weakref.ref[Authority], dict[tuple[object, ...], StaticGuidance]]] = {}
+@per_object
+def _rendered_of(_: Authority) -> dict[tuple[object, ...], StaticGuidance]:
+    """Rendered guidance of an authority by all a rendering reads (see
+    :func:`_render_key`): the many cases that share a route, its applying parts,
+    level, consent answer and referrer share one rendering."""
+    return {}
 
 
 def _render_key(case: Case, authority: Authority, plan: Plan) -> tuple[object, ...]:
@@ -156,10 +158,7 @@ def _rendered(
 ) -> StaticGuidance:
     """The rendering of ``plan`` for ``case``, shared between the cases that read the
     same (made afresh without reuse)."""
-    held = _RENDERED.get(id(authority))
-    if held is None or held[0]() is not authority:
-        held = _RENDERED[id(authority)] = (weakref.ref(authority), {})
-    known = held[1]
+    known = _rendered_of(authority)
     key: tuple[object, ...] | None = (plugin, plugin_version, *_render_key(case, authority, plan))
     try:
         found = known.get(key) if reuse and key is not None else None

@@ -9,7 +9,6 @@ per case."""
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 
 import attrs
 
@@ -31,6 +30,7 @@ from threshold.core.model.guidance import (
     CitationOut,
     ContactAdvice,
 )
+from threshold.core.model.identity import per_object
 
 _ROLE = {Purpose.OUT_OF_HOURS_ADVICE: Purpose.PROFESSIONAL_ADVICE}
 #: At most this many contact orders, and contact advices, are kept (a year of days
@@ -81,25 +81,21 @@ def prepare_contacts(
     """Prepare the contacts a route lists (in route order, each with the purpose it
     is listed for) for :func:`contacts_at` (once per authority and list: the
     prepared contacts are shared by every guidance that lists them)."""
-    held = _PREPARED.get(id(authority))
-    if held is None or held[0]() is not authority:
-        held = _PREPARED[id(authority)] = (weakref.ref(authority), {})
+    held = _prepared(authority)
     key = tuple((contact, purpose) for contact, purpose in listed)
     try:
-        found = held[1].get(key)
+        found = held.get(key)
     except TypeError:  # a contact that cannot be hashed: prepared, not kept
         return _prepare(authority, listed)
     if found is None:
-        found = held[1][key] = _prepare(authority, listed)
+        found = held[key] = _prepare(authority, listed)
     return found
 
 
-#: Prepared contacts by authority (by identity, with a weak reference that tells a
-#: reused id from its authority) and by the contacts listed with their purposes.
-_PREPARED: dict[
-    int,
-    tuple[weakref.ref[Authority], dict[tuple[tuple[Contact, Purpose], ...], tuple[Slot, ...]]],
-] = {}
+@per_object
+def _prepared(_: Authority) -> dict[tuple[tuple[Contact, Purpose], ...], tuple[Slot, ...]]:
+    """Prepared contacts of an authority, by the contacts listed with their purposes."""
+    return {}
 
 
 def _prepare(authority: Authority, listed: list[tuple[Contact, Purpose]]) -> tuple[Slot, ...]:
@@ -131,23 +127,15 @@ def _prepare(authority: Authority, listed: list[tuple[Contact, Purpose]]) -> tup
     return tuple(slots)
 
 
+@per_object
 def _lookup(authority: Authority) -> Lookup:
     """Finds a contact's hours by id (for a duty service outside another's hours);
     one per authority, so the contacts' states are shared between its guidance."""
-    held = _LOOKUPS.get(id(authority))
-    if held is not None and held[0]() is authority:
-        return held[1]
 
     def hours_of(contact_id: str) -> OpeningHours:
         return authority.contact(contact_id).hours
 
-    _LOOKUPS[id(authority)] = (weakref.ref(authority), hours_of)
     return hours_of
-
-
-#: The lookup of each authority (by identity, with a weak reference that tells a
-#: reused id from its authority).
-_LOOKUPS: dict[int, tuple[weakref.ref[Authority], Lookup]] = {}
 
 
 def _meanwhile(alternative: Contact) -> str:

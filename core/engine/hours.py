@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import weakref
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -21,6 +20,7 @@ from threshold.core.io.distributions import version
 from threshold.core.model.authority import OpeningHours, Window
 from threshold.core.model.clock import LONDON
 from threshold.core.model.enums import BankHolidays, HoursKind
+from threshold.core.model.identity import per_object
 
 #: How far ahead :func:`next_open` looks. Bank holidays never close a weekday
 #: line for more than four days in a row in England, so three weeks is ample.
@@ -93,16 +93,10 @@ class _Table:
     unknown: tuple[tuple[int, int], ...]
 
 
-#: Tables by hours (by identity, with a weak reference that tells a reused id
-#: from its hours): made once per contact, not on every question of the time.
-_TABLES: dict[int, tuple[weakref.ref[OpeningHours], _Table]] = {}
-
-
+@per_object
 def _table(hours: OpeningHours) -> _Table:
-    """The minutes table of ``hours`` (made once)."""
-    held = _TABLES.get(id(hours))
-    if held is not None and held[0]() is hours:
-        return held[1]
+    """The minutes table of ``hours`` (made once per contact's hours, not on every
+    question of the time)."""
     spans = [(w, (minutes(w.opens), minutes(w.closes))) for w in hours.windows]
     table = _Table(
         tuple(
@@ -111,7 +105,6 @@ def _table(hours: OpeningHours) -> _Table:
         ),
         tuple(span for w, span in spans if w.days is None),
     )
-    _TABLES[id(hours)] = (weakref.ref(hours), table)
     return table
 
 

@@ -11,7 +11,6 @@ and consent duty.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,6 +22,7 @@ from threshold.core.model.case import Case
 from threshold.core.model.enums import URGENT_KINDS, Kind
 from threshold.core.model.errors import AuthorityError
 from threshold.core.model.guidance import RouteChoice
+from threshold.core.model.identity import per_object
 from threshold.core.model.tables import Outcome, apply_parts, first_row
 
 #: An authority's Python rule: a route for the case, or None to let the table decide.
@@ -113,13 +113,15 @@ def plan_facts(
     return Plan(route, variant, values, known, _outcome(authority, route, known))
 
 
-#: By authority (by identity, with a weak reference that tells a reused id from its
-#: authority): the facts each route's parts and the additions read, and the outcome
-#: for each set of values of those facts (with their types: True is not 1).
-_OUTCOMES: dict[
-    int,
-    tuple[weakref.ref[Authority], dict[str, tuple[str, ...]], dict[tuple[object, ...], Outcome]],
-] = {}
+@per_object
+def _outcomes(
+    _: Authority,
+) -> tuple[dict[str, tuple[str, ...]], dict[tuple[object, ...], Outcome]]:
+    """Of an authority: the facts each route's parts and the additions read, and the
+    outcome for each set of values of those facts (with their types: True is not 1)."""
+    return {}, {}
+
+
 #: At most this many outcomes are kept per authority.
 _OUTCOMES_MAX = 4096
 
@@ -131,10 +133,7 @@ def _outcome(authority: Authority, route: RouteDef, known: Mapping[str, Any]) ->
     if not REUSE[-1]:  # worked out afresh (see without_reuse)
         outcome = apply_parts(route.parts, known)
         return apply_parts(authority.additions, known, outcome)
-    held = _OUTCOMES.get(id(authority))
-    if held is None or held[0]() is not authority:
-        held = _OUTCOMES[id(authority)] = (weakref.ref(authority), {}, {})
-    _, reads, outcomes = held
+    reads, outcomes = _outcomes(authority)
     read = reads.get(route.id)
     if read is None:
         read = reads[route.id] = tuple(

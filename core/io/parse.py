@@ -9,7 +9,6 @@ import datetime as dt
 import difflib
 import json
 import re
-import weakref
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
@@ -25,6 +24,7 @@ from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.enums import Referrer
 from threshold.core.model.errors import CaseError, FieldError, InvalidJSONError
 from threshold.core.model.fields import AT_EXPECTED, case_fields, field_named
+from threshold.core.model.identity import per_object
 
 
 def _not_an_object(data: object) -> CaseError:
@@ -60,24 +60,18 @@ class _Reader:
     questions: tuple[tuple[str, object], ...]
 
 
-#: Readers by authority (by identity, with a weak reference that tells a reused id
-#: from its authority): compiled once from the same field table as the errors.
-_READERS: dict[int, tuple[weakref.ref[Authority], _Reader]] = {}
 _REFERRERS = {r.value: r for r in Referrer}
 _UNKNOWN = frozenset[tuple[type, object]]()
 
 
+@per_object
 def _reader(authority: Authority) -> _Reader:
     """The compiled reader of ``authority``'s case (made once per authority)."""
-    held = _READERS.get(id(authority))
-    if held is not None and held[0]() is authority:
-        return held[1]
     fields = case_fields(authority)
     reader = _Reader(
         {f.name: f.keys for f in fields},
         tuple((q.id, field_named(authority, q.id).default) for q in authority.questions),
     )
-    _READERS[id(authority)] = (weakref.ref(authority), reader)
     return reader
 
 
@@ -196,10 +190,13 @@ def check_case(case: Case, authority: Authority) -> Case:
     return case if answers is case.answers else attrs.evolve(case, answers=answers)
 
 
-#: Answers already checked, by authority (by identity, with a weak reference that
-#: tells a reused id from its authority) and by the answers with their types (so
-#: True and 1 are told apart): a prepared case is checked once, not on every call.
-_CHECKED: dict[int, tuple[weakref.ref[Authority], dict[object, object]]] = {}
+@per_object
+def _checked(_: Authority) -> dict[object, object]:
+    """Answers already checked for an authority, by the answers with their types (so
+    True and 1 are told apart): a prepared case is checked once, not on every call."""
+    return {}
+
+
 #: Kept for answers that are already complete and plain (the case is used as it is).
 _SAME = object()
 #: At most this many answer sets are kept per authority (free-text answers are unbounded).
@@ -216,10 +213,7 @@ def _checked_answers(
 ) -> tuple[tuple[str, Any], ...]:
     """``answers`` checked against ``authority``'s questions, in their order, with
     defaults filled in; each wrong one is added to ``errors``."""
-    held = _CHECKED.get(id(authority))
-    if held is None or held[0]() is not authority:
-        held = _CHECKED[id(authority)] = (weakref.ref(authority), {})
-    known = held[1]
+    known = _checked(authority)
     try:
         key: object = (answers, tuple(type(value) for _, value in answers))
         found = known.get(key)
