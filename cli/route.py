@@ -152,7 +152,23 @@ def authorities(fmt: str) -> None:
         click.echo(f"    plugin {row['plugin']} ({row['distribution']} {row['version']})")
         click.echo(f"    policy document: {row['policy_document']} ({row['policy_document_date']})")
         click.echo(f"    data checked {row['data_reviewed']}, review due {row['data_review_due']}")
+        for version in row["versions"]:
+            click.echo("    " + _version_line(version))
+            if version["note"]:
+                click.echo(f"      {version['note']}")
     for problem in problems:
         click.echo(f"BROKEN {problem['plugin']}: {problem['error']}")
     if not rows:
         click.echo("No authority is installed and working. " + NATIONAL_URGENT)
+
+
+def _version_line(version: dict[str, Any]) -> str:
+    """One version of an authority's data, as `threshold authorities` lists it."""
+    since = version["in_force_from"] or "always"
+    until = f" until {version['in_force_until']}" if version["in_force_until"] else ""
+    today = " (in force today)" if version["in_force_today"] else ""
+    dated = f", document dated {version['document_date']}" if version["document_date"] else ""
+    return (
+        f"version {version['name']}: in force from {since}{until}{today}{dated}; "
+        f"hash {version['hash']}"
+    )

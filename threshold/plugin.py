@@ -110,6 +110,10 @@ class AuthorityData:
             neutral sections (common practice, citing no document) are there.
         indicators: A function that returns the indicator set of its policy
             document (shared between the plugins of one document), or None.
+        versions: The folder of the data's other dated versions (each a folder
+            ``NAME/`` with its ``version.toml`` and the files that change); default:
+            ``versions/`` beside the first file, if there is one (docs/plugins.md,
+            "Versions").
 
     Raises (when loaded):
         DataError: a file is not valid; the message names the file, the field and
@@ -122,19 +126,32 @@ class AuthorityData:
         forms: Path | None = None,
         common_sections: Path | None = None,
         indicators: Callable[[], IndicatorSet] | None = None,
+        versions: Path | None = None,
     ) -> None:
         self.files = files
+        self.versions_folder = versions
+        self._versions: tuple[Authority, ...] | None = None
         self.forms_folder = forms
         self.common_sections = common_sections
         self.indicator_set = indicators
-        self._authority: Authority | None = None
         self._forms: tuple[Form, ...] | None = None
 
     def authority(self) -> Authority:
-        """Return the authority, loaded and validated once."""
-        if self._authority is None:
-            self._authority = load_authority(self.files)
-        return self._authority
+        """Return the authority as the files themselves give it (its first version),
+        loaded and validated once."""
+        return self.versions()[0]
+
+    def versions(self) -> tuple[Authority, ...]:
+        """Return every dated version of the authority: the files themselves first,
+        then each folder of the versions folder by name; each loaded once."""
+        if self._versions is None:
+            from threshold.core.io.versions import version_folders
+
+            self._versions = tuple(
+                load_authority(found.files, version_file=found.version_file)
+                for found in version_folders(self.files, self.versions_folder)
+            )
+        return self._versions
 
     def forms(self) -> tuple[Form, ...]:
         """Return the referral forms, loaded and validated once (none without a folder)."""
@@ -154,7 +171,8 @@ class AuthorityData:
 
         @hookimpl
         def threshold_register_authorities(register: Callable[[Authority], None]) -> None:
-            register(self.authority())
+            for version in self.versions():
+                register(version)
 
         @hookimpl
         def threshold_register_forms(register: Callable[[Form], None]) -> None:

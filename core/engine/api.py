@@ -10,9 +10,12 @@ import attrs
 from threshold.core.engine.build import build_guidance
 from threshold.core.engine.decision import make_decision_record
 from threshold.core.io.parse import check_case, parse_case
+from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
-from threshold.core.model.guidance import Guidance
+from threshold.core.model.guidance import Guidance, GuidanceWarning
+from threshold.core.plugins.info import Registered
 from threshold.core.plugins.registry import Registry, default_registry
+from threshold.core.plugins.versions import choose, day_of, named, warning_for
 
 
 def route(
@@ -22,33 +25,61 @@ def route(
     registry: Registry | None = None,
     today: dt.date | None = None,
     record: bool = False,
+    version: str | Authority | None = None,
 ) -> Guidance:
     """Return the guidance for ``case`` (a Case, or a dict as in the authority's case
     schema: the core's urgent part and its questions) in the authority with id
     ``authority``; with
     ``record``, it carries its decision record (:mod:`threshold.core.engine.decision`).
 
+    The authority's data is the version in force at the case's time (or, with a
+    warning, the nearest: :mod:`threshold.core.plugins.versions`); ``version``
+    names another of its versions, or gives one loaded from a folder.
+
     Raises:
         CaseError: the case is not valid (each field named).
-        AuthorityError: the authority is unknown, conflicted or its plugin broken.
+        AuthorityError: the authority is unknown, conflicted or its plugin broken,
+            or it has no version of that name.
     """
     registry = registry or default_registry()
     registered = registry.get(authority)
     policy = registered.authority
     parsed = check_case(case, policy) if isinstance(case, Case) else parse_case(case, policy)
     rule = registry.route_rule(registered)
+    warning = None
+    if version is not None or registered.versions or (parsed.at and policy.version):
+        policy, warning = _version(registered, parsed, version)
+        if policy is not registered.authority:
+            parsed = check_case(parsed, policy)
 
     guidance = build_guidance(
         parsed,
-        registered.authority,
+        policy,
         rule,
         plugin=registered.plugin.distribution or registered.plugin.name,
         plugin_version=registered.plugin.version or "unknown",
         today=today,
     )
+    if warning is not None:
+        guidance = attrs.evolve(guidance, warnings=(warning, *guidance.warnings))
     if not record:
         return guidance
 
-    return attrs.evolve(
-        guidance, record=make_decision_record(parsed, guidance, registered.authority, rule)
-    )
+    return attrs.evolve(guidance, record=make_decision_record(parsed, guidance, policy, rule))
+
+
+def _version(
+    registered: Registered, case: Case, version: str | Authority | None
+) -> tuple[Authority, GuidanceWarning | None]:
+    """The version of the authority's data for ``case`` (or the one asked for), and
+    the warning when it is not in force at the case's time."""
+    day = day_of(case.at)
+    if isinstance(version, Authority):
+        chosen = version
+    elif version is not None:
+        chosen = named(registered.all_versions(), registered.authority.id, version)
+    elif registered.versions:
+        chosen = choose(registered.versions, day)
+    else:
+        chosen = registered.authority
+    return chosen, warning_for(chosen, day)

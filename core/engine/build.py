@@ -42,6 +42,7 @@ from threshold.core.model.guidance import (
     GuidanceWarning,
     SourceInfo,
     StepOut,
+    VersionRef,
 )
 from threshold.core.model.identity import per_object
 
@@ -316,6 +317,7 @@ def _consent(case: Case, authority: Authority, plan: Plan) -> ConsentAdvice:
 def _source(authority: Authority, plugin: str, plugin_version: str) -> SourceInfo:
     """Where a guidance came from: the plugin, the policy document, the data's dates."""
     policy = authority.document(authority.policy_document)
+    version = authority.version
     return SourceInfo(
         plugin=plugin,
         plugin_version=plugin_version,
@@ -323,4 +325,7 @@ def _source(authority: Authority, plugin: str, plugin_version: str) -> SourceInf
         document_date=policy.date,
         data_reviewed=authority.reviewed,
         data_review_due=authority.review_due,
+        version=None
+        if version is None
+        else VersionRef(version.name, version.hash, version.in_force_from, version.in_force_until),
     )

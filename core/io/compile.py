@@ -18,6 +18,7 @@ from threshold.core.model.authority import (
     ConsentText,
     Contact,
     OpeningHours,
+    PackVersion,
     Prerequisite,
     QuestionHint,
     RecordKeepingDuties,
@@ -248,7 +249,12 @@ def _texts(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None = None) -> Authority:
+def compile_authority(
+    data: Mapping[str, Any],
+    where: Mapping[str, Any] | None = None,
+    *,
+    version: PackVersion | None = None,
+) -> Authority:
     """Compile validated, merged data into an :class:`Authority`.
 
     ``where`` says in which file each rule, addition, route and fragment is written
@@ -283,5 +289,6 @@ def compile_authority(data: Mapping[str, Any], where: Mapping[str, Any] | None =
         rules=_rows(data, where),
         additions=additions,
         pack=data.get("pack"),
+        version=version,
         **_texts(data),
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from threshold.core.io import cache, references
+from threshold.core.io import cache, references, versions
 from threshold.core.io.compile import compile_authority
 from threshold.core.io.references import check_references
 from threshold.core.io.schemas import field_errors, schema, validator
@@ -144,9 +144,11 @@ def _validation_key(paths: list[Path]) -> str:
     """The inputs that decide validity and the merged data: the files (their names,
     which messages print, and their bytes), the schema and the checking code."""
     sources = [p.read_bytes() for p in paths]
-    checks = [Path(m).read_bytes() for m in (__file__, references.__file__)]
+    checks = [Path(m).read_bytes() for m in (__file__, references.__file__, versions.__file__)]
     names = "\n".join(str(p) for p in paths)
-    return cache.digest(names, *sources, json.dumps(schema("pack"), sort_keys=True), *checks)
+    return cache.digest(
+        names, *sources, json.dumps([schema("pack"), schema("version")], sort_keys=True), *checks
+    )
 
 
 def validate_merged(merged: dict[str, Any], label: str) -> None:
@@ -160,20 +162,22 @@ def validate_merged(merged: dict[str, Any], label: str) -> None:
         raise DataError(label, errors)
 
 
-def load_authority(paths: Iterable[Path]) -> Authority:
+def load_authority(paths: Iterable[Path], *, version_file: Path | None = None) -> Authority:
     """Load an authority from its policy pack and its own files (in order): merged,
-    validated and compiled.
+    validated and compiled; ``version_file`` is the ``version.toml`` that names and
+    dates this version of them (None: the one undated version, ``current``).
 
     Raises:
         DataError: naming the file, the field and what is expected.
     """
     paths = list(paths)
-    key = "valid-authority-" + _validation_key(paths)
+    key = "valid-authority-" + _validation_key([*paths, *filter(None, [version_file])])
     # These exact files already passed every check below: their merged data, kept
     # as plain JSON (never code), is read instead of parsing the TOML again.
     held = cache.read(key)
     if isinstance(held, dict) and held.get("check") == _content_check(held):
-        return compile_authority(held["merged"], held["where"])
+        version = versions.version_of(held["version"], held["hash"], paths)
+        return compile_authority(held["merged"], held["where"], version=version)
     parts = [(str(path), read_data_file(path)) for path in paths]
     fragment = _fragment_validator()
     for source, data in parts:
@@ -182,9 +186,14 @@ def load_authority(paths: Iterable[Path]) -> Authority:
             raise DataError(source, errors)
     merged = merge(parts)
     validate_merged(merged, " + ".join(str(p) for p in paths))
+    declared = None
+    if version_file is not None:
+        declared = read_data_file(version_file)
+        versions.check_version(declared, str(version_file))
     where = where_written(parts)
-    authority = compile_authority(merged, where)
-    kept = {"merged": merged, "where": where}
+    version = versions.version_of(declared, versions.content_hash(merged), paths)
+    authority = compile_authority(merged, where, version=version)
+    kept = {"merged": merged, "where": where, "version": declared, "hash": version.hash}
     cache.write(key, {**kept, "check": _content_check(kept)})
     return authority
 
@@ -194,4 +203,7 @@ def _content_check(held: dict[str, Any]) -> str | None:
     never used (the files are parsed and checked again instead)."""
     if not isinstance(held.get("merged"), dict) or not isinstance(held.get("where"), dict):
         return None
-    return cache.digest(json.dumps([held["merged"], held["where"]], sort_keys=True))
+    if not isinstance(held.get("hash"), str) or not isinstance(held.get("version"), dict | None):
+        return None
+    kept = [held["merged"], held["where"], held["version"], held["hash"]]
+    return cache.digest(json.dumps(kept, sort_keys=True))

@@ -176,6 +176,37 @@ class RouteDef:
 
 
 @attrs.frozen
+class PackVersion:
+    """One dated version of an authority's data (its policy pack and its own files).
+
+    Attributes:
+        name: The version's name (``2022-09``, ``draft``): what ``id@name`` selects.
+        document_date: The policy document's own date (ISO), or None where it gives none.
+        in_force_from: The first day (ISO) the version is in force, or None: since always
+            (a plugin that declares no versions has one, undated).
+        in_force_until: The last day (ISO) it is in force, or None: until replaced.
+        note: What the sources say (or do not say) about these dates.
+        hash: The content hash of the validated, merged data (32 hex digits),
+            computed in one place (:func:`threshold.core.io.versions.content_hash`).
+        files: The data files it was loaded from, in order.
+    """
+
+    name: str
+    document_date: str | None
+    in_force_from: str | None
+    in_force_until: str | None
+    note: str | None
+    hash: str
+    files: tuple[str, ...] = attrs.field(default=(), eq=False)
+
+    def in_force_on(self, day: str) -> bool:
+        """Whether the version is in force on ``day`` (ISO date)."""
+        if self.in_force_from is not None and day < self.in_force_from:
+            return False
+        return self.in_force_until is None or day <= self.in_force_until
+
+
+@attrs.frozen
 class Authority:
     """An authority as its policy pack and its own data declare it, compiled.
 
@@ -201,6 +232,7 @@ class Authority:
         rules: The decision table, in order (the first matching row gives the route).
         additions: Parts applied after every route's own parts.
         pack: The id of the partnership's pack the data comes from, if any.
+        version: The dated version of the data this is (None: made in code, not loaded).
     """
 
     id: str
@@ -224,6 +256,7 @@ class Authority:
     rules: tuple[Row, ...]
     additions: tuple[Part, ...] = ()
     pack: str | None = None
+    version: PackVersion | None = None
     #: Contacts by purpose, made on first use (derived from ``contacts``).
     _by_purpose: dict[Purpose, tuple[Contact, ...]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False

@@ -13,8 +13,26 @@ from threshold.core.model.plain import OMIT_IF_DEFAULT, plain_data
 
 
 @attrs.frozen
+class VersionRef:
+    """The dated version of the authority's data a guidance was given with.
+
+    Attributes:
+        name: The version's name (``id@name`` selects it again).
+        hash: The content hash of its validated data (32 hex digits).
+        in_force_from: Its first day in force (ISO), or None: since always.
+        in_force_until: Its last day in force (ISO), or None: until replaced.
+    """
+
+    name: str
+    hash: str
+    in_force_from: str | None
+    in_force_until: str | None
+
+
+@attrs.frozen
 class SourceInfo:
-    """Where a guidance came from: plugin, policy document and data review dates."""
+    """Where a guidance came from: plugin, policy document, data review dates and the
+    version of the data (left out only for an authority made in code, not loaded)."""
 
     plugin: str
     plugin_version: str
@@ -22,6 +40,7 @@ class SourceInfo:
     document_date: str | None
     data_reviewed: str
     data_review_due: str
+    version: VersionRef | None = attrs.field(default=None, metadata={OMIT_IF_DEFAULT: True})
 
 
 @attrs.frozen

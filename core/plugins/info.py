@@ -19,10 +19,17 @@ class PluginInfo:
 
 @attrs.frozen
 class Registered:
-    """An authority with the plugin that registered it."""
+    """An authority with the plugin that registered it: ``authority`` is the version
+    in force today (or the nearest), ``versions`` every version, oldest first
+    (empty: just ``authority``)."""
 
     authority: Authority
     plugin: PluginInfo
+    versions: tuple[Authority, ...] = ()
+
+    def all_versions(self) -> tuple[Authority, ...]:
+        """Every version of the authority, oldest first."""
+        return self.versions or (self.authority,)
 
 
 def describe_failure(exc: BaseException) -> str:

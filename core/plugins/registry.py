@@ -29,6 +29,7 @@ from threshold.core.model.guidance import RouteChoice
 from threshold.core.plugins import hookspecs
 from threshold.core.plugins.collect import collect_forms, collect_indicators
 from threshold.core.plugins.info import PluginInfo, Registered, describe_failure
+from threshold.core.plugins.versions import timeline, today_version
 
 if TYPE_CHECKING:  # forms and indicators load only when asked for
     from threshold.core.model.forms import Form
@@ -156,6 +157,8 @@ class Registry:
             if len(claimants) == 1:
                 authority, info = claimants[0]
                 self._authorities[authority_id] = Registered(authority, info)
+            elif len({info.name for _, info in claimants}) == 1:  # one plugin's versions
+                self._versions(authority_id, claimants)
             else:
                 names = " and ".join(
                     f"{info.name} ({info.distribution or 'no distribution'})"
@@ -165,6 +168,16 @@ class Registry:
                     f"authority id {authority_id!r} is claimed by two plugins: {names}; "
                     "neither is used until one is removed"
                 )
+
+    def _versions(self, authority_id: str, claimants: list[tuple[Authority, PluginInfo]]) -> None:
+        """One plugin's dated versions of one authority (two of one name: broken)."""
+        info = claimants[0][1]
+        try:
+            found = timeline([authority for authority, _ in claimants])
+        except ValueError as exc:
+            self.plugins[info.name] = attrs.evolve(info, error=f"{authority_id}: {exc}")
+            return
+        self._authorities[authority_id] = Registered(today_version(found), info, found)
 
     def _collected_forms(self) -> dict[str, dict[str, Form]]:
         """Collect each plugin's forms the first time they are asked for (routing
