@@ -208,9 +208,11 @@ _GUIDANCE_RULES: tuple[
 )
 
 
-def _route_or_problem(registry: Registry, authority_id: str, case: Case) -> Guidance | str:
+def _route_or_problem(
+    registry: Registry, authority_id: str, case: Case, version: Authority | None = None
+) -> Guidance | str:
     try:
-        return route(case, authority_id, registry=registry)
+        return route(case, authority_id, registry=registry, version=version)
     except Exception as exc:  # a broken plugin is a violation to report, not a crash
         first = (str(exc).strip().splitlines() or [""])[0]
         return f"no route ({type(exc).__name__}: {first})" if first else type(exc).__name__
@@ -221,8 +223,10 @@ def check_rules(
     authority_id: str,
     *,
     only: Iterable[Combination] | None = None,
+    version: Authority | None = None,
 ) -> list[Violation]:
-    """Run every rule in :data:`RULES` over the matrix for one authority.
+    """Run every rule in :data:`RULES` over the matrix for one authority (with
+    ``version``: that version of its data, such as a draft, at every time).
 
     ``only`` limits the combinations checked (default: all of them). Returns the
     violations, each naming the combination and the rule; an empty list means
@@ -233,14 +237,17 @@ def check_rules(
     """
     registry.get(authority_id)  # unknown or broken: the caller says so
     with without_reuse():  # ask the rule every time, so an impure rule is caught
-        return _check(registry, authority_id, only)
+        return _check(registry, authority_id, only, version)
 
 
 def _check(
-    registry: Registry, authority_id: str, only: Iterable[Combination] | None
+    registry: Registry,
+    authority_id: str,
+    only: Iterable[Combination] | None,
+    version: Authority | None = None,
 ) -> list[Violation]:
     found: list[Violation] = []
-    matrix = matrix_of(registry.get(authority_id).authority)
+    matrix = matrix_of(version or registry.get(authority_id).authority)
     for combination in only if only is not None else matrix.combinations():
         values = combination.as_dict()
 
@@ -250,7 +257,7 @@ def _check(
             )
 
         answers = [
-            _route_or_problem(registry, authority_id, matrix.parsed(at)[combination.index])
+            _route_or_problem(registry, authority_id, matrix.parsed(at)[combination.index], version)
             for at in (MATRIX_AT, OTHER_AT)
         ]
         guidances = [a for a in answers if isinstance(a, Guidance)]

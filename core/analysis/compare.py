@@ -33,6 +33,15 @@ from threshold.core.analysis.compare_model import (
     ScenarioRow,
     ShownOutcome,
 )
+from threshold.core.analysis.compare_versions import (
+    Side,
+    changes,
+    detail_of,
+    label_name,
+    only_changes,
+    resolve,
+    version_checks,
+)
 from threshold.core.analysis.grouping import conditions_of, group_rows
 from threshold.core.analysis.matrix import MATRIX_AT, Combination, value_text
 from threshold.core.engine.api import route
@@ -50,10 +59,11 @@ from threshold.core.plugins.registry import Registry
 Answer = tuple[tuple[Guidance | Exception, ...], str | None]
 
 
-def _outcome_of(guidance: Guidance | Exception) -> Outcome:
+def _outcome_of(guidance: Guidance | Exception, detail: bool = False) -> Outcome:
     if not isinstance(guidance, Guidance):
         return Outcome("no-route", False, None, False)
     return Outcome(
+        detail=detail_of(guidance) if detail else (),
         route=guidance.route,
         eha_required=guidance.eha_required,
         follow_up_hours=guidance.follow_up.within_hours if guidance.follow_up else None,
@@ -63,13 +73,14 @@ def _outcome_of(guidance: Guidance | Exception) -> Outcome:
     )
 
 
-def _outcome(answer: Answer) -> Outcome:
+def _outcome(answer: Answer, detail: bool = False) -> Outcome:
     """The outcome compared: one route, the routes of a band's levels joined where
-    they differ, or not comparable."""
+    they differ, or not comparable; with ``detail``, its contacts, hours, steps and
+    consent duties too (versions of one authority compared)."""
     guidances, reason = answer
     if reason is not None:
         return Outcome(NOT_COMPARABLE, False, None, False, comparable=False)
-    found = list(dict.fromkeys(_outcome_of(g) for g in guidances))
+    found = list(dict.fromkeys(_outcome_of(g, detail) for g in guidances))
     if len(found) == 1:
         return found[0]
     hours = [o.follow_up_hours for o in found if o.follow_up_hours is not None]
@@ -80,17 +91,20 @@ def _outcome(answer: Answer) -> Outcome:
         silent=any(o.silent for o in found),
         kind=" or ".join(dict.fromkeys(o.kind for o in found)),
         prerequisites=tuple(dict.fromkeys(p for o in found for p in o.prerequisites)),
+        detail=tuple(dict.fromkeys(d for o in found for d in o.detail)),
     )
 
 
-def _route_all(registry: Registry, authority: Authority, matrix: CompareMatrix) -> list[Answer]:
+def _route_all(registry: Registry, side: Side, matrix: CompareMatrix) -> list[Answer]:
+    authority = side.authority
+    version = authority if side.pinned else None
     answers: list[Answer] = []
     for combination in matrix.combinations():
         put = put_to(matrix, authority, combination.as_dict(), MATRIX_AT)
         found: list[Guidance | Exception] = []
         for case in put.cases:
             try:
-                found.append(route(case, authority.id, registry=registry))
+                found.append(route(case, authority.id, registry=registry, version=version))
             except Exception as exc:  # a broken plugin is shown, never a crash
                 found.append(exc)
         answers.append((tuple(found), put.reason))
@@ -161,13 +175,16 @@ def _shown_one(
 # ----------------------------------------------------------------------------- build
 
 
-def _column(registry: Registry, authority_id: str) -> AuthorityColumn:
-    registered = registry.get(authority_id)
-    authority = registered.authority
+def _column(registry: Registry, side: Side) -> AuthorityColumn:
+    registered = registry.get(side.authority.id)
+    authority = side.authority
     policy = authority.document(authority.policy_document)
+    version = authority.version if side.pinned else None
     return AuthorityColumn(
-        id=authority.id,
-        name=authority.name,
+        id=side.label,
+        name=label_name(side),
+        version=version.name if version else None,
+        version_hash=version.hash if version else None,
         plugin=registered.plugin.distribution or registered.plugin.name,
         plugin_version=registered.plugin.version or "unknown",
         policy_document=policy.title,
@@ -180,21 +197,25 @@ def _column(registry: Registry, authority_id: str) -> AuthorityColumn:
 def compare(
     registry: Registry, authority_ids: Sequence[str], *, differences_only: bool = False
 ) -> Comparison:
-    """Compare the authorities ``authority_ids`` (two or more, in column order).
+    """Compare the authorities ``authority_ids`` (two or more, in column order); each
+    may name a version, ``id@version``, or a draft version's folder, ``id@./folder``
+    (:mod:`threshold.core.analysis.compare_versions`).
 
     Raises:
         CaseError: fewer than two authorities, or one named twice (the field is
             "authorities").
-        AuthorityError: an authority is unknown, conflicted or its plugin broken.
+        AuthorityError: an authority is unknown, conflicted or its plugin broken, or
+            a version is unknown or not valid.
     """
     _check_ids(authority_ids)
-    columns = tuple(_column(registry, a) for a in authority_ids)
-    authorities = [registry.get(a).authority for a in authority_ids]
+    sides = [resolve(registry, a) for a in authority_ids]
+    columns = tuple(_column(registry, side) for side in sides)
+    authorities = [side.authority for side in sides]
     notes = Footnotes()
     contacts = contact_rows(authorities, notes)
 
     matrix = CompareMatrix(authorities)
-    rows, every = _scenarios(registry, authorities, matrix, notes)
+    rows, every = _scenarios(registry, sides, matrix, notes)
     kept_contacts = [r for r in contacts if r.differs or not differences_only]
     kept_rows = [r for r in rows if r.differs or not differences_only]
     kept_contacts, kept_rows, footnotes = _renumber(kept_contacts, kept_rows, notes.all())
@@ -211,15 +232,23 @@ def compare(
         combinations=tuple(c for c in every if c.differs or not differences_only),
         footnotes=footnotes,
         disclaimer=DISCLAIMER,
+        checks=version_checks(registry, sides),
     )
 
 
 def _scenarios(
-    registry: Registry, authorities: Sequence[Authority], matrix: CompareMatrix, notes: Footnotes
+    registry: Registry, sides: Sequence[Side], matrix: CompareMatrix, notes: Footnotes
 ) -> tuple[list[ScenarioRow], list[CombinationRow]]:
     """Route every combination in every authority, and group them into rows."""
-    answers = [_route_all(registry, a, matrix) for a in authorities]
-    outcomes = [[_outcome(answer) for answer in row] for row in answers]
+    authorities = [side.authority for side in sides]
+    detail = len({a.id for a in authorities}) == 1  # versions of one authority
+    answers = [_route_all(registry, side, matrix) for side in sides]
+    outcomes = [[_outcome(answer, detail) for answer in row] for row in answers]
+    if detail:  # keep to what changes, so that rows group by it
+        for index in range(len(outcomes[0])):
+            kept = only_changes([o[index].detail for o in outcomes])
+            for side, facts in zip(outcomes, kept, strict=True):
+                side[index] = attrs.evolve(side[index], detail=facts)
     cases = list(matrix.combinations())
     values = [c.values for c in cases]
     keys = [tuple(o[i] for o in outcomes) for i in range(len(cases))]
@@ -290,6 +319,9 @@ def _scenario_row(
         differs=len(set(keys[example])) > 1,
         combinations=tuple(indices),
         kinds_differ=len({o.kind for o in keys[example] if o.comparable}) > 1,
+        changes=changes([o.route for o in keys[example]], [o.detail for o in keys[example]])
+        if any(o.detail for o in keys[example])
+        else (),
     )
 
 

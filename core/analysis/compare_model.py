@@ -10,6 +10,7 @@ import attrs
 from threshold.core.analysis.grouping import RowCondition
 from threshold.core.model.converter import to_dict
 from threshold.core.model.enums import Purpose
+from threshold.core.model.plain import OMIT_IF_DEFAULT
 
 FORMAT = "threshold.compare/1"
 
@@ -68,6 +69,8 @@ class AuthorityColumn:
         policy_document_date: The document's date as it states it.
         data_reviewed: Date the data was last checked against its sources.
         data_review_due: Date the data must be checked again by.
+        version: The version of its data compared, when one was asked for
+            (``id`` is then ``id@version``), and its content hash.
     """
 
     id: str
@@ -78,6 +81,8 @@ class AuthorityColumn:
     policy_document_date: str
     data_reviewed: str
     data_review_due: str
+    version: str | None = attrs.field(default=None, metadata={OMIT_IF_DEFAULT: True})
+    version_hash: str | None = attrs.field(default=None, metadata={OMIT_IF_DEFAULT: True})
 
 
 @attrs.frozen
@@ -144,6 +149,9 @@ class Outcome:
         kind: The route's kind ("" when there is no route).
         prerequisites: Ids of what the route needs done first, from the pack.
         comparable: False when the combination's facts cannot be put to the authority.
+        detail: Only when versions of one authority are compared: the first contact,
+            the hours of each contact advised, the steps and the consent duties, as
+            (what, value) pairs.
     """
 
     route: str
@@ -153,6 +161,7 @@ class Outcome:
     kind: str = ""
     prerequisites: tuple[str, ...] = ()
     comparable: bool = True
+    detail: tuple[tuple[str, str], ...] = attrs.field(default=(), metadata={OMIT_IF_DEFAULT: True})
 
 
 @attrs.frozen
@@ -192,6 +201,8 @@ class ScenarioRow:
         differs: True when the authorities' outcomes differ.
         combinations: Indices (in the matrix) of the combinations the row covers.
         kinds_differ: True when the kinds of the routes differ (not only the routes).
+        changes: Only when versions of one authority are compared: what changes
+            from the first column to the others, one line a change.
     """
 
     number: int
@@ -203,6 +214,7 @@ class ScenarioRow:
     differs: bool
     combinations: tuple[int, ...]
     kinds_differ: bool = False
+    changes: tuple[str, ...] = attrs.field(default=(), metadata={OMIT_IF_DEFAULT: True})
 
 
 @attrs.frozen
@@ -245,6 +257,8 @@ class Comparison:
         combinations: Every combination (or every differing one).
         footnotes: The sources cited, numbered.
         disclaimer: Decision support, not a substitute for judgement.
+        checks: For each version asked for by name or folder, the problems the
+            completeness and safety checks find, or that every check holds.
     """
 
     format: str
@@ -259,6 +273,7 @@ class Comparison:
     combinations: tuple[CombinationRow, ...]
     footnotes: tuple[Footnote, ...]
     disclaimer: str
+    checks: tuple[str, ...] = attrs.field(default=(), metadata={OMIT_IF_DEFAULT: True})
 
     def to_dict(self) -> dict[str, Any]:
         """Return the comparison as JSON-ready data matching ``schemas/compare.schema.json``."""

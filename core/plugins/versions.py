@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from threshold.core.io.spelling import shown_identifier
 from threshold.core.model.authority import Authority
 from threshold.core.model.clock import local_now
-from threshold.core.model.errors import AuthorityError
+from threshold.core.model.errors import UnknownAuthorityError
 from threshold.core.model.guidance import GuidanceWarning
 
 #: The warning given where no version is in force at the time asked for.
@@ -81,14 +81,15 @@ def named(versions: Sequence[Authority], authority_id: str, name: str) -> Author
     """The version called ``name``.
 
     Raises:
-        AuthorityError: no version has that name; the message lists them.
+        UnknownAuthorityError: no version has that name (bad input, as an unknown
+            authority is); the message lists them.
     """
     for authority in versions:
         if authority.version is not None and authority.version.name == name:
             return authority
     listed = ", ".join(a.version.name for a in versions if a.version) or "none"
     shown = shown_identifier(name.lower()) and name  # quoted only when short and safe
-    raise AuthorityError(
+    raise UnknownAuthorityError(
         authority_id,
         f"unknown version{f' {shown!r}' if shown else ''} of {authority_id}; "
         f"expected one of: {listed}",

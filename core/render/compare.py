@@ -122,10 +122,13 @@ def _csv(comparison: Comparison) -> str:
     for authority in comparison.authorities:
         header += [f"{authority.id} {column}" for column in _CSV_COLUMNS]
     header.append("source")
+    versions = any(row.changes for row in comparison.rows)
+    if versions:  # versions of one authority: what changes, per combination
+        header.append("changes")
     writer.writerow(header)
     writer.writerows(_contact_lines(comparison))
-    writer.writerows(_scenario_lines(comparison))
-    width = len(header)
+    writer.writerows(_with_changes(comparison, _scenario_lines(comparison), versions))
+    width = len(header) - versions
     for note in comparison.footnotes:
         line = ["source", str(note.number)] + [""] * (width - 3)
         date = note.document_date or "date not stated"
@@ -179,6 +182,16 @@ def _scenario_lines(comparison: Comparison) -> list[list[str]]:
             ]
         lines.append(line)
     return lines
+
+
+def _with_changes(
+    comparison: Comparison, lines: list[list[str]], versions: bool
+) -> list[list[str]]:
+    """The scenario lines with what changes in their row (versions compared only)."""
+    if not versions:
+        return lines
+    changed = {row.number: " | ".join(row.changes) for row in comparison.rows}
+    return [[*line, changed.get(int(line[2]), "")] for line in lines]
 
 
 def _numbers(numbers: Iterable[int]) -> str:
