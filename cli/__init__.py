@@ -47,6 +47,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "form": ("threshold.cli.forms", "form"),
     "validate": ("threshold.cli.forms", "validate_referral"),
     "compare": ("threshold.cli.compare", "compare"),
+    "replay": ("threshold.cli.replay", "replay"),
     "indicators": ("threshold.cli.indicators", "indicators"),
     "assess": ("threshold.cli.indicators", "assess"),
     "test": ("threshold.cli.scenarios", "test_command"),

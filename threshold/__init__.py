@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from threshold.core.analysis.compare_model import Comparison
+    from threshold.core.analysis.replay import Replay
     from threshold.core.model.case import Case
     from threshold.core.model.enums import Referrer
     from threshold.core.model.errors import (
@@ -62,6 +63,7 @@ __all__ = [
     "FormOutput",
     "Guidance",
     "Referrer",
+    "Replay",
     "Route",
     "Setting",
     "ThresholdError",
@@ -71,6 +73,7 @@ __all__ = [
     "compare",
     "form",
     "missing",
+    "replay",
     "route",
     "schema",
     "schema_names",
@@ -90,6 +93,7 @@ _LAZY = {
     "BrokenPlugin": "threshold.core.plugins.installed",
     "Case": "threshold.core.model.case",
     "Comparison": "threshold.core.analysis.compare_model",
+    "Replay": "threshold.core.analysis.replay",
     "Form": "threshold.core.forms.evaluate",
     "FormOutput": "threshold.core.render.form_output",
     "Consent": "threshold.plugins.ddscp.names",  # the DDSCP's names, kept for old code
@@ -282,6 +286,22 @@ def compare(*authorities: str, differences_only: bool = False) -> Comparison:
     except ThresholdError as exc:
         _add_urgent(exc, None, None)
         raise
+
+
+def replay(record: Mapping[str, object]) -> Replay:
+    """Replay a decision record (``guidance.record.to_dict()``, as stored) with the
+    version of the authority's data named in it: whether it reproduces exactly (the
+    same id), what differs and why, and whether the version in force today would
+    route its case differently. ``to_dict()`` gives ``schemas/replay.schema.json`` data.
+
+    Raises:
+        CaseError: it is not a decision record (each field named).
+        AuthorityError: its authority is unknown (UnknownAuthorityError) or broken.
+    """
+    from threshold.core.analysis.replay import replay as replay_record
+    from threshold.core.plugins.registry import default_registry
+
+    return replay_record(record, default_registry())
 
 
 def authorities() -> AuthorityList:

@@ -46,8 +46,8 @@ from threshold.core.interfaces.http.guards import (
     Guard,
     json_http_error,
 )
-from threshold.core.interfaces.http.openapi import ENDPOINTS
 from threshold.core.interfaces.http.protocol import ProtocolFactory, protocol_class
+from threshold.core.interfaces.http.replay import ENDPOINTS
 from threshold.core.interfaces.http.slow_lane import (
     CACHE_BYTES,
     SLOW_QUEUE,

@@ -34,7 +34,6 @@ from threshold.core.interfaces.http.guards import (
     query_errors,
 )
 from threshold.core.interfaces.http.openapi import (
-    ENDPOINTS,
     HTTP_COMPARE_FORMATS,
     JSON,
     JSON_LINES,
@@ -42,6 +41,7 @@ from threshold.core.interfaces.http.openapi import (
     TRUE_FALSE,
     openapi_document,
 )
+from threshold.core.interfaces.http.replay import ENDPOINTS, ReplayEndpoint
 from threshold.core.interfaces.http.slow_lane import (
     RETRY_AFTER,
     Busy,
@@ -69,7 +69,7 @@ HTML_HEADERS = {
 }
 
 
-class Api:
+class Api(ReplayEndpoint):
     """The endpoints: one method per :data:`ENDPOINTS` entry, named after it."""
 
     def __init__(
