@@ -16,6 +16,7 @@ from pathlib import Path
 
 import attrs
 
+from threshold.core.analysis.checks import check_rules, check_tables
 from threshold.core.io.loading import load_authority
 from threshold.core.io.versions import overlay
 from threshold.core.model.authority import Authority
@@ -144,8 +145,6 @@ def version_checks(registry: Registry, sides: Sequence[Side]) -> tuple[str, ...]
     proofs of the decision table) for each version asked for by name or folder, one
     line per problem, or one line saying every check holds: a draft is checked as
     an installed authority is, before it is compared."""
-    from threshold.core.analysis.checks import check_rules, check_tables
-
     lines: list[str] = []
     for side in sides:
         if not side.pinned:

@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from threshold.core.io.schemas import field_errors, validator
 from threshold.core.model.authority import PackVersion
 from threshold.core.model.errors import DataError, FieldError
 
@@ -127,8 +128,6 @@ def check_version(data: Mapping[str, Any], label: str) -> None:
     Raises:
         DataError: naming the file and the field.
     """
-    from threshold.core.io.schemas import field_errors, validator
-
     errors = field_errors(validator("version").iter_errors(data)) or _date_errors(data)
     if errors:
         raise DataError(label, errors)
