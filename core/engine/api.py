@@ -12,6 +12,7 @@ from threshold.core.engine.decision import make_decision_record
 from threshold.core.io.parse import check_case, parse_case
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case
+from threshold.core.model.clock import local_now
 from threshold.core.model.guidance import Guidance, GuidanceWarning
 from threshold.core.plugins.info import Registered
 from threshold.core.plugins.registry import Registry, default_registry
@@ -47,7 +48,7 @@ def route(
     parsed = check_case(case, policy) if isinstance(case, Case) else parse_case(case, policy)
     rule = registry.route_rule(registered)
     warning = None
-    if version is not None or registered.versions or (parsed.at and policy.version):
+    if version is not None or registered.versions or _outside(policy, parsed.at):
         policy, warning = _version(registered, parsed, version)
         if policy is not registered.authority:
             parsed = check_case(parsed, policy)
@@ -66,6 +67,13 @@ def route(
         return guidance
 
     return attrs.evolve(guidance, record=make_decision_record(parsed, guidance, policy, rule))
+
+
+def _outside(policy: Authority, at: dt.datetime | None) -> bool:
+    """Whether the case's time (now, when it gives none) is outside the one
+    version's days in force."""
+    version = policy.version
+    return version is not None and not version.covers((at or local_now()).date())
 
 
 def _version(

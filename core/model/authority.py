@@ -6,6 +6,7 @@ frozen attrs classes; the core's own vocabulary is in :mod:`.enums`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 
 import attrs
@@ -198,6 +199,17 @@ class PackVersion:
     note: str | None
     hash: str
     files: tuple[str, ...] = attrs.field(default=(), eq=False)
+    #: The first and last days in force as dates (made once: routing compares them).
+    _span: tuple[dt.date, dt.date] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        start = dt.date.fromisoformat(self.in_force_from) if self.in_force_from else dt.date.min
+        end = dt.date.fromisoformat(self.in_force_until) if self.in_force_until else dt.date.max
+        object.__setattr__(self, "_span", (start, end))
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the version is in force on ``day`` (the cheap test routing makes)."""
+        return self._span[0] <= day <= self._span[1]
 
     def in_force_on(self, day: str) -> bool:
         """Whether the version is in force on ``day`` (ISO date)."""

@@ -18,7 +18,9 @@ def replay_text(result: Replay) -> str:
         lines.append(f"  {difference.field}: recorded {difference.recorded}")
         lines.append(f"  {' ' * len(difference.field)}  replayed {difference.replayed}")
     today = result.today_version or "current"
-    if result.today_same:
+    if result.replayed_with is not None and result.replayed_with == result.today_version:
+        lines.append(f"Today's version is {today}, the version replayed.")
+    elif result.today_same:
         lines.append(f"Today's version ({today}) routes this case the same way.")
     else:
         lines.append(f"Today's version ({today}) would route this case differently:")

@@ -121,7 +121,7 @@ def test_the_command_and_the_api(
     result = run_cli("replay", str(saved))
     assert result.code == 0, result.err
     assert result.out.startswith("REPRODUCED: decision ")
-    assert "Today's version (2022-09) routes this case the same way." in result.out
+    assert "Today's version is 2022-09, the version replayed." in result.out
     record = guidance.json()["record"]
     assert threshold.replay(record).reproduced
     record["level"] = 4

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from tests.versioned import versioned_registry
 from threshold.core.engine.api import route
 from threshold.core.model.guidance import Guidance
@@ -35,21 +33,15 @@ def _check(guidance: Guidance, case: dict[str, object]) -> None:
         assert guidance.contacts[0].phone == "999"
 
 
-@pytest.mark.parametrize("authority_id", ["derbyshire", "derby_city"])
-def test_every_installed_authority_routes_after_its_review_date(
-    registry: Registry, authority_id: str
-) -> None:
-    assert set(registry.authority_ids()) >= {authority_id}
-    authority = registry.get(authority_id).authority
-    for day in _days(authority.review_due):
-        for case in CASES:
-            at = f"{day.isoformat()}T11:00"
-            guidance = route({**case, "at": at}, authority_id, registry=registry, today=day)
-            _check(guidance, case)
-
-
-def test_the_installed_authorities_are_the_ones_checked(registry: Registry) -> None:
-    assert registry.authority_ids() == ["derby_city", "derbyshire"]
+def test_every_installed_authority_routes_after_its_review_date(registry: Registry) -> None:
+    assert {"derbyshire", "derby_city"} <= set(registry.authority_ids())
+    for authority_id in registry.authority_ids():  # a third-party plugin too, if installed
+        authority = registry.get(authority_id).authority
+        for day in _days(authority.review_due):
+            for case in CASES:
+                at = f"{day.isoformat()}T11:00"
+                guidance = route({**case, "at": at}, authority_id, registry=registry, today=day)
+                _check(guidance, case)
 
 
 def test_every_version_routes_after_its_review_date_and_a_year_after_it_starts() -> None:

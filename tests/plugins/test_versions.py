@@ -34,8 +34,8 @@ def _hours(guidance: Guidance) -> str:
 
 
 def test_each_built_in_authority_has_one_version_dated_from_the_seeds(registry: Registry) -> None:
-    for registered in registry.registered():
-        (authority,) = registered.all_versions()
+    for authority_id in ("derbyshire", "derby_city"):
+        (authority,) = registry.get(authority_id).all_versions()
         version = authority.version
         assert version is not None
         assert (version.name, version.document_date, version.in_force_from) == (
