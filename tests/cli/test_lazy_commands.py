@@ -18,6 +18,7 @@ NOT_FOR_ROUTE = [
     "threshold.cli.compare",
     "threshold.cli.forms",
     "threshold.cli.indicators",
+    "threshold.cli.replay",
     "threshold.cli.scenarios",
     "threshold.cli.schema",
     "threshold.cli.serve",
@@ -30,7 +31,7 @@ def test_a_route_imports_no_other_subcommand() -> None:
 
 def test_every_command_is_found_under_its_own_name() -> None:
     names = list(cli.commands)
-    assert len(names) == 12 and "route" in names and "serve" in names
+    assert len(names) == 13 and "route" in names and "serve" in names
     for name in names:
         command = cli.commands[name]
         assert isinstance(command, click.Command) and command.name == name
