@@ -1,0 +1,85 @@
+"""The figures README and docs quote are what the commands print (issue 15, item 6).
+
+A paragraph of README.md that quotes a command's figures is marked with a comment
+naming the command (``<!-- figures: threshold compare derbyshire derby_city -->``);
+the test runs that command and reads the same figures from its output, so a
+change to the data that moves them fails here until the prose is updated. The
+install lines of README and docs/api.md install from a checkout: threshold is not
+released on a package index.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Result
+
+Run = Callable[..., Result]
+README = REPO / "README.md"
+DOCS = REPO / "docs"
+_MARKER = re.compile(r"<!-- figures: threshold (.+?) -->\n(.+?)(?:\n\n|\Z)", re.DOTALL)
+
+
+def marked_paragraphs(path: Path) -> dict[str, str]:
+    """Each marked paragraph of ``path`` by the command its marker names, joined into
+    one line."""
+    found = _MARKER.findall(path.read_text("utf-8"))
+    return {command: " ".join(text.split()) for command, text in found}
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_readme_compare_figures_are_what_compare_prints(run_cli: Run) -> None:
+    command = "compare derbyshire derby_city"
+    paragraph = marked_paragraphs(README).get(command)
+    assert paragraph is not None, f"README has no paragraph marked <!-- figures: {command} -->"
+    quoted = re.search(
+        r"([\d,]+) rows, of which ([\d,]+) differ \(([\d,]+) of the ([\d,]+) combinations",
+        paragraph,
+    )
+    assert quoted, f"the marked paragraph quotes no figures: {paragraph[:120]}"
+    rows, differ, differing, total = map(_number, quoted.groups())
+
+    result = run_cli(*shlex.split(command))
+    assert result.code == 0, result.err
+    printed = re.search(
+        r"SCENARIOS: (\d+) combinations .*? in (\d+) rows\.\n(\d+) rows? differs? \((\d+) combin",
+        result.out,
+    )
+    assert printed, "`threshold compare` no longer prints its SCENARIOS figures"
+    assert (total, rows, differ, differing) == tuple(map(int, printed.groups()))
+
+
+def test_readme_combinations_per_authority_are_what_compare_prints(run_cli: Run) -> None:
+    section = README.read_text("utf-8").split("\n## Comparing authorities\n", 1)[1]
+    quoted = re.search(r"([\d,]+) per authority", section.split("\n## ", 1)[0])
+    assert quoted
+    result = run_cli("compare", "derbyshire", "derby_city", "--differences-only")
+    printed = re.search(r"SCENARIOS: (\d+) combinations", result.out)
+    assert printed and _number(quoted.group(1)) == int(printed.group(1))
+
+
+def _install_lines(path: Path) -> list[str]:
+    text = path.read_text("utf-8")
+    return [line for line in text.splitlines() if re.search(r"\bpip3? install\b", line)]
+
+
+@pytest.mark.parametrize("path", [README, DOCS / "api.md"], ids=lambda p: p.name)
+def test_install_lines_install_from_a_checkout(path: Path) -> None:
+    """threshold is not on a package index: ``pip install threshold`` (or
+    ``'threshold[serve]'``) would install something else or nothing."""
+    lines = _install_lines(path)
+    assert lines, f"{path.name} has no install line"
+    for line in lines:
+        words = shlex.split(line.split("&&")[0], comments=True)
+        targets = [w for w in words[words.index("install") + 1 :] if not w.startswith("-")]
+        assert targets, line
+        for target in targets:
+            assert target.startswith((".", "/")), f"{path.name}: installs from an index: {line}"
