@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from typing import Any
 
 import click
@@ -65,6 +66,13 @@ from threshold.core.model.vocabulary import GUIDANCE_FORMATS
     default=None,
     help="Output format [default: text; with --batch, JSON Lines only].",
 )
+@click.option(
+    "--brief",
+    is_flag=True,
+    default=False,
+    help="Print only the NOW block: the route, what to do now, the contact to use now "
+    "and whether it is open, and 999 where urgent (text output only).",
+)
 @case_options
 def route(
     authority_id: str | None,
@@ -74,9 +82,16 @@ def route(
     jobs: int | None,
     record: bool,
     fmt: str | None,
+    brief: bool,
     **flags: Any,
 ) -> None:
-    """Route a concern: the steps in order, who to contact now, consent and records."""
+    """Route a concern: the steps in order, who to contact now, consent and records.
+    Text is wrapped to the terminal's width (80 when the output is not a terminal)."""
+    if brief and fmt not in (None, "text"):
+        hint = _urgent_hint({k: v for k, v in flags.items() if k in CASE_FLAGS}, authority_id)
+        raise Failure(
+            f"--brief: only with text output; expected --format text or no --format{hint}"
+        )
     if batch_source is not None:
         _batch(authority_id, case_source, batch_source, output, jobs, record, fmt, flags)
         return
@@ -101,7 +116,9 @@ def route(
     from threshold.core.plugins.registry import default_registry
 
     authority = default_registry().get(authority_id).authority
-    click.echo(render_guidance(guidance, fmt or "text", authority), nl=False)
+    width = shutil.get_terminal_size().columns  # COLUMNS, the terminal's, or 80
+    text = render_guidance(guidance, fmt or "text", authority, width=width, brief=brief)
+    click.echo(text, nl=False)
 
 
 def _batch(
