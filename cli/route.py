@@ -19,6 +19,7 @@ from threshold.cli.common import (
     authority_failure,
     case_options,
     gather_case,
+    option_error,
 )
 from threshold.core.model.errors import AuthorityError, CaseError
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
@@ -110,7 +111,8 @@ def route(
     try:
         guidance = route_case(raw, authority_id, record=record)  # type: ignore[arg-type]
     except CaseError as exc:
-        raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
+        message = str(exc) if case_source is not None else option_error(exc, raw, authority_id)
+        raise Failure(f"{message}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
         raise authority_failure(exc, raw) from None
     from threshold.core.plugins.registry import default_registry

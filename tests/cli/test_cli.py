@@ -101,10 +101,10 @@ BAD_INPUTS = [
         '{"at": "2027-03-28T01:30"}',
         "at: 2027-03-28T01:30 does not exist in Europe/London",
     ),
-    (["--level", "5"], None, "level: got 5; expected an integer from 1 to 4"),
-    (["--eha", "done"], None, "early_help_assessment: got a string; expected one of"),
+    (["--level", "5"], None, "--level: not valid; expected an integer from 1 to 4"),
+    (["--eha", "done"], None, "--eha: not valid; expected one of: completed, none, declined"),
     (["--level", "x"], None, "--level: not valid; expected an integer from 1 to 4"),
-    (["--at", "tomorrow"], None, "at: expected an ISO 8601 date-time"),
+    (["--at", "tomorrow"], None, "--at: expected an ISO 8601 date-time"),
     (["--case", "/nonexistent/case.json"], None, "--case: cannot read the file (No such file"),
 ]
 
@@ -216,7 +216,8 @@ def test_console_script_no_traceback() -> None:
     )
     assert proc.returncode == 2
     assert (
-        proc.stderr == "threshold: error: level: got 7; expected an integer from 1 to 4, or null\n"
+        proc.stderr
+        == "threshold: error: --level: not valid; expected an integer from 1 to 4, or null\n"
     )
     assert proc.stdout == ""
 
