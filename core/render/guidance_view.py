@@ -39,11 +39,16 @@ def open_sentence(is_open: bool | None) -> str:
     return "Whether it is open now is not stated in the sources."
 
 
-def _open_words(is_open: bool | None) -> str:
-    return {True: "open now", False: "closed now"}.get(
-        is_open,  # type: ignore[arg-type]
-        "open now: not stated in the sources",
-    )
+def _status(contact: Mapping[str, Any]) -> str:
+    """Whether the first contact is open now, and if closed when it next opens, short."""
+    if contact["open"] is True:
+        return "Open now."
+    if contact["open"] is None:
+        return "Open now: not stated in the sources."
+    moment = contact["next_open"]
+    if not moment:
+        return "Closed now; when it next opens is not known from the sources."
+    return f"Closed now; next known to open {describe_moment(dt.datetime.fromisoformat(moment))}."
 
 
 def _address(contact: Mapping[str, Any]) -> str:
@@ -107,7 +112,7 @@ def text_view(guidance: Guidance, authority: Authority | None) -> dict[str, Any]
         "contacts": [c for c in data["contacts"] if not (urgent and _is_closed_form(c))],
         "first": first,
         "first_address": _address(first) if first else "",
-        "first_open": _open_words(first["open"]) if first else "",
+        "first_status": _status(first) if first else "",
         "ring_999": urgent and not (first and first["phone"] == "999"),
         "follow_up": _follow_up(data, later),
         "consent": consent_words(authority, data["consent"]["status"]),

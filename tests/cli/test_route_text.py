@@ -50,7 +50,10 @@ def test_brief_prints_the_now_block_only(run_cli: Run) -> None:
     assert lines == full.out.split("\n\n", 1)[0].splitlines()
     assert 3 <= len(lines) <= 8
     assert lines[0] == "DERBYSHIRE COUNTY COUNCIL: EMERGENCY: RING 999"
-    assert "Ring 999 now." in brief.out and "Emergency services: 999 (open now)" in brief.out
+    assert (
+        "Ring 999 now." in brief.out
+        and "CONTACT FIRST: Emergency services: 999. Open now." in brief.out
+    )
     assert "WHAT TO DO" not in brief.out
 
 
