@@ -83,3 +83,41 @@ def test_install_lines_install_from_a_checkout(path: Path) -> None:
         assert targets, line
         for target in targets:
             assert target.startswith((".", "/")), f"{path.name}: installs from an index: {line}"
+
+
+def _console_examples(section: str) -> list[tuple[str, str]]:
+    """Each ``$ command`` of the console blocks of README's ``section`` (up to the
+    next section of its level) with the output the README shows for it."""
+    text = README.read_text("utf-8").split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    examples: list[tuple[str, str]] = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL):
+        for chunk in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, _, output = chunk.partition("\n")
+            examples.append((command, output))
+    return examples
+
+
+def _matches(expected: str, got: str) -> bool:
+    """Whether ``got`` is ``expected``, where ``...`` in it stands for any text."""
+    pattern = ".*?".join(re.escape(part) for part in expected.split("..."))
+    return re.fullmatch(pattern, got, flags=re.DOTALL) is not None
+
+
+@pytest.mark.parametrize("section", ["Routing a concern"])
+def test_readme_console_examples_print_what_they_show(section: str) -> None:
+    """The text, --brief and error examples of "Routing a concern" (with its "Errors"),
+    run in a shell as written: what they print (stdout and stderr) is what README shows."""
+    import os
+    import subprocess
+    import sys
+
+    examples = _console_examples(section)
+    assert len(examples) >= 5, examples
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"], "COLUMNS": "80"}
+    for command, expected in examples:
+        proc = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60
+        )
+        got = proc.stdout + proc.stderr
+        assert _matches(expected, got), f"$ {command}\nREADME shows:\n{expected}\nprinted:\n{got}"
