@@ -20,6 +20,7 @@ from threshold.core.model.authority import Authority
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.plain import plain_data
 from threshold.core.render.guidance_view import open_sentence, text_view
+from threshold.core.render.words import counted
 
 FORMATS = GUIDANCE_FORMATS
 
@@ -111,6 +112,7 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = human_time
     env.filters["sentence"] = sentence
     env.filters["full_stop"] = full_stop
+    env.filters["counted"] = counted
     env.filters["open_sentence"] = open_sentence
     return env
 

@@ -6,6 +6,7 @@ online form as a contact or "if it becomes urgent" at its end."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -113,3 +114,21 @@ def test_check_counts_are_plural_only_when_plural(capsys: pytest.CaptureFixture[
     with click.Context(check):
         _report_findings([Finding("warning", "x", "y")] * 2, "here", "text")
     assert capsys.readouterr().out.splitlines()[-1] == "check here: 0 errors, 2 warnings"
+
+
+def test_compare_counts_are_plural_only_when_plural(exampleshire_env: dict[str, str]) -> None:
+    """Exampleshire's rows of one combination said "1 combinations"."""
+    exe = Path(sys.executable).with_name("threshold")
+    args = ["compare", "derbyshire", "derby_city", "exampleshire"]
+    for fmt in ("text", "markdown"):
+        result = subprocess.run(
+            [str(exe), *args, "--format", fmt],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=exampleshire_env,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert " 1 combination\n" in result.stdout or fmt == "markdown"
+        assert not re.search(r"\b1 (combinations|rows)\b", result.stdout)
