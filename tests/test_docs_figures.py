@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Result
+from threshold.core.plugins.registry import Registry
 
 Run = Callable[..., Result]
 README = REPO / "README.md"
@@ -121,3 +122,45 @@ def test_readme_console_examples_print_what_they_show(section: str) -> None:
         )
         got = proc.stdout + proc.stderr
         assert _matches(expected, got), f"$ {command}\nREADME shows:\n{expected}\nprinted:\n{got}"
+
+
+_PHONE = re.compile(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b|\b999\b")
+
+
+def _routes_table() -> list[list[str]]:
+    """The rows of README's table of the DDSCP routes (route, when, Derbyshire, Derby City)."""
+    text = README.read_text("utf-8").split("\n### The routes\n", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+def test_readme_route_table_numbers_are_what_each_route_gives(registry: Registry) -> None:
+    """Each number the table quotes for an authority's route is in the guidance that
+    route gives (its contacts, urgent contacts or steps), for a case that takes it."""
+    from threshold.core.analysis.matrix import matrix_of
+    from threshold.core.engine.api import route
+    from threshold.core.model.plain import plain_data
+
+    rows = _routes_table()
+    assert len(rows) >= 8
+    columns = {"derbyshire": 2, "derby_city": 3}
+    checked = 0
+    for authority_id, column in columns.items():
+        authority = registry.get(authority_id).authority
+        first: dict[str, dict[str, object]] = {}
+        for case in matrix_of(authority).cases():
+            found = route(case, authority_id, registry=registry)
+            first.setdefault(found.route, plain_data(found))
+            if len(first) == len(authority.routes):
+                break
+        for row in rows:
+            route_id = row[0].split("`")[1]
+            numbers = _PHONE.findall(row[column])
+            if not numbers:
+                continue
+            assert route_id in first, f"README lists {route_id} for {authority_id}"
+            text = str(first[route_id])
+            for number in numbers:
+                assert number in text, f"{authority_id} {route_id}: README quotes {number}"
+                checked += 1
+    assert checked >= 10
