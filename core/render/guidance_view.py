@@ -36,7 +36,7 @@ def open_sentence(is_open: bool | None) -> str:
         return "Open now."
     if is_open is False:
         return "Closed now."
-    return "Whether it is open now is not stated in the sources."
+    return "Open now: not stated in the sources."
 
 
 def _status(contact: Mapping[str, Any]) -> str:
