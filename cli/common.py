@@ -294,8 +294,9 @@ def gather_case(
 
 def allowed_values(field: CaseField) -> str:
     """What an option allows, in words, from the field table: its answers as typed
-    on the command line ("one of: completed, none, declined"; "time-limited or
-    null"), a level's range as the field says it, or the field's words for a time."""
+    on the command line ("one of: given, refused"; with one answer that may be left
+    out, "ANSWER or null"), a level's range as the field says it, or the field's words
+    for a time."""
     if field.kind == "level" or field.answers is None:
         return field.expected
     words = [str(a) for a in field.answers if a is not None]
