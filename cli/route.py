@@ -88,10 +88,11 @@ def route(
 ) -> None:
     """Route a concern: the steps in order, who to contact now, consent and records.
     Text is wrapped to the terminal's width (80 when the output is not a terminal)."""
-    if brief and fmt not in (None, "text"):
+    if brief and (fmt not in (None, "text") or batch_source is not None):
         hint = _urgent_hint({k: v for k, v in flags.items() if k in CASE_FLAGS}, authority_id)
         raise Failure(
-            f"--brief: only with text output; expected --format text or no --format{hint}"
+            "--brief: only with text output of one case; expected --format text or no --format, "
+            f"without --batch{hint}"
         )
     if batch_source is not None:
         _batch(authority_id, case_source, batch_source, output, jobs, record, fmt, flags)

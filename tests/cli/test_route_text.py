@@ -132,3 +132,11 @@ def test_compare_counts_are_plural_only_when_plural(exampleshire_env: dict[str, 
         assert result.returncode == 0, result.stderr
         assert " 1 combination\n" in result.stdout or fmt == "markdown"
         assert not re.search(r"\b1 (combinations|rows)\b", result.stdout)
+
+
+def test_brief_is_not_for_batch(run_cli: Run, tmp_path: Path) -> None:
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text('{"authority": "derbyshire", "level": 2}\n', "utf-8")
+    result = run_cli("route", "--batch", str(lines), "--brief")
+    assert result.code == 2 and result.out == ""
+    assert "--brief: only with text output" in result.err and result.err.count("\n") == 1
