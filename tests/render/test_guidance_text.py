@@ -183,3 +183,4 @@ def test_markdown_parses_as_meant(cases: list[Case]) -> None:
             if token.type == "inline" and "needed for this route" in token.content:
                 assert token.level <= 1, token.content
         assert "\\ " not in source and not re.search(r"\n\n\n", source)
+        assert "|  |" not in source and not source.rstrip().endswith("| |")  # no blank cells
