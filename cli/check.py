@@ -21,6 +21,7 @@ from threshold.cli.common import (
     authority_argument_failure,
 )
 from threshold.core.model.errors import AuthorityError
+from threshold.core.render.words import counted
 
 if TYPE_CHECKING:
     from threshold.core.plugins.registry import Registry
@@ -62,7 +63,7 @@ def _summary(report: dict[str, Any]) -> list[str]:
     if not count:
         lines = [head + "every rule holds."]
     else:
-        lines = [head + f"{count} violations ({_counts(report['violations'])})."]
+        lines = [head + f"{counted(count, 'violation')} ({_counts(report['violations'])})."]
     table = report["table"]
     head = (
         f"{report['authority']}: proofs: {table['rows']} rows over {table['cases']} cases, "
@@ -74,7 +75,9 @@ def _summary(report: dict[str, Any]) -> list[str]:
     errors = sum(1 for f in findings if f["severity"] == "error")
     return [
         *lines,
-        head + f"{errors} errors, {len(findings) - errors} warnings ({_counts(findings)}).",
+        head
+        + f"{counted(errors, 'error')}, {counted(len(findings) - errors, 'warning')} "
+        + f"({_counts(findings)}).",
     ]
 
 
@@ -176,7 +179,7 @@ def _report_findings(findings: list[Any], label: str, fmt: str) -> None:
     else:
         for finding in findings:
             click.echo(str(finding))
-        click.echo(f"check {label}: {errors} errors, {warnings} warnings")
+        click.echo(f"check {label}: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
     if errors:
         click.get_current_context().exit(EXIT_VIOLATIONS)
 

@@ -292,6 +292,48 @@ def gather_case(
     return given
 
 
+def allowed_values(field: CaseField) -> str:
+    """What an option allows, in words, from the field table: its answers as typed
+    on the command line ("one of: given, refused"; with one answer that may be left
+    out, "ANSWER or null"), a level's range as the field says it, or the field's words
+    for a time."""
+    if field.kind == "level" or field.answers is None:
+        return field.expected
+    words = [str(a) for a in field.answers if a is not None]
+    words += ["null"] * (None in field.answers)
+    if len(words) == 2 and words[-1] == "null":
+        return f"{words[0]} or null"
+    return "one of: " + ", ".join(words)
+
+
+def option_error(exc: CaseError, given: object, authority_id: str | None) -> str:
+    """A case error for a case given by options, in the options' terms: each field
+    that was given as an option is named by its option, with the values it allows
+    (:func:`allowed_values`); the time keeps its message (without what was typed).
+    Anything else is said as the case reader says it."""
+    from threshold.core.plugins.registry import default_registry
+
+    if not isinstance(given, Mapping) or authority_id is None:
+        return str(exc)
+    try:
+        fields = {f.name: f for f in case_fields(default_registry().get(authority_id).authority)}
+    except AuthorityError:
+        return str(exc)
+    parts = []
+    for error in exc.errors:
+        field = fields.get(error.path)
+        if field is None or error.path not in given:
+            parts.append(str(error))
+        elif field.answers is None:
+            message = error.message
+            if message.startswith("got ") and "; " in message:
+                message = message.split("; ", 1)[1]
+            parts.append(f"{field.option}: {message}")
+        else:
+            parts.append(f"{field.option}: not valid; expected {allowed_values(field)}")
+    return "; ".join(parts)
+
+
 def authority_failure(exc: AuthorityError, raw: object) -> Failure:
     """The error for an unusable ``--authority``: an unknown id (exit 2) still gets
     the child protection lines of the ids it resembles, a broken plugin (exit 3) 999."""

@@ -17,6 +17,7 @@ from threshold.cli.common import (
     authority_failure,
     case_options,
     gather_case,
+    option_error,
     read_json_source,
 )
 from threshold.core.model.errors import AuthorityError, CaseError, FormError
@@ -92,7 +93,8 @@ def form(
             answers=answers,
         )
     except CaseError as exc:
-        raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
+        message = str(exc) if case_source is not None else option_error(exc, raw, authority_id)
+        raise Failure(f"{message}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
         raise authority_failure(exc, raw) from None
     except FormError as exc:

@@ -82,9 +82,26 @@ def indicators(
     click.echo(render_indicators(found_set, chosen, ", ".join(filters), fmt), nl=False)
 
 
+#: The option that gives the ``indicators`` of the assess input (schemas/assess.schema.json).
+INDICATOR_OPTION = "--indicator"
+
+
+def _in_option_terms(exc: CaseError) -> str:
+    """An error of the indicators given with :data:`INDICATOR_OPTION`, named by it,
+    with what it expects and without what was typed."""
+    parts = []
+    for error in exc.errors:
+        if not error.path.startswith("indicators["):
+            parts.append(str(error))
+            continue
+        expected = error.message.split("; ", 1)[-1]
+        parts.append(f"{INDICATOR_OPTION}: not valid; {expected}")
+    return "; ".join(dict.fromkeys(parts))
+
+
 @click.command()
 @click.option(
-    "--indicator",
+    INDICATOR_OPTION,
     "indicator_ids",
     multiple=True,
     help="An indicator id you have seen (repeat the option for each).",
@@ -137,7 +154,8 @@ def assess(
     try:
         selected = parse_assess_input(raw, found_set)
     except CaseError as exc:
-        raise Failure(f"{exc}{hint}") from None
+        message = str(exc) if case_source is not None else _in_option_terms(exc)
+        raise Failure(f"{message}{hint}") from None
     try:
         assessment = build(default_registry(), found_set, selected, authority_id=authority_id)
     except AuthorityError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from typing import Any
 
 import click
@@ -18,6 +19,7 @@ from threshold.cli.common import (
     authority_failure,
     case_options,
     gather_case,
+    option_error,
 )
 from threshold.core.model.errors import AuthorityError, CaseError
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
@@ -65,6 +67,13 @@ from threshold.core.model.vocabulary import GUIDANCE_FORMATS
     default=None,
     help="Output format [default: text; with --batch, JSON Lines only].",
 )
+@click.option(
+    "--brief",
+    is_flag=True,
+    default=False,
+    help="Print only the NOW block: the route, what to do now, the contact to use now "
+    "and whether it is open, and 999 where urgent (text output only).",
+)
 @case_options
 def route(
     authority_id: str | None,
@@ -74,9 +83,17 @@ def route(
     jobs: int | None,
     record: bool,
     fmt: str | None,
+    brief: bool,
     **flags: Any,
 ) -> None:
-    """Route a concern: the steps in order, who to contact now, consent and records."""
+    """Route a concern: the steps in order, who to contact now, consent and records.
+    Text is wrapped to the terminal's width (80 when the output is not a terminal)."""
+    if brief and (fmt not in (None, "text") or batch_source is not None):
+        hint = _urgent_hint({k: v for k, v in flags.items() if k in CASE_FLAGS}, authority_id)
+        raise Failure(
+            "--brief: only with text output of one case; expected --format text or no --format, "
+            f"without --batch{hint}"
+        )
     if batch_source is not None:
         _batch(authority_id, case_source, batch_source, output, jobs, record, fmt, flags)
         return
@@ -95,13 +112,16 @@ def route(
     try:
         guidance = route_case(raw, authority_id, record=record)  # type: ignore[arg-type]
     except CaseError as exc:
-        raise Failure(f"{exc}{_urgent_hint(raw, authority_id)}") from None
+        message = str(exc) if case_source is not None else option_error(exc, raw, authority_id)
+        raise Failure(f"{message}{_urgent_hint(raw, authority_id)}") from None
     except AuthorityError as exc:
         raise authority_failure(exc, raw) from None
     from threshold.core.plugins.registry import default_registry
 
     authority = default_registry().get(authority_id).authority
-    click.echo(render_guidance(guidance, fmt or "text", authority), nl=False)
+    width = shutil.get_terminal_size().columns  # COLUMNS, the terminal's, or 80
+    text = render_guidance(guidance, fmt or "text", authority, width=width, brief=brief)
+    click.echo(text, nl=False)
 
 
 def _batch(

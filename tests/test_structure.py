@@ -33,6 +33,8 @@ LAZY_INTERNAL = {
     "never loads forms, and the registry imports this module",
     ("plugins/collect.py", "threshold.core.model.indicators"): "indicator classes (~7 ms), "
     "as for forms",
+    ("render/environment.py", "threshold.core.render.text_wrap"): "textwrap (~1 ms): "
+    "only text output wraps, and the JSON route imports this module",
 }
 
 

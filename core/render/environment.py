@@ -19,10 +19,14 @@ if TYPE_CHECKING:
 from threshold.core.model.authority import Authority
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.plain import plain_data
+from threshold.core.render.guidance_view import open_sentence, text_view
+from threshold.core.render.words import counted
 
 FORMATS = GUIDANCE_FORMATS
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+#: More than one blank line in a row (one is all Markdown needs between blocks).
+_BLANK_LINES = re.compile(r"\n{3,}")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([-=]|\d+(?=[.)]))")
 
 
@@ -53,6 +57,22 @@ def _open_text(is_open: bool | None) -> str:
     if is_open is False:
         return "closed now"
     return "open now: not stated in the sources"
+
+
+def sentence(value: object) -> str:
+    """Text as a sentence: its first letter a capital, ending in a full stop (or
+    the ``?``, ``!`` or ``.`` it has)."""
+    text = str(value).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def full_stop(value: object) -> str:
+    """Text that ends a sentence: a full stop added unless it ends in one (or ``?``, ``!``)."""
+    text = str(value).strip()
+    return text if not text or text.endswith((".", "?", "!")) else text + "."
 
 
 def human_time(value: str | None) -> str:
@@ -90,6 +110,10 @@ def environment() -> jinja2.Environment:
     env.filters["md_line"] = markdown_line
     env.filters["open_text"] = _open_text
     env.filters["when"] = human_time
+    env.filters["sentence"] = sentence
+    env.filters["full_stop"] = full_stop
+    env.filters["counted"] = counted
+    env.filters["open_sentence"] = open_sentence
     return env
 
 
@@ -108,11 +132,42 @@ def prerequisite_lines(guidance: Guidance, authority: Authority | None) -> list[
     ]
 
 
-def render_guidance(guidance: Guidance, fmt: str, authority: Authority | None = None) -> str:
+def render_guidance(
+    guidance: Guidance,
+    fmt: str,
+    authority: Authority | None = None,
+    *,
+    width: int = 80,
+    brief: bool = False,
+) -> str:
     """Return ``guidance`` in format ``fmt`` (one of :data:`FORMATS`); with its
-    ``authority``, what its routes may need done first is named, needed or not."""
+    ``authority``, what its routes may need done first is named, needed or not.
+    Text is wrapped to ``width`` columns; with ``brief``, it is the NOW block alone
+    (:mod:`threshold.core.render.guidance_text`)."""
+    if fmt == "text":
+        return render_text(guidance, authority, width=width, brief=brief)
     data = plain_data(guidance)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    template = {"text": "guidance.txt.j2", "markdown": "guidance.md.j2", "html": "guidance.html.j2"}
-    return render(template[fmt], g=data, prerequisites=prerequisite_lines(guidance, authority))
+    prerequisites = prerequisite_lines(guidance, authority)
+    if fmt == "markdown":
+        view = text_view(guidance, authority)
+        text = render("guidance.md.j2", prerequisites=prerequisites, **view)
+        return _BLANK_LINES.sub("\n\n", text).rstrip("\n") + "\n"
+    return render("guidance.html.j2", g=data, prerequisites=prerequisites)
+
+
+def render_text(
+    guidance: Guidance, authority: Authority | None = None, *, width: int = 80, brief: bool = False
+) -> str:
+    """The guidance as terminal text wrapped to ``width`` columns, its NOW block
+    first (:mod:`threshold.core.render.guidance_view`); with ``brief``, the NOW
+    block alone."""
+    from threshold.core.render.text_wrap import wrap  # lazy: textwrap, for text output only
+
+    view = text_view(guidance, authority)
+    template = "guidance_now.txt.j2" if brief else "guidance.txt.j2"
+    text = render(template, prerequisites=prerequisite_lines(guidance, authority), **view)
+    data = view["g"]
+    phones = [c["phone"] for c in data["contacts"] + data["urgent_contacts"] if c["phone"]]
+    return wrap(text.rstrip("\n"), width, phones) + "\n"

@@ -182,12 +182,12 @@ def test_assess_case_file_and_json(run_cli: Run, tmp_path: Path) -> None:
         (
             ["--indicator", "L3-health-99"],
             None,
-            "indicators[0]: unknown indicator id 'L3-health-99'",
+            "--indicator: not valid; expected an id listed by `threshold indicators`",
         ),
         (
             ["--indicator", "Jane Doe"],
             None,
-            'indicators[0]: got a string; expected an indicator id such as "L3-health-01"',
+            '--indicator: not valid; expected an indicator id such as "L3-health-01"',
         ),
         (
             ["--case", "-"],
