@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from threshold import templates
 from threshold.core.model.clock import describe_moment
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
+from threshold.core.render.govuk import LibraryMacros
+from threshold.core.render.html_text import linkify, tel_href
 
 if TYPE_CHECKING:
     import jinja2
@@ -90,6 +92,9 @@ def environment() -> jinja2.Environment:
     env.filters["md_line"] = markdown_line
     env.filters["open_text"] = _open_text
     env.filters["when"] = human_time
+    env.filters["linkify"] = linkify
+    env.filters["tel"] = tel_href
+    env.globals["govuk"] = LibraryMacros()  # GOV.UK Frontend's macros, loaded when used
     return env
 
 

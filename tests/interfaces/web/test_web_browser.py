@@ -210,7 +210,7 @@ def change_from_check(page: Any, site: str, registry: Registry, *, scripts: bool
     choices = {**PRACTITIONER, "eha": "completed"}
     start(page, site, "Derby City Council")
     answer_all(page, choices)
-    row = page.locator("#answer-eha")
+    row = page.locator(".threshold-answer-eha")
     assert "Yes, it has been completed" in row.inner_text()
     row.get_by_role("link", name="Change").click()
     assert page.locator("input[name=eha][value=completed]").is_checked()
@@ -224,9 +224,9 @@ def change_from_check(page: Any, site: str, registry: Registry, *, scripts: bool
     assert page.get_by_role("link", name="Back").get_attribute("href").startswith("/check?")
     answer(page, "eha", "none")
     assert "/check?" in page.url
-    assert page.locator("#answer-eha .govuk-summary-list__value").inner_text().strip() == "No"
+    assert page.locator(".threshold-answer-eha .govuk-summary-list__value").inner_text().strip() == "No"
     assert (
-        page.locator("#answer-level .govuk-summary-list__value").inner_text()
+        page.locator(".threshold-answer-level .govuk-summary-list__value").inner_text()
         == "Level 3: Intensive"
     )
     page.get_by_role("button", name="See the guidance").click()
