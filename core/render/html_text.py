@@ -82,9 +82,7 @@ def readable_citation(authority: Authority | None, citation: Mapping[str, Any]) 
     name = None
     if authority is not None:
         for document in authority.documents:
-            if document.seed == citation.get("seed") or document.title == citation.get(
-                "document"
-            ):
+            if document.seed == citation.get("seed") or document.title == citation.get("document"):
                 name = document_name(document)
                 break
     if name is None:

@@ -146,7 +146,9 @@ class _Pages(PageChecks):
 
     def _asked_so_far(self, state: State) -> State:
         """The state with only the answers of the questions asked so far."""
-        return state.only(q.id for q in asked_questions(self.registry, state.authority, state.answers))
+        return state.only(
+            q.id for q in asked_questions(self.registry, state.authority, state.answers)
+        )
 
     def _urgent_so_far(self, state: State, asked: str | None = None) -> bool:
         """Whether the answers so far already make the route urgent (whatever the

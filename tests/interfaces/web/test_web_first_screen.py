@@ -94,9 +94,7 @@ def test_the_first_screen_says_what_to_do_now(
     width: str,
 ) -> None:
     policy = registry.get(authority).authority
-    guidance = route(
-        {**case_from_answers(policy, answers), "at": AT}, authority, registry=registry
-    )
+    guidance = route({**case_from_answers(policy, answers), "at": AT}, authority, registry=registry)
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     page.goto(f"{site}/guidance?" + urlencode({"authority": authority, **answers, "at": AT}))
     assert page.locator("#route").get_attribute("data-route") == name
