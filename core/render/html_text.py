@@ -97,3 +97,24 @@ def readable_citations(
 ) -> list[str]:
     """Each citation as :func:`readable_citation` says, each said once, in order."""
     return list(dict.fromkeys(readable_citation(authority, c) for c in citations))
+
+
+def readable_data_citations(authority: Authority | None, citations: Iterable[Any]) -> list[str]:
+    """Citations of the authority's data (a :class:`~threshold.core.model.sources.Citation`
+    names its document by id; an indicator's citation by its seed) as
+    :func:`readable_citations` says."""
+    plain = []
+    for citation in citations:
+        seed = getattr(citation, "seed", None)
+        if seed is None and authority is not None:
+            try:
+                seed = authority.document(citation.document).seed
+            except KeyError:
+                seed = None
+        if seed is None:
+            plain.append(
+                {"document": getattr(citation, "document", None), "section": citation.section}
+            )
+        else:
+            plain.append({"seed": seed, "section": citation.section})
+    return readable_citations(authority, plain)

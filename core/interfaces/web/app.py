@@ -131,14 +131,15 @@ class _Pages(PageChecks):
             return see(self._after(state))
         return html(self.views.question(state, following))
 
-    def _after(self, state: State, asked: str | None = None) -> str:
+    def _after(self, state: State, answered: str | None = None) -> str:
         """Where a complete or advancing set of answers goes next: an answer to
-        ``asked`` that makes the route urgent goes to the guidance at once."""
+        the question ``answered`` that makes the route urgent goes to the guidance
+        at once."""
 
         if state.answers.get("danger") == "yes":
             return state.only(["danger"]).link("/urgent")
         if next_question(self.registry, state.authority, state.answers) is not None:
-            if asked is not None and self._urgent_so_far(state, asked):
+            if answered is not None and self._urgent_so_far(state, answered):
                 return self._asked_so_far(state).link("/guidance")
             return state.link("/question")
         asked = asked_questions(self.registry, state.authority, state.answers)
@@ -180,10 +181,10 @@ class _Pages(PageChecks):
         """GET /guidance: the route, who to ring now, the steps, consent, the form."""
         state, _ = self._state(request)
         self._checked(state)
-        if next_question(self.registry, state.authority, state.answers) is not None:
-            if self._urgent_so_far(state):  # urgent already: the guidance, refined later
-                kept = self._asked_so_far(state)
-                return html(self.views.guidance(kept, self._guidance(kept), partial=True))
+        open_question = next_question(self.registry, state.authority, state.answers)
+        if open_question is not None and self._urgent_so_far(state):
+            kept = self._asked_so_far(state)  # urgent already: the guidance, refined later
+            return html(self.views.guidance(kept, self._guidance(kept), partial=True))
         kept = self._complete(state)
         guidance = self._guidance(kept)
         return html(self.views.guidance(kept, guidance))

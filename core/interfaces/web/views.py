@@ -33,11 +33,10 @@ from threshold.core.model.errors import AuthorityError, ThresholdError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
-from threshold.core.model.sources import Citation
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.environment import policy_line, render
-from threshold.core.render.html_text import readable_citations
 from threshold.core.render.form_output import make_form
+from threshold.core.render.html_text import readable_citations, readable_data_citations
 
 #: The first line of a page for an authority that cannot be used (503).
 NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
@@ -90,18 +89,6 @@ class Views:
             **context,
         )
 
-    def _cite(self, authority: Authority, citations: tuple[Citation, ...]) -> list[str]:
-        """Citations of the authority's data as a person reads them (no file names)."""
-        plain = []
-        for citation in citations:
-            try:
-                document = authority.document(citation.document)
-            except KeyError:
-                plain.append({"document": citation.document, "section": citation.section})
-                continue
-            plain.append({"seed": document.seed, "section": citation.section})
-        return readable_citations(authority, plain)
-
     # ------------------------------------------------------------------- pages
     def start(self, state: State, *, error: str | None = None) -> str:
         """The start page: which authority."""
@@ -142,7 +129,9 @@ class Views:
                 "source": [],
             }
             if option.level is not None:
-                entry["source"] = self._cite(authority, authority.level(option.level).citations)
+                entry["source"] = readable_data_citations(
+                    authority, authority.level(option.level).citations
+                )
                 if indicators:
                     entry["link"] = state.link(
                         "/indicators", without=[item.id], **{item.id: option.value}
@@ -161,7 +150,7 @@ class Views:
         else:
             back = state.link("/")
         title = item.title_for(state.answers)
-        sources = self._cite(authority, hint.citations) if hint else []
+        sources = readable_data_citations(authority, hint.citations) if hint else []
         for entry in options:
             sources += [line for line in entry["source"] if line not in sources]
         return self._page(
@@ -379,7 +368,7 @@ class Views:
             note=indicators.level_notes.get(level),
             domains=grouped[0][1] if grouped else [],
             count=len(chosen),
-            cite=lambda found: self._cite_indicators(state, found),
+            cite=lambda found: readable_data_citations(self._authority(state), found),
             back=state.link("/question", without=[item.id], q=item.id),
             others=[
                 (n, state.link("/indicators", without=[item.id], **{item.id: str(n)}))
@@ -387,11 +376,6 @@ class Views:
                 if n != level
             ],
         )
-
-    def _cite_indicators(self, state: State, found: list[Any]) -> list[str]:
-        """Indicator citations (seed, section, line) as a person reads them."""
-        plain = [{"seed": c.seed, "section": c.section} for c in found]
-        return readable_citations(self._authority(state), plain)
 
     def error(self, error: PageError, query: list[tuple[str, str]] | None = None) -> str:
         """The page for a bad query: what to fix and where, urgent advice first (as
