@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from threshold import templates
 from threshold.core.model.clock import describe_moment
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
-from threshold.core.render.govuk import LibraryMacros
+from threshold.core.render.govuk import LibraryMacros, inline_stylesheet
 from threshold.core.render.html_text import linkify, tel_href
 
 if TYPE_CHECKING:
@@ -94,7 +94,8 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = human_time
     env.filters["linkify"] = linkify
     env.filters["tel"] = tel_href
-    env.globals["govuk"] = LibraryMacros()  # GOV.UK Frontend's macros, loaded when used
+    env.globals["frontend"] = LibraryMacros()  # GOV.UK Frontend's macros, loaded when used
+    env.globals["govuk_stylesheet"] = inline_stylesheet
     return env
 
 

@@ -5,8 +5,9 @@ The library's macros read options that were not given (``params.classes``,
 templates keep so that a misspelt name of ours is an error, never a blank. The
 macros therefore live in an environment of their own (Jinja2's default
 :class:`jinja2.Undefined`, autoescape on, the library's templates only), and our
-templates call them through the ``govuk`` global: ``{{ govuk.radios({...}) }}``
-calls ``govukRadios``. A macro called from another environment renders with its
+templates call them through the ``frontend`` global: ``{{ frontend.radios({...}) }}``
+calls ``govukRadios``. (Not ``govuk``: the form's template imports our own
+field macros, ``templates/govuk/macros.html.j2``, under that name.) A macro called from another environment renders with its
 own environment's settings and returns :class:`markupsafe.Markup`, so our
 autoescaping neither misses nor double-escapes what it outputs; the parameters
 are built in our templates, under StrictUndefined.
@@ -21,6 +22,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from threshold.templates.vendor import govuk_frontend
 
 if TYPE_CHECKING:
@@ -34,13 +37,17 @@ COMPONENTS = {
     "details": ("details", "govukDetails"),
     "error_message": ("error-message", "govukErrorMessage"),
     "error_summary": ("error-summary", "govukErrorSummary"),
+    "fieldset": ("fieldset", "govukFieldset"),
+    "file_upload": ("file-upload", "govukFileUpload"),
     "generic_header": ("generic-header", "govukGenericHeader"),
+    "input": ("input", "govukInput"),
     "inset_text": ("inset-text", "govukInsetText"),
     "notification_banner": ("notification-banner", "govukNotificationBanner"),
     "radios": ("radios", "govukRadios"),
     "skip_link": ("skip-link", "govukSkipLink"),
     "summary_list": ("summary-list", "govukSummaryList"),
     "tag": ("tag", "govukTag"),
+    "textarea": ("textarea", "govukTextarea"),
     "warning_text": ("warning-text", "govukWarningText"),
 }
 
@@ -58,8 +65,18 @@ def library_environment() -> jinja2.Environment:
     )
 
 
+def inline_stylesheet() -> Markup:
+    """The vendored GOV.UK Frontend stylesheet, for a ``<style>`` element of a
+    page that must stand alone (a saved or printed form: no server to load it
+    from). It holds no ``</``, so it cannot close the element early."""
+    css = govuk_frontend.css_text()
+    if "</" in css:
+        raise ValueError("the vendored stylesheet holds '</' and cannot be inlined")
+    return Markup(css)
+
+
 class LibraryMacros:
-    """The ``govuk`` global: each of :data:`COMPONENTS` as an attribute, loaded
+    """The ``frontend`` global: each of :data:`COMPONENTS` as an attribute, loaded
     the first time a template uses it (a JSON or text output loads none)."""
 
     def __getattr__(self, name: str) -> Any:
