@@ -7,10 +7,11 @@ macros therefore live in an environment of their own (Jinja2's default
 :class:`jinja2.Undefined`, autoescape on, the library's templates only), and our
 templates call them through the ``frontend`` global: ``{{ frontend.radios({...}) }}``
 calls ``govukRadios``. (Not ``govuk``: the form's template imports our own
-field macros, ``templates/govuk/macros.html.j2``, under that name.) A macro called from another environment renders with its
-own environment's settings and returns :class:`markupsafe.Markup`, so our
-autoescaping neither misses nor double-escapes what it outputs; the parameters
-are built in our templates, under StrictUndefined.
+field macros, ``templates/govuk/macros.html.j2``, under that name.) A macro
+called from another environment renders with its own environment's settings
+and returns :class:`markupsafe.Markup`, so our autoescaping neither misses nor
+double-escapes what it outputs; the parameters are built in our templates,
+under StrictUndefined.
 
 The library's header, footer and page template draw the crown; our pages never
 call them (services off GOV.UK must not show it): see
