@@ -61,3 +61,24 @@ def test_every_own_rule_is_commented() -> None:
     assert blocks
     for comment, selector in blocks:
         assert comment, f"{selector.strip()}: no comment says why"
+
+
+#: Classes that are hooks for tests and print, not styles.
+HOOKS = re.compile(r"threshold-(answer-[a-z-]+|step|no-print)")
+
+
+FULL_GUIDANCE = (
+    "/guidance?authority=derby_city&danger=no&harm=no&referrer=professional&level=3"
+    f"&eha=completed&setting=no&consent=given&unborn=no&at={AT}"
+)
+
+
+@pytest.mark.parametrize("path", [*PAGES[:4], FULL_GUIDANCE])
+def test_every_class_on_a_page_is_styled_by_one_of_the_stylesheets(server: str, path: str) -> None:
+    from tests.test_govuk_vendor import css_class_selectors, html_classes
+
+    page = get(server, path, headers={"accept": "text/html"}).body.decode()
+    styled = css_class_selectors(govuk_frontend.css_text() + OWN_CSS.read_text("utf-8"))
+    unstyled = {c for c in html_classes(page) - styled if not HOOKS.fullmatch(c)}
+    # containers the library outputs with no rule of their own (their items are styled)
+    assert unstyled <= {"govuk-radios", "govuk-generic-header__container"}, unstyled
