@@ -52,6 +52,7 @@ from threshold.core.model.errors import (
     FieldError,
     ThresholdError,
 )
+from threshold.core.model.fields import urgent_fields
 from threshold.core.plugins.registry import Registry, default_registry
 
 #: The paths of the pages (a 404 or 405 under them is an HTML page).
@@ -153,7 +154,12 @@ class _Pages(PageChecks):
 
     def _urgent_so_far(self, state: State, asked: str | None = None) -> bool:
         """Whether the answers so far already make the route urgent (whatever the
-        open questions' answers); with ``asked``, only when that answer made it so."""
+        open questions' answers, none of which is an urgent question that could
+        make it more urgent); with ``asked``, only when that answer made it so."""
+        following = next_question(self.registry, state.authority, state.answers)
+        policy = self._policy(state)
+        if following is not None and set(following.fields) & set(urgent_fields(policy)):
+            return False
         if self._guidance(self._asked_so_far(state)).kind not in URGENT_KINDS:
             return False
         if asked is None:

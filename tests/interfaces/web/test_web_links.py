@@ -53,3 +53,20 @@ def test_an_urgent_answer_goes_to_the_guidance_and_the_banner_number_is_a_link(
     after = get(server, "/question?authority=derby_city&danger=no&harm=bruising"
                 "&referrer=professional&asked=referrer")  # fmt: skip
     assert after.headers["location"].startswith("/question?")
+
+
+def test_no_early_guidance_while_an_urgent_question_is_open(server: str) -> None:
+    """Significant harm with the immediate-danger question unanswered (a typed
+    address): the route could still become more urgent, so the danger question
+    comes first, not the child protection guidance."""
+    answer = get(server, "/guidance?authority=derbyshire&harm=significant-harm")
+    assert answer.status == 303 and answer.headers["location"].startswith("/question?")
+
+
+def test_early_guidance_offers_no_form_or_record_until_the_rest_is_answered(
+    server: str,
+) -> None:
+    page = get(server, "/guidance?authority=derbyshire&danger=no&harm=significant-harm")
+    words = text(page.body.decode())
+    assert "answer the remaining questions first" in words
+    assert not {"/form", "/record"} & {link.split("?")[0] for link in links(page.body.decode())}
