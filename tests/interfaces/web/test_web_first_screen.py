@@ -155,7 +155,7 @@ def test_an_urgent_answer_leads_to_the_guidance_next(page: Any, site: str, harm:
     in_view(page, page.locator("#contact-now a[href='tel:01332641172']"), "the line")
     in_view(page, page.locator("#now a[href='tel:999']"), "999")
     assert axe_serious_violations(page) == []
-    page.get_by_role("link", name="Answer the remaining questions").click()
+    page.get_by_role("link", name="Answer the remaining questions", exact=True).click()
     assert "/question?" in page.url
     answers = {"referrer": "professional", "consent": "not-sought", "unborn": "no"}
     while "/question?" in page.url:
