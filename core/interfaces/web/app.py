@@ -46,13 +46,11 @@ from threshold.core.interfaces.web.wizard import (
     question_ids,
     questions,
 )
-from threshold.core.model.enums import URGENT_KINDS
 from threshold.core.model.errors import (
     AuthorityError,
     FieldError,
     ThresholdError,
 )
-from threshold.core.model.fields import urgent_fields
 from threshold.core.plugins.registry import Registry, default_registry
 
 #: The paths of the pages (a 404 or 405 under them is an HTML page).
@@ -145,27 +143,6 @@ class _Pages(PageChecks):
             return state.link("/question")
         asked = asked_questions(self.registry, state.authority, state.answers)
         return state.only(q.id for q in asked).link("/check")
-
-    def _asked_so_far(self, state: State) -> State:
-        """The state with only the answers of the questions asked so far."""
-        return state.only(
-            q.id for q in asked_questions(self.registry, state.authority, state.answers)
-        )
-
-    def _urgent_so_far(self, state: State, asked: str | None = None) -> bool:
-        """Whether the answers so far already make the route urgent (whatever the
-        open questions' answers, none of which is an urgent question that could
-        make it more urgent); with ``asked``, only when that answer made it so."""
-        following = next_question(self.registry, state.authority, state.answers)
-        policy = self._policy(state)
-        if following is not None and set(following.fields) & set(urgent_fields(policy)):
-            return False
-        if self._guidance(self._asked_so_far(state)).kind not in URGENT_KINDS:
-            return False
-        if asked is None:
-            return True
-        before = state.evolve({k: v for k, v in state.answers.items() if k != asked})
-        return self._guidance(self._asked_so_far(before)).kind not in URGENT_KINDS
 
     def urgent(self, request: Request) -> Response:
         """GET /urgent: 999 and the child protection line first, nothing before them."""
