@@ -303,7 +303,11 @@ def test_a_question_sent_without_an_answer_shows_the_error_summary(page: Any, si
     page.get_by_role("button", name="Continue").click()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible() and page.title().startswith("Error: ")
-    assert page.evaluate("document.activeElement.className") == "govuk-error-summary"
+    # the browser applies autofocus at a later frame: wait for it (a loaded machine
+    # may not have reached it when the load event fires)
+    page.wait_for_function(
+        "document.activeElement.className === 'govuk-error-summary'", timeout=15_000
+    )
     link = summary.get_by_role("link", name="Select yes if the child is in immediate danger")
     assert link.get_attribute("href") == "#danger"
     assert page.locator("#danger-error").is_visible()
