@@ -13,7 +13,7 @@ from threshold import templates
 from threshold.core.model.clock import describe_moment
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
 from threshold.core.render.govuk import LibraryMacros, inline_stylesheet
-from threshold.core.render.html_text import linkify, tel_href
+from threshold.core.render.html_text import is_source_note, linkify, tel_href
 
 if TYPE_CHECKING:
     import jinja2
@@ -94,6 +94,7 @@ def environment() -> jinja2.Environment:
     env.filters["when"] = human_time
     env.filters["linkify"] = linkify
     env.filters["tel"] = tel_href
+    env.tests["source_note"] = is_source_note
     env.globals["frontend"] = LibraryMacros()  # GOV.UK Frontend's macros, loaded when used
     env.globals["govuk_stylesheet"] = inline_stylesheet
     return env

@@ -25,6 +25,18 @@ _LINKS = re.compile(
 _TRAILING = ".,;:!?)]"
 
 
+#: Warning codes of notes about the sources themselves (what they do not state,
+#: where they are silent or differ with themselves): shown as inset text, since
+#: the warning is kept for danger and cautions.
+SOURCE_NOTE_CODES = frozenset({"source-silent", "source-differs"})
+
+
+def is_source_note(code: str) -> bool:
+    """Whether a guidance warning ``code`` is a note about the sources (any
+    ``*-not-stated`` code, or one of :data:`SOURCE_NOTE_CODES`)."""
+    return code.endswith("-not-stated") or code in SOURCE_NOTE_CODES
+
+
 def tel_href(number: str) -> str:
     """The ``tel:`` address of a phone number as written (``tel:01629533190``)."""
     return "tel:" + re.sub(r"[^\d+]", "", number)
