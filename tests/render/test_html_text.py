@@ -59,3 +59,20 @@ def test_a_built_in_citation_reads_without_its_file_name(registry: Registry) -> 
     )
     assert cited == f"{document.short_title}, section 5: Next steps: How to make a referral"
     assert document.seed not in cited
+
+
+@pytest.mark.parametrize(
+    ("code", "note"),
+    [
+        ("hours-not-stated", True),
+        ("bank-holidays-not-stated", True),
+        ("source-silent", True),
+        ("source-differs", True),
+        ("review-overdue", False),
+        ("judgement-required", False),
+    ],
+)
+def test_notes_on_the_sources_are_told_from_cautions(code: str, note: bool) -> None:
+    from threshold.core.render.html_text import is_source_note
+
+    assert is_source_note(code) is note
