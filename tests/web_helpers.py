@@ -205,21 +205,29 @@ class Walk:
 
 def walk(base: str, authority: str, choices: Mapping[str, str], *, at: str = AT) -> Walk:
     """From the start page, choose ``authority`` and answer every question asked
-    from ``choices``, as a person would, until a page has no question; then press
-    the check page's button if that is where it ended."""
+    from ``choices``, as a person would, until a page has no question (when an
+    answer makes the route urgent, its guidance comes first: the walk follows its
+    link to the remaining questions); then press the check page's button if that
+    is where it ended."""
     path, answer = follow(base, "/?" + urlencode({"at": at}))
     page = answer.body.decode()
     (start,) = forms(page)
     path, answer = follow(base, submit(start, ("authority", authority)))
     asked = []
-    while path.startswith("/question"):
-        assert answer.status == 200, (path, answer.body[:500])
+    while True:
+        while path.startswith("/question"):
+            assert answer.status == 200, (path, answer.body[:500])
+            page = answer.body.decode()
+            (form,) = forms(page)
+            (name,) = form.radios
+            asked.append(name)
+            path, answer = follow(base, submit(form, (name, choices[name])))
         page = answer.body.decode()
-        (form,) = forms(page)
-        (name,) = form.radios
-        asked.append(name)
-        path, answer = follow(base, submit(form, (name, choices[name])))
-    page = answer.body.decode()
+        remaining = re.search(r'id="remaining".*?href="([^"]+)"', page, re.DOTALL)
+        if not (path.startswith("/guidance") and remaining):
+            break
+        # an answer made the route urgent, so its guidance came first: answer the rest
+        path, answer = follow(base, html.unescape(remaining.group(1)))
     if path.startswith("/urgent"):
         guidance = next(link for link in links(page) if link.startswith("/guidance"))
         path, answer = follow(base, guidance)
@@ -233,8 +241,10 @@ def walk(base: str, authority: str, choices: Mapping[str, str], *, at: str = AT)
 
 
 def text(page: str) -> str:
-    """The page's text: tags removed, entities decoded, spaces collapsed."""
+    """The page's text: tags removed (inline ones, such as a link inside a
+    sentence, without a space), entities decoded, spaces collapsed."""
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    body = re.sub(r"</?(?:a|strong|span|code|em|b)\b[^>]*>", "", body)  # inline: no break
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from threshold import templates
 from threshold.core.model.clock import describe_moment
 from threshold.core.model.vocabulary import GUIDANCE_FORMATS
+from threshold.core.render.govuk import LibraryMacros, inline_stylesheet
+from threshold.core.render.html_text import is_source_note, linkify, tel_href
 
 if TYPE_CHECKING:
     import jinja2
@@ -114,6 +116,11 @@ def environment() -> jinja2.Environment:
     env.filters["full_stop"] = full_stop
     env.filters["counted"] = counted
     env.filters["open_sentence"] = open_sentence
+    env.filters["linkify"] = linkify
+    env.filters["tel"] = tel_href
+    env.tests["source_note"] = is_source_note
+    env.globals["frontend"] = LibraryMacros()  # GOV.UK Frontend's macros, loaded when used
+    env.globals["govuk_stylesheet"] = inline_stylesheet
     return env
 
 

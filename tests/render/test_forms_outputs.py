@@ -437,5 +437,5 @@ def test_errors_are_shown_in_the_page(registry: Registry) -> None:
     page = rendered(registry, "html", {"consent": "refused"})
     assert 'class="govuk-error-summary"' in page
     assert '<a href="#consent-reason">consent-reason: required;' in page
-    assert 'id="consent-reason--error"' in page
+    assert 'id="consent-reason-error"' in page  # the library's error id (issue 15)
     assert "Not answered: required" in page

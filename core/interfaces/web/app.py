@@ -27,6 +27,7 @@ from starlette.routing import Route as PathRoute  # not the model's Route (a rou
 
 from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
+from threshold.core.interfaces.web.assets import asset_routes
 from threshold.core.interfaces.web.responses import download, html, see
 from threshold.core.interfaces.web.state import (
     PageChecks,
@@ -117,7 +118,7 @@ class _Pages(PageChecks):
             others = state.evolve({k: v for k, v in state.answers.items() if k != asked})
             if not wrong:
                 self._checked(state)
-                return see(self._after(state))
+                return see(self._after(state, asked))
             self._answers_checked(others)
             return html(self.views.question(others, question(policy, asked), error=True), 400)
         self._checked(state)
@@ -129,12 +130,16 @@ class _Pages(PageChecks):
             return see(self._after(state))
         return html(self.views.question(state, following))
 
-    def _after(self, state: State) -> str:
-        """Where a complete or advancing set of answers goes next."""
+    def _after(self, state: State, answered: str | None = None) -> str:
+        """Where a complete or advancing set of answers goes next: an answer to
+        the question ``answered`` that makes the route urgent goes to the guidance
+        at once."""
 
         if state.answers.get("danger") == "yes":
             return state.only(["danger"]).link("/urgent")
         if next_question(self.registry, state.authority, state.answers) is not None:
+            if answered is not None and self._urgent_so_far(state, answered):
+                return self._asked_so_far(state).link("/guidance")
             return state.link("/question")
         asked = asked_questions(self.registry, state.authority, state.answers)
         return state.only(q.id for q in asked).link("/check")
@@ -159,6 +164,10 @@ class _Pages(PageChecks):
         """GET /guidance: the route, who to ring now, the steps, consent, the form."""
         state, _ = self._state(request)
         self._checked(state)
+        open_question = next_question(self.registry, state.authority, state.answers)
+        if open_question is not None and self._urgent_so_far(state):
+            kept = self._asked_so_far(state)  # urgent already: the guidance, refined later
+            return html(self.views.guidance(kept, self._guidance(kept), partial=True))
         kept = self._complete(state)
         guidance = self._guidance(kept)
         return html(self.views.guidance(kept, guidance))
@@ -331,7 +340,7 @@ def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
     return [
         PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
         for path, handler in handlers.items()
-    ]
+    ] + asset_routes()
 
 
 def error_page(registry: Registry | None = None) -> Callable[[Request, int], Response | None]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-#: Headers of every HTML page: nothing but inline styles may load, no scripts,
-#: forms only to this service, no framing, and no Referer (the query holds the
-#: answers, so it must not leave with a link).
+#: Headers of every HTML page: nothing but this service's stylesheets may load
+#: (no inline style, no script), forms only to this service, no framing, and no
+#: Referer (the query holds the answers, so it must not leave with a link).
 HTML_HEADERS = {
     "content-security-policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; "
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "referrer-policy": "no-referrer",
@@ -24,9 +24,11 @@ def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLRe
     forms to be sent anywhere (a referral form is filled in and printed, and what
     is typed into it must never reach a server)."""
     headers = dict(HTML_HEADERS)
-    if sends_nothing:
-        headers["content-security-policy"] = headers["content-security-policy"].replace(
-            "form-action 'self'", "form-action 'none'"
+    if sends_nothing:  # the referral form: its own layout still has its styles inline
+        headers["content-security-policy"] = (
+            headers["content-security-policy"]
+            .replace("form-action 'self'", "form-action 'none'")
+            .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
         )
     return HTMLResponse(text, status_code=status, headers=headers)
 

@@ -29,7 +29,9 @@ from threshold.core.interfaces.web.wizard import (
 from threshold.core.io.spelling import spelling_key
 from threshold.core.model.authority import Authority
 from threshold.core.model.clock import check_range, parse_local
+from threshold.core.model.enums import URGENT_KINDS
 from threshold.core.model.errors import AuthorityError, CaseError, FieldError, UnknownAuthorityError
+from threshold.core.model.fields import urgent_fields
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.vocabulary import CORE_QUESTIONS
 from threshold.core.plugins.registry import Registry
@@ -322,6 +324,27 @@ class PageChecks:
             raise Redirect(state.link("/question"))
         asked = asked_questions(self.registry, state.authority, state.answers)
         return state.only(q.id for q in asked)
+
+    def _asked_so_far(self, state: State) -> State:
+        """The state with only the answers of the questions asked so far."""
+        return state.only(
+            q.id for q in asked_questions(self.registry, state.authority, state.answers)
+        )
+
+    def _urgent_so_far(self, state: State, asked: str | None = None) -> bool:
+        """Whether the answers so far already make the route urgent (whatever the
+        open questions' answers, none of which is an urgent question that could
+        make it more urgent); with ``asked``, only when that answer made it so."""
+        following = next_question(self.registry, state.authority, state.answers)
+        policy = self._policy(state)
+        if following is not None and set(following.fields) & set(urgent_fields(policy)):
+            return False
+        if self._guidance(self._asked_so_far(state)).kind not in URGENT_KINDS:
+            return False
+        if asked is None:
+            return True
+        before = state.evolve({k: v for k, v in state.answers.items() if k != asked})
+        return self._guidance(self._asked_so_far(before)).kind not in URGENT_KINDS
 
     def _guidance(self, state: State, *, record: bool = False) -> Guidance:
 

@@ -13,6 +13,7 @@ from typing import Any
 from threshold.core.analysis.indicator_search import by_level_and_domain, select
 from threshold.core.engine.api import route
 from threshold.core.engine.wording import DISCLAIMER, contact_label
+from threshold.core.interfaces.web.assets import stylesheets
 from threshold.core.interfaces.web.contact_box import contact_box
 from threshold.core.interfaces.web.state import PageError, State
 from threshold.core.interfaces.web.urgent_line import urgent_line
@@ -32,13 +33,16 @@ from threshold.core.model.errors import AuthorityError, ThresholdError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
-from threshold.core.model.sources import Citation
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.environment import policy_line, render
 from threshold.core.render.form_output import make_form
+from threshold.core.render.html_text import readable_citations, readable_data_citations
 
 #: The first line of a page for an authority that cannot be used (503).
 NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
+
+#: The links in every page's footer (text, href), in order.
+FOOTER_LINKS: tuple[dict[str, str], ...] = ({"text": "Start again", "href": "/"},)
 
 
 def answer_label(item: Question, value: str) -> str:
@@ -79,19 +83,11 @@ class Views:
             template,
             disclaimer=DISCLAIMER,
             policies=self._policies(state),
+            footer_links=FOOTER_LINKS,
+            stylesheets=stylesheets(),
             state=state,
             **context,
         )
-
-    def _cite(self, authority: Authority, citations: tuple[Citation, ...]) -> list[str]:
-        found = []
-        for citation in citations:
-            try:
-                seed = authority.document(citation.document).seed
-            except KeyError:
-                seed = citation.document
-            found.append(f"{seed}, \u201c{citation.section}\u201d")
-        return found
 
     # ------------------------------------------------------------------- pages
     def start(self, state: State, *, error: str | None = None) -> str:
@@ -133,7 +129,9 @@ class Views:
                 "source": [],
             }
             if option.level is not None:
-                entry["source"] = self._cite(authority, authority.level(option.level).citations)
+                entry["source"] = readable_data_citations(
+                    authority, authority.level(option.level).citations
+                )
                 if indicators:
                     entry["link"] = state.link(
                         "/indicators", without=[item.id], **{item.id: option.value}
@@ -152,6 +150,9 @@ class Views:
         else:
             back = state.link("/")
         title = item.title_for(state.answers)
+        sources = readable_data_citations(authority, hint.citations) if hint else []
+        for entry in options:
+            sources += [line for line in entry["source"] if line not in sources]
         return self._page(
             "web/question.html.j2",
             state,
@@ -160,7 +161,7 @@ class Views:
             authority_name=authority.name,
             item=item,
             hint=hint.text if hint else item.hint,
-            hint_source=self._cite(authority, hint.citations) if hint else [],
+            sources=sources,
             options=options,
             error=item.error if error else None,
             hidden=state.hidden(without=[item.id]),
@@ -248,8 +249,9 @@ class Views:
             urgent_line=self._urgent_line(state),
         )
 
-    def guidance(self, state: State, guidance: Guidance) -> str:
-        """The guidance page."""
+    def guidance(self, state: State, guidance: Guidance, *, partial: bool = False) -> str:
+        """The guidance page; ``partial``: from the answers so far, because one of
+        them made the route urgent (a link offers the remaining questions)."""
         g: dict[str, Any] = guidance.to_dict()
         route = guidance.route
         authority = self._authority(state)
@@ -276,7 +278,9 @@ class Views:
                 "json": timed.link("/record", format="json"),
                 "markdown": timed.link("/record", format="markdown"),
             },
-            check=state.link("/check"),
+            check=state.link("/question" if partial else "/check"),
+            remaining=state.link("/question") if partial else None,
+            cite=lambda citations: readable_citations(authority, citations),
         )
 
     def _prerequisites(self, state: State, guidance: Guidance) -> list[tuple[str, bool]]:
@@ -364,6 +368,7 @@ class Views:
             note=indicators.level_notes.get(level),
             domains=grouped[0][1] if grouped else [],
             count=len(chosen),
+            cite=lambda found: readable_data_citations(self._authority(state), found),
             back=state.link("/question", without=[item.id], q=item.id),
             others=[
                 (n, state.link("/indicators", without=[item.id], **{item.id: str(n)}))

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,6 +65,8 @@ def licence_text() -> str:
 def loader(own: jinja2.BaseLoader | None = None) -> jinja2.BaseLoader:
     """A loader for our templates (``own``, by default the ``threshold.templates``
     folder) that also serves govuk-frontend-jinja's under ``govuk_frontend_jinja/``."""
+    import jinja2  # lazy: ~80 ms, not for a JSON or text output
+
     if own is None:
         own = jinja2.FileSystemLoader(str(HERE.parent.parent))
     library = jinja2.PrefixLoader({PREFIX: jinja2.PackageLoader(PREFIX)})

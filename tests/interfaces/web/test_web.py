@@ -154,9 +154,13 @@ def test_guidance_page_parts(server: str, registry: Registry) -> None:
     guidance = engine("derbyshire", {**BASE, "eha": "completed"}, registry)
     first = guidance.contacts[0]
     assert "Contact first" in words and first.name in words and "Open now" in words
+    names = {d.seed: d.short_title for d in registry.get("derbyshire").authority.documents}
     for step in guidance.steps:
         assert step.action in words and f"Why: {step.reason}" in words
-        assert f"{step.citations[0].seed}, \u201c{step.citations[0].section}\u201d" in words
+        # cited as a reader names the document (issue 15), never by its file name
+        cited = step.citations[0]
+        assert f"{names[cited.seed]}, " in words and cited.section.split(". ", 1)[-1] in words
+        assert cited.seed not in page
     for line in (*guidance.consent.guidance, *guidance.record_keeping):
         assert line in words
     assert "Starting Point request for support" in words
