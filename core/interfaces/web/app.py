@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -27,6 +28,13 @@ from starlette.routing import Route as PathRoute  # not the model's Route (a rou
 
 from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
+from threshold.core.interfaces.web.form_page import (
+    form_text,
+    read_body,
+    refuse_cross_site,
+    route_form,
+    typed_download,
+)
 from threshold.core.interfaces.web.responses import download, html, see
 from threshold.core.interfaces.web.state import (
     PageChecks,
@@ -48,12 +56,14 @@ from threshold.core.interfaces.web.wizard import (
 from threshold.core.model.errors import (
     AuthorityError,
     FieldError,
-    ThresholdError,
 )
+from threshold.core.model.forms import Form
+from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry, default_registry
 
 #: The paths of the pages (a 404 or 405 under them is an HTML page).
-PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form", "/indicators")
+PAGES: tuple[str, ...] = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form")
+PAGES += ("/indicators", "/accessibility")
 
 Handler = Callable[[Request], Response]
 
@@ -202,37 +212,28 @@ class _Pages(PageChecks):
                 fix=(self._clean(state).link("/form"), "See the form"),
                 state=state,
             )
+        kept, guidance, found = self._route_form(state)
+        text = form_text(self.registry, kept, guidance, found, fmt)
+        if fmt == "markdown":
+            return download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
+        return html(text)
+
+    def form_download(self, request: Request, body: bytes) -> Response:
+        """POST /form: what was typed into the form (the body), sent straight back
+        as a Markdown or JSON download; nothing is kept."""
+        state, _ = self._state(request)
+        return typed_download(self.registry, *self._route_form(state), body)
+
+    def _route_form(self, state: State) -> tuple[State, Guidance, Form]:
+        """The checked state, its guidance, and its route's written form."""
         self._checked(state)
         kept = self._complete(state)
         guidance = self._guidance(kept)
-        try:
-            found = self.registry.form_for_route(kept.authority, guidance.route)
-        except ThresholdError as exc:
-            raise PageError(
-                503,
-                "The forms of this authority cannot be used",
-                [FieldError("form", str(exc))],
-                fix=(kept.link("/guidance"), "Back to the guidance"),
-                state=kept,
-            ) from None
-        if found is None:
-            raise PageError(
-                404,
-                "No written form for this route",
-                [
-                    FieldError(
-                        "",
-                        "the sources give no written form for this route, so none is made up; "
-                        "the guidance says what to do",
-                    )
-                ],
-                fix=(kept.link("/guidance"), "Back to the guidance"),
-                state=kept,
-            )
-        text = self.views.form(kept, guidance, found, fmt)
-        if fmt == "markdown":
-            return download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
-        return html(text, sends_nothing=True)
+        return kept, guidance, route_form(self.registry, kept, guidance)
+
+    def accessibility(self, request: Request) -> Response:
+        """GET /accessibility: the accessibility statement."""
+        return html(self.views.accessibility())
 
     def indicators(self, request: Request) -> Response:
         """GET /indicators: the threshold indicators of one level, as a reference page."""
@@ -327,11 +328,34 @@ def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
         "/record": pages.record,
         "/form": pages.form,
         "/indicators": pages.indicators,
+        "/accessibility": pages.accessibility,
     }
     return [
-        PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
-        for path, handler in handlers.items()
+        *(
+            PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
+            for path, handler in handlers.items()
+        ),
+        PathRoute("/form", _form_post(pages), methods=["POST"], name="page/form/download"),
     ]
+
+
+def _form_post(pages: _Pages) -> Callable[[Request], Awaitable[Response]]:
+    """POST /form: refuse a cross-site request, read the body (bounded), then make
+    the download in a worker thread (:meth:`_Pages.form_download`)."""
+
+    async def form_post(request: Request) -> Response:
+        try:
+            refuse_cross_site(request)
+            body = await read_body(request)
+        except PageError as exc:
+            return html(pages.views.error(exc, request.query_params.multi_items()), exc.status)
+
+        def handler(request: Request) -> Response:
+            return pages.form_download(request, body)
+
+        return await run_in_threadpool(_guarded(pages.views, handler), request)
+
+    return form_post
 
 
 def error_page(registry: Registry | None = None) -> Callable[[Request, int], Response | None]:

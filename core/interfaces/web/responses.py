@@ -19,16 +19,10 @@ HTML_HEADERS = {
 }
 
 
-def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
-    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
-    forms to be sent anywhere (a referral form is filled in and printed, and what
-    is typed into it must never reach a server)."""
-    headers = dict(HTML_HEADERS)
-    if sends_nothing:
-        headers["content-security-policy"] = headers["content-security-policy"].replace(
-            "form-action 'self'", "form-action 'none'"
-        )
-    return HTMLResponse(text, status_code=status, headers=headers)
+def html(text: str, status: int = 200) -> HTMLResponse:
+    """An HTML page with the page headers (its forms go only to this service: the
+    referral form's answers only by POST, to come straight back as a download)."""
+    return HTMLResponse(text, status_code=status, headers=dict(HTML_HEADERS))
 
 
 def see(url: str) -> RedirectResponse:
