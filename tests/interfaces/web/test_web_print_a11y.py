@@ -229,3 +229,30 @@ def test_a_keyboard_alone_reaches_the_guidance_of_every_route(
             assert keyboard_walk(page, site, authority, answers) == route_id, answers
             reached.append((authority, route_id))
     assert len(reached) >= 12, reached
+
+
+# ----------------------------------------------------------------------------- screenshots
+def test_the_screenshots_make_py_saves_are_committed_small_and_listed() -> None:
+    """docs/screenshots/make.py's PNGs (run by hand, not here) are in the
+    repository, each a PNG of the width it says and under 250 KB, and the README's
+    "Screenshots" section lists each."""
+    import importlib.util
+
+    from tests.conftest import REPO
+
+    folder = REPO / "docs" / "screenshots"
+    spec = importlib.util.spec_from_file_location("make_screenshots", folder / "make.py")
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    expected = {f"{stem}-{width}.png": width for stem in make.PAGES for width in (1280, 375)}
+    expected["print-preview.png"] = 794
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme.split("### Screenshots", 1)[1].split("\n## ", 1)[0]
+    for name, width in expected.items():
+        data = (folder / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert int.from_bytes(data[16:20], "big") == width, name
+        assert len(data) < 250_000, name
+        stem = name.rsplit("-", 1)[0] if name != "print-preview.png" else "print-preview"
+        assert f"`{stem}" in section, name
