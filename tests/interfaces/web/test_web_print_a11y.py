@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -256,3 +257,40 @@ def test_the_screenshots_make_py_saves_are_committed_small_and_listed() -> None:
         assert len(data) < 250_000, name
         stem = name.rsplit("-", 1)[0] if name != "print-preview.png" else "print-preview"
         assert f"`{stem}" in section, name
+
+
+# ----------------------------------------------------------------------------- the form
+def test_the_form_downloads_what_was_typed_in_a_real_browser(page: Any, site: str) -> None:
+    """Chromium posts the form (its own Sec-Fetch-Site and Origin headers pass the
+    cross-site check), gets each file as a download, and the address never holds
+    what was typed; in print the buttons are gone."""
+    import json
+
+    answers = {**PRACTITIONER, "eha": "completed"}
+    page.goto(site + walk(site, "derbyshire", answers).path.replace("/guidance", "/form"))
+    start = page.url
+    page.fill("#child-name", "Zebedee Quux-Marlowe")
+    page.fill("#child-address", "17 Plumtree Wynd\nNewtown NT9 9ZZ")
+    page.check("#taf--no")
+    files = {}
+    for button in ("Download as data (JSON)", "Download as a document (Markdown)"):
+        with page.expect_download() as event:
+            page.get_by_role("button", name=button).click()
+        download = event.value
+        files[download.suggested_filename] = Path(download.path()).read_text("utf-8")
+        assert page.url == start and "Zebedee" not in page.url
+    typed = json.loads(files["derbyshire-request-for-support-answers.json"])
+    assert typed["child-name"] == "Zebedee Quux-Marlowe" and typed["taf"] is False
+    assert typed["child-address"] == "17 Plumtree Wynd\nNewtown NT9 9ZZ"
+    assert "Zebedee Quux-Marlowe" in files["derbyshire-request-for-support.md"]
+    # what was typed is still on the page, to print
+    assert page.input_value("#child-name") == "Zebedee Quux-Marlowe"
+    keep = page.get_by_role("heading", name="Keep what you typed")
+    assert keep.is_visible()
+    page.emulate_media(media="print")
+    try:
+        assert not page.get_by_role("button", name="Download as data (JSON)").is_visible()
+        assert not keep.is_visible()
+        assert page.locator("#child-name").is_visible()
+    finally:
+        page.emulate_media(media="screen")
