@@ -368,7 +368,12 @@ def error_page(registry: Registry | None = None) -> Callable[[Request, int], Res
         wants_html = "text/html" in request.headers.get("accept", "")
         if path not in PAGES and not (status == 404 and wants_html):
             return None
-        if status == 405:
+        if status == 405 and path == "/form":
+            problem = FieldError(
+                "", "method not allowed; expected GET, and POST from its own download buttons"
+            )
+            title = "This page only answers GET, and POST from its own download buttons"
+        elif status == 405:
             problem = FieldError("", "method not allowed; the pages use GET")
             title = "This page only answers GET"
         else:

@@ -237,3 +237,9 @@ def test_the_servers_stderr_holds_nothing_typed(tmp_path: Path) -> None:
     logged = first + err.decode() + out.decode()
     for secret in SECRETS:
         assert secret not in logged
+
+
+def test_another_method_on_the_form_page_says_which_it_answers(server: str) -> None:
+    answer = http("PUT", server + form_path(), body=b"download=json")
+    assert answer.status == 405 and answer.headers["content-type"].startswith("text/html")
+    assert "GET, and POST from its own download buttons" in text(answer.body.decode())
