@@ -4,8 +4,10 @@ One question per page (:mod:`threshold.core.interfaces.web.wizard` decides which
 your answers" page, then the guidance, the referral form and the decision
 record, all from the same engine, forms and data as the CLI. The pages hold no
 state on the server: the answers travel in the URL query (GET forms with hidden
-inputs), and nothing is logged. Every page works without JavaScript (there is
-none), and every page's footer carries the disclaimer and the policy document.
+inputs), and nothing is logged. The referral form's download buttons POST what
+was typed, which comes straight back as a file (:mod:`.form_page`). Every page
+works without JavaScript (there is none), and every page's footer carries the
+disclaimer and the policy document.
 
 A bad query gives an HTML page that says what to fix (400), an unusable
 authority a page that still says to ring 999 (503); the JSON API keeps its own
