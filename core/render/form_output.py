@@ -103,6 +103,7 @@ def make_form(
     fmt: str = "json-schema",
     answers: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
+    page: Mapping[str, Any] | None = None,
 ) -> FormOutput:
     """Return the form ``form_id`` of an authority, or the written form of the
     case's route, with what the case gives filled in, in format ``fmt``.
@@ -111,7 +112,8 @@ def make_form(
     (validated here), or None for no case.
 
     ``answers`` (a filled referral; html and markdown only) are shown in the
-    form with their errors.
+    form with their errors. ``page`` (html only) makes it a page of the web tool
+    (:func:`threshold.core.render.forms_html.render_form`).
 
     Raises:
         CaseError: the case is not valid.
@@ -140,7 +142,7 @@ def make_form(
         else None
     )
     if fmt in FORM_TEXT_FORMATS:
-        text = _render(chosen, fmt, authority, prefilled, answers, route)
+        text = _render(chosen, fmt, authority, prefilled, answers, route, page)
         return FormOutput(chosen, fmt, text, None, prefilled, route, note)
     data = to_fhir(chosen, prefilled) if fmt == "fhir" else to_json_schema(chosen, prefilled)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -196,6 +198,7 @@ def _render(
     prefilled: dict[str, Any],
     answers: Mapping[str, Any] | None,
     route: RouteInfo | None,
+    page: Mapping[str, Any] | None = None,
 ) -> str:
 
     values: dict[str, Any] = dict(prefilled)
@@ -219,4 +222,5 @@ def _render(
         errors=errors,
         route=route,
         policies=[policy_line(authority)],
+        page=page,
     )

@@ -320,9 +320,14 @@ def render_form(
     errors: Sequence[FieldError] = (),
     route: RouteInfo | None = None,
     policies: Sequence[str] = (),
+    page: Mapping[str, Any] | None = None,
 ) -> str:
     """Return ``form`` as ``html`` or ``markdown``, filled in with ``values``;
-    ``policies`` (the policy document and its date, one line each) go in the footer."""
+    ``policies`` (the policy document and its date, one line each) go in the footer.
+    ``page`` makes the HTML a page of the web tool: its shared layout, a back link
+    (``back``) and the buttons that download what was typed (posted to ``action``);
+    its ``layout`` holds what the web tool's layout reads (its stylesheets' addresses
+    and footer links)."""
     view = form_view(form, values=values or {}, prefilled=prefilled, errors=errors)
     template = {"html": "form.html.j2", "markdown": "form.md.j2"}[fmt]
     text = render(
@@ -333,6 +338,8 @@ def render_form(
         route=route,
         disclaimer=DISCLAIMER,
         policies=list(policies),
+        page=page,
+        **(dict(page["layout"]) if page else {}),
     )
     if fmt == "markdown":
         text = re.sub(r"\n{3,}", "\n\n", text)

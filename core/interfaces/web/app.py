@@ -4,8 +4,10 @@ One question per page (:mod:`threshold.core.interfaces.web.wizard` decides which
 your answers" page, then the guidance, the referral form and the decision
 record, all from the same engine, forms and data as the CLI. The pages hold no
 state on the server: the answers travel in the URL query (GET forms with hidden
-inputs), and nothing is logged. Every page works without JavaScript (there is
-none), and every page's footer carries the disclaimer and the policy document.
+inputs), and nothing is logged. The referral form's download buttons POST what
+was typed, which comes straight back as a file (:mod:`.form_page`). Every page
+works without JavaScript (there is none), and every page's footer carries the
+disclaimer and the policy document.
 
 A bad query gives an HTML page that says what to fix (400), an unusable
 authority a page that still says to ring 999 (503); the JSON API keeps its own
@@ -17,9 +19,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -28,6 +31,13 @@ from starlette.routing import Route as PathRoute  # not the model's Route (a rou
 from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
 from threshold.core.interfaces.web.assets import asset_routes
+from threshold.core.interfaces.web.form_page import (
+    form_text,
+    read_body,
+    refuse_cross_site,
+    route_form,
+    typed_download,
+)
 from threshold.core.interfaces.web.responses import download, html, see
 from threshold.core.interfaces.web.state import (
     PageChecks,
@@ -49,12 +59,14 @@ from threshold.core.interfaces.web.wizard import (
 from threshold.core.model.errors import (
     AuthorityError,
     FieldError,
-    ThresholdError,
 )
+from threshold.core.model.forms import Form
+from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry, default_registry
 
 #: The paths of the pages (a 404 or 405 under them is an HTML page).
-PAGES = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form", "/indicators")
+PAGES: tuple[str, ...] = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form")
+PAGES += ("/indicators", "/accessibility")
 
 Handler = Callable[[Request], Response]
 
@@ -211,37 +223,28 @@ class _Pages(PageChecks):
                 fix=(self._clean(state).link("/form"), "See the form"),
                 state=state,
             )
+        kept, guidance, found = self._route_form(state)
+        text = form_text(self.registry, kept, guidance, found, fmt)
+        if fmt == "markdown":
+            return download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
+        return html(text, inline_styles=True)
+
+    def form_download(self, request: Request, body: bytes) -> Response:
+        """POST /form: what was typed into the form (the body), sent straight back
+        as a Markdown or JSON download; nothing is kept."""
+        state, _ = self._state(request)
+        return typed_download(self.registry, *self._route_form(state), body)
+
+    def _route_form(self, state: State) -> tuple[State, Guidance, Form]:
+        """The checked state, its guidance, and its route's written form."""
         self._checked(state)
         kept = self._complete(state)
         guidance = self._guidance(kept)
-        try:
-            found = self.registry.form_for_route(kept.authority, guidance.route)
-        except ThresholdError as exc:
-            raise PageError(
-                503,
-                "The forms of this authority cannot be used",
-                [FieldError("form", str(exc))],
-                fix=(kept.link("/guidance"), "Back to the guidance"),
-                state=kept,
-            ) from None
-        if found is None:
-            raise PageError(
-                404,
-                "No written form for this route",
-                [
-                    FieldError(
-                        "",
-                        "the sources give no written form for this route, so none is made up; "
-                        "the guidance says what to do",
-                    )
-                ],
-                fix=(kept.link("/guidance"), "Back to the guidance"),
-                state=kept,
-            )
-        text = self.views.form(kept, guidance, found, fmt)
-        if fmt == "markdown":
-            return download(text, "text/markdown; charset=utf-8", f"{found.id}.md")
-        return html(text, sends_nothing=True)
+        return kept, guidance, route_form(self.registry, kept, guidance)
+
+    def accessibility(self, request: Request) -> Response:
+        """GET /accessibility: the accessibility statement."""
+        return html(self.views.accessibility())
 
     def indicators(self, request: Request) -> Response:
         """GET /indicators: the threshold indicators of one level, as a reference page."""
@@ -336,11 +339,35 @@ def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
         "/record": pages.record,
         "/form": pages.form,
         "/indicators": pages.indicators,
+        "/accessibility": pages.accessibility,
     }
     return [
-        PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
-        for path, handler in handlers.items()
-    ] + asset_routes()
+        *(
+            PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
+            for path, handler in handlers.items()
+        ),
+        PathRoute("/form", _form_post(pages), methods=["POST"], name="page/form/download"),
+        *asset_routes(),
+    ]
+
+
+def _form_post(pages: _Pages) -> Callable[[Request], Awaitable[Response]]:
+    """POST /form: refuse a cross-site request, read the body (bounded), then make
+    the download in a worker thread (:meth:`_Pages.form_download`)."""
+
+    async def form_post(request: Request) -> Response:
+        try:
+            refuse_cross_site(request)
+            body = await read_body(request)
+        except PageError as exc:
+            return html(pages.views.error(exc, request.query_params.multi_items()), exc.status)
+
+        def handler(request: Request) -> Response:
+            return pages.form_download(request, body)
+
+        return await run_in_threadpool(_guarded(pages.views, handler), request)
+
+    return form_post
 
 
 def error_page(registry: Registry | None = None) -> Callable[[Request, int], Response | None]:
@@ -353,7 +380,12 @@ def error_page(registry: Registry | None = None) -> Callable[[Request, int], Res
         wants_html = "text/html" in request.headers.get("accept", "")
         if path not in PAGES and not (status == 404 and wants_html):
             return None
-        if status == 405:
+        if status == 405 and path == "/form":
+            problem = FieldError(
+                "", "method not allowed; expected GET, and POST from its own download buttons"
+            )
+            title = "This page only answers GET, and POST from its own download buttons"
+        elif status == 405:
             problem = FieldError("", "method not allowed; the pages use GET")
             title = "This page only answers GET"
         else:

@@ -1,4 +1,4 @@
-"""The web tool's two stylesheets, served from package data at addresses that
+"""The web tool's stylesheets, served from package data at addresses that
 name their content (the vendored GOV.UK Frontend release; our own file's hash),
 so a browser may keep them for a year and the pages need no inline style.
 
@@ -21,6 +21,9 @@ from threshold.templates.vendor import govuk_frontend
 #: Our own rules, only for what GOV.UK Frontend has no component or class for.
 OWN_CSS = Path(templates.__file__).parent / "web" / "threshold.css"
 
+#: How the pages print (linked with ``media="print"``): the guidance on two A4 pages.
+PRINT_CSS = OWN_CSS.with_name("print.css")
+
 HEADERS = {
     "cache-control": "public, max-age=31536000, immutable",
     "x-content-type-options": "nosniff",
@@ -33,12 +36,21 @@ def _own_text() -> str:
 
 
 @cache
+def _print_text() -> str:
+    return PRINT_CSS.read_text(encoding="utf-8")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@cache
 def stylesheets() -> dict[str, str]:
-    """Each stylesheet's address, by name (``govuk``, ``own``)."""
-    digest = hashlib.sha256(_own_text().encode("utf-8")).hexdigest()[:12]
+    """Each stylesheet's address, by name (``govuk``, ``own``, ``print``)."""
     return {
         "govuk": f"/assets/govuk-frontend-{govuk_frontend.version()}.min.css",
-        "own": f"/assets/threshold-{digest}.css",
+        "own": f"/assets/threshold-{_digest(_own_text())}.css",
+        "print": f"/assets/threshold-print-{_digest(_print_text())}.css",
     }
 
 
@@ -47,6 +59,7 @@ def _serve(request: Request) -> Response:
     texts = {
         stylesheets()["govuk"]: govuk_frontend.css_text,
         stylesheets()["own"]: _own_text,
+        stylesheets()["print"]: _print_text,
     }
     found = texts.get(request.url.path)
     if found is None:

@@ -19,16 +19,15 @@ HTML_HEADERS = {
 }
 
 
-def html(text: str, status: int = 200, *, sends_nothing: bool = False) -> HTMLResponse:
-    """An HTML page with the page headers; ``sends_nothing`` forbids the page's
-    forms to be sent anywhere (a referral form is filled in and printed, and what
-    is typed into it must never reach a server)."""
+def html(text: str, status: int = 200, *, inline_styles: bool = False) -> HTMLResponse:
+    """An HTML page with the page headers (its forms go only to this service: the
+    referral form's answers only by POST, to come straight back as a download);
+    ``inline_styles`` allows the page's own ``<style>`` (the referral form, whose
+    layout also stands alone as a saved file, keeps its rules inline)."""
     headers = dict(HTML_HEADERS)
-    if sends_nothing:  # the referral form: its own layout still has its styles inline
-        headers["content-security-policy"] = (
-            headers["content-security-policy"]
-            .replace("form-action 'self'", "form-action 'none'")
-            .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    if inline_styles:
+        headers["content-security-policy"] = headers["content-security-policy"].replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
         )
     return HTMLResponse(text, status_code=status, headers=headers)
 

@@ -20,29 +20,26 @@ from threshold.core.interfaces.web.urgent_line import urgent_line
 from threshold.core.interfaces.web.wizard import (
     Question,
     asked_questions,
-    case_from_answers,
-    given_fields,
     next_question,
     question_ids,
 )
-from threshold.core.io.parse import parse_case
 from threshold.core.model.authority import Authority
-from threshold.core.model.converter import case_to_dict
 from threshold.core.model.enums import URGENT_KINDS, Purpose
 from threshold.core.model.errors import AuthorityError, ThresholdError
-from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.indicators import IndicatorSet
 from threshold.core.plugins.registry import Registry
 from threshold.core.render.environment import policy_line, render
-from threshold.core.render.form_output import make_form
 from threshold.core.render.html_text import readable_citations, readable_data_citations
 
 #: The first line of a page for an authority that cannot be used (503).
 NATIONAL_URGENT_NOW = "If a child is in immediate danger, ring 999 now."
 
 #: The links in every page's footer (text, href), in order.
-FOOTER_LINKS: tuple[dict[str, str], ...] = ({"text": "Start again", "href": "/"},)
+FOOTER_LINKS: tuple[dict[str, str], ...] = (
+    {"text": "Start again", "href": "/"},
+    {"text": "Accessibility statement", "href": "/accessibility"},
+)
 
 
 def answer_label(item: Question, value: str) -> str:
@@ -339,19 +336,9 @@ class Views:
             policies=self._policies(state),
         )
 
-    def form(self, state: State, guidance: Guidance, form: Form, fmt: str) -> str:
-        """The route's referral form, prefilled from the answers (as `threshold form`
-        makes it: one piece of code for the CLI, the API and these pages)."""
-
-        authority = self._authority(state)
-        assert authority is not None
-        given = given_fields(authority, state.answers) | {"at"}
-        full = case_to_dict(parse_case(case_from_answers(authority, state.answers), authority))
-        case = {k: v for k, v in full.items() if k in given and v is not None}
-        output = make_form(state.authority, case=case, fmt=fmt, registry=self.registry)
-        assert output.form.id == form.id and output.route is not None
-        assert output.route.route == guidance.route
-        return output.text
+    def accessibility(self) -> str:
+        """The accessibility statement."""
+        return self._page("web/accessibility.html.j2", None, title="Accessibility statement")
 
     def indicators(self, state: State, item: Question, indicators: IndicatorSet, level: int) -> str:
         """The threshold indicators of one level (``item`` is the level question), by
