@@ -47,8 +47,9 @@ def test_pages_link_the_stylesheets_and_have_no_inline_style(server: str, path: 
     page = answer.body.decode()
     assert "style-src 'self';" in answer.headers["content-security-policy"]
     assert "unsafe-inline" not in answer.headers["content-security-policy"]
-    for address in stylesheets().values():
-        assert f'<link rel="stylesheet" href="{address}">' in page
+    for name, address in stylesheets().items():
+        media = ' media="print"' if name == "print" else ""
+        assert f'<link rel="stylesheet" href="{address}"{media}>' in page
     assert "<style" not in page and " style=" not in page and "<script" not in page
     # a service off GOV.UK: no crown, no GOV.UK logotype
     assert not re.search(r"govuk-logo|govuk-header__logotype|crown", page, re.IGNORECASE)
