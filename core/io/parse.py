@@ -23,7 +23,7 @@ from threshold.core.model.case import Case, plain
 from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.enums import Referrer
 from threshold.core.model.errors import CaseError, FieldError, InvalidJSONError
-from threshold.core.model.fields import AT_EXPECTED, case_fields, field_named
+from threshold.core.model.fields import AT_EXPECTED, case_fields
 from threshold.core.model.identity import per_object
 
 
@@ -52,42 +52,71 @@ def _unknown(name: object, names: list[str]) -> FieldError:
 
 @attrs.frozen
 class _Reader:
-    """An authority's case schema compiled for reading: for each field, the answers
-    it accepts as (type, value) keys (so True is not 1), None for the time (read on
-    its own); and each question's id with its default, in question order."""
+    """An authority's case schema compiled for reading: for each field but the time
+    (the core's, then the questions', in order), its name, the (name, answer) pair
+    for each answer it accepts by that answer, and the pair it takes when it is left
+    out. The pairs are made once and shared by every case read (a case's answers
+    hold no copies of its own), and a pair's answer has the type of the one accepted
+    (so True is not taken for 1)."""
 
-    accepts: dict[str, frozenset[tuple[type, object]] | None]
-    questions: tuple[tuple[str, object], ...]
+    fields: tuple[tuple[str, dict[object, tuple[str, object]], tuple[str, object]], ...]
 
 
 _REFERRERS = {r.value: r for r in Referrer}
-_UNKNOWN = frozenset[tuple[type, object]]()
+_ABSENT = object()
+#: The core fields read first, in this order, before the questions.
+_CORE_ORDER = ("immediate_danger", "significant_harm", "referrer")
+
+
+def _pairs(name: str, answers: tuple[Any, ...]) -> dict[object, tuple[str, object]]:
+    """The (name, answer) pair of each answer, by the answer; answers equal to another
+    of another type (1 and True) are left out, for the field-by-field check to read."""
+    pairs: dict[object, tuple[str, object]] = {}
+    clashes = []
+    for answer in answers:
+        held = pairs.get(answer)
+        if held is not None and type(held[1]) is not type(answer):
+            clashes.append(answer)
+        pairs.setdefault(answer, (name, answer))
+    for answer in clashes:
+        pairs.pop(answer, None)
+    return pairs
 
 
 @per_object
 def _reader(authority: Authority) -> _Reader:
     """The compiled reader of ``authority``'s case (made once per authority)."""
-    fields = case_fields(authority)
-    reader = _Reader(
-        {f.name: f.keys for f in fields},
-        tuple((q.id, field_named(authority, q.id).default) for q in authority.questions),
-    )
-    return reader
+    by_name = {f.name: f for f in case_fields(authority)}
+    names = (*_CORE_ORDER, *(q.id for q in authority.questions))
+    fields = []
+    for name in names:
+        field = by_name[name]
+        assert field.answers is not None  # only the time takes any answer
+        fields.append((name, _pairs(name, field.answers), (name, field.default)))
+    return _Reader(tuple(fields))
 
 
 def _read(data: dict[str, Any], reader: _Reader) -> Case | None:
     """The Case for ``data`` when every field is known and every answer one the field
     accepts (and ``at`` a usable time), else None: the field-by-field check then
     says what is wrong."""
-    accepts = reader.accepts
+    get = data.get
+    found = 0
+    read: list[tuple[str, object]] = []
     try:
-        for name, value in data.items():
-            keys = accepts.get(name, _UNKNOWN)
-            if keys is not None and (type(value), value) not in keys:
+        for name, pairs, default in reader.fields:
+            value = get(name, _ABSENT)
+            if value is _ABSENT:
+                read.append(default)
+                continue
+            pair = pairs.get(value)
+            if pair is None or type(pair[1]) is not type(value):
                 return None
+            read.append(pair)
+            found += 1
     except TypeError:  # an unhashable value (a list, an object): refused below
         return None
-    at = data.get("at")
+    at = get("at")
     when = None
     if at is not None:
         if type(at) is not str:
@@ -96,14 +125,12 @@ def _read(data: dict[str, Any], reader: _Reader) -> Case | None:
             when = parse_local(at)
         except ValueError:
             return None
-    get = data.get
-    return Case(
-        get("immediate_danger", False),
-        get("significant_harm", False),
-        _REFERRERS[get("referrer", "professional")],
-        when,
-        tuple((name, get(name, default)) for name, default in reader.questions),
-    )
+        found += 1
+    elif "at" in data:
+        found += 1
+    if found != len(data):  # a field of no such name
+        return None
+    return Case(read[0][1], read[1][1], _REFERRERS[read[2][1]], when, tuple(read[3:]))
 
 
 def parse_case(data: object, authority: Authority) -> Case:
