@@ -12,7 +12,7 @@ from threshold.core.engine.decision import make_decision_record
 from threshold.core.io.parse import check_case, parse_case
 from threshold.core.model.case import Case
 from threshold.core.model.guidance import Guidance
-from threshold.core.plugins.registry import Registry, default_registry
+from threshold.core.plugins.registry import Registered, Registry, default_registry
 
 
 def route(
@@ -36,10 +36,27 @@ def route(
     registered = registry.get(authority)
     policy = registered.authority
     parsed = check_case(case, policy) if isinstance(case, Case) else parse_case(case, policy)
-    rule = registry.route_rule(registered)
+    return route_read(parsed, registered, registry, today=today, record=record)
 
+
+def route_read(
+    case: Case,
+    registered: Registered,
+    registry: Registry,
+    *,
+    today: dt.date | None = None,
+    record: bool = False,
+) -> Guidance:
+    """:func:`route` for a case already read against ``registered``'s authority by
+    :func:`threshold.core.io.parse.parse_case` or :func:`check_case` (a batch line
+    is read once, not checked again).
+
+    Raises:
+        AuthorityError: the authority's plugin is broken.
+    """
+    rule = registry.route_rule(registered)
     guidance = build_guidance(
-        parsed,
+        case,
         registered.authority,
         rule,
         plugin=registered.plugin.distribution or registered.plugin.name,
@@ -50,5 +67,5 @@ def route(
         return guidance
 
     return attrs.evolve(
-        guidance, record=make_decision_record(parsed, guidance, registered.authority, rule)
+        guidance, record=make_decision_record(case, guidance, registered.authority, rule)
     )

@@ -318,6 +318,10 @@ def decode_json(
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
         raise _invalid(text, [FieldError(field, "expected UTF-8 encoded JSON")]) from None
+    try:
+        return _ONCE.decode(text)
+    except Exception:  # not JSON, a key twice, too deep: read again below to say which
+        pass
     duplicates: list[tuple[dict[str, Any], list[str]]] = []
 
     def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -398,3 +402,19 @@ class _NotJSON(ValueError):
 
 def _reject_constant(name: str) -> object:
     raise _NotJSON(f"{name} is not a JSON value")
+
+
+class _Twice(Exception):
+    """A key given twice in one object (the careful reading says which)."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    built = dict(pairs)
+    if len(built) != len(pairs):
+        raise _Twice
+    return built
+
+
+#: The decoder of the usual case (JSON, each key once), made once: a line is decoded
+#: without making a decoder, and anything it refuses is read again by the careful one.
+_ONCE = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_once)
