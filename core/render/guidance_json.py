@@ -7,9 +7,9 @@ the same case (the very same objects: steps, consent, citations, ...) are
 encoded once and their bytes reused, found by object identity and checked
 object by object. Only what changes with the time (``at``, each contact's
 ``open``, ``next_open``, ``alternative`` and ``when_closed``, the warnings) is
-encoded on every call; and a list of contacts that is the very same tuple as
-before (the engine keeps one per route's contacts and their states) is not
-encoded again at all.
+encoded on every call; and a contact advice that is the very same object as
+before (the engine keeps one per contact and state) is not encoded again at all.
+Without cattrs: :func:`threshold.core.model.plain.plain_data` gives the same data.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from typing import Any
 
 import attrs
 
-from threshold.core.model.converter import to_dict
 from threshold.core.model.guidance import ContactAdvice, Guidance
+from threshold.core.model.plain import plain_data
 
 _LIMIT = 100_000
 _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 def _plain(value: Any) -> bytes:
-    return json.dumps(to_dict(value), **_COMPACT).encode("utf-8")
+    return json.dumps(plain_data(value), **_COMPACT).encode("utf-8")
 
 
 def _scalar(value: str | int | bool | None) -> bytes:
@@ -96,23 +96,26 @@ def _contact(contact: ContactAdvice) -> bytes:
     return b"{" + b",".join(parts) + b"}"
 
 
-#: The bytes of each list of contacts, by the tuple's identity (the engine keeps and
-#: reuses the very same tuple for the same contacts in the same states, so a batch
-#: spread over a year has a few hundred of them); the stored tuple keeps its id from reuse.
-_LISTS: dict[int, tuple[tuple[ContactAdvice, ...], bytes]] = {}
-#: At most this many lists are kept (the bytes of a list are about 2 KiB).
-_LISTS_LIMIT = 4_096
+#: The bytes of each contact advice, by its identity (the engine keeps and reuses
+#: the very same advice for a contact in the same state, so a batch spread over a
+#: year has a few thousand); the stored advice keeps its id from reuse. A list is
+#: joined from these, not kept whole: lists differ by one contact's state and would
+#: hold each contact's bytes many times over.
+_ONE: dict[int, tuple[ContactAdvice, bytes]] = {}
+#: At most this many are kept (the bytes of a contact are under 1 KiB).
+_ONE_LIMIT = 4_096
 
 
 def _contact_list(contacts: tuple[ContactAdvice, ...]) -> bytes:
-    hit = _LISTS.get(id(contacts))
-    if hit is not None and hit[0] is contacts:
-        return hit[1]
-    encoded = b"[" + b",".join(map(_contact, contacts)) + b"]"
-    if len(_LISTS) >= _LISTS_LIMIT:
-        _LISTS.clear()
-    _LISTS[id(contacts)] = (contacts, encoded)
-    return encoded
+    parts = []
+    for contact in contacts:
+        hit = _ONE.get(id(contact))
+        if hit is None or hit[0] is not contact:
+            if len(_ONE) >= _ONE_LIMIT:
+                _ONE.clear()
+            hit = _ONE[id(contact)] = (contact, _contact(contact))
+        parts.append(hit[1])
+    return b"[" + b",".join(parts) + b"]"
 
 
 # ----------------------------------------------------------------------------- guidance
