@@ -25,7 +25,7 @@ from threshold.core.engine.wording import (
 )
 from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.case import Case
-from threshold.core.model.clock import LONDON, local_now
+from threshold.core.model.clock import local_now, london_today
 from threshold.core.model.enums import (
     PURPOSE_RANK,
     Purpose,
@@ -73,7 +73,7 @@ def build_guidance(
     when = case.at or local_now()
     static = _static_guidance(case, authority, rule, plugin, plugin_version)
     warnings = static.guidance.warnings
-    today = today or dt.datetime.now(LONDON).date()
+    today = today or london_today()
     if today > static.review_due:
         warnings = (
             GuidanceWarning(
