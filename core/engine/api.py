@@ -12,7 +12,8 @@ from threshold.core.engine.decision import make_decision_record
 from threshold.core.io.parse import check_case, parse_case
 from threshold.core.model.case import Case
 from threshold.core.model.guidance import Guidance
-from threshold.core.plugins.registry import Registered, Registry, default_registry
+from threshold.core.plugins.info import Registered
+from threshold.core.plugins.registry import Registry, default_registry
 
 
 def route(

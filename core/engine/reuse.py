@@ -67,7 +67,7 @@ def without_reuse() -> Iterator[None]:
 
 #: The case field that is the time: the only one the reused part may not depend on.
 #: For each case class (Case, or a subclass), a getter of its other fields.
-_KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
+_KEY_GETTERS: dict[type[Case], Callable[[Case], tuple[object, ...]]] = {}
 
 
 def case_key(case: Case) -> tuple[object, ...]:

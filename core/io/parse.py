@@ -7,22 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from threshold.core.io.schemas import describe_value, path_text, shown_name
+from threshold.core.io.json_text import ONCE, decode_carefully, invalid
+from threshold.core.io.schemas import describe_value, shown_name
 from threshold.core.io.spelling import spelling_key
-from threshold.core.io.urgent_flags import flags
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case, plain
 from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.enums import Referrer
-from threshold.core.model.errors import CaseError, FieldError, InvalidJSONError
+from threshold.core.model.errors import CaseError, FieldError
 from threshold.core.model.fields import AT_EXPECTED, case_fields
 from threshold.core.model.identity import per_object
 
@@ -130,7 +129,8 @@ def _read(data: dict[str, Any], reader: _Reader) -> Case | None:
         found += 1
     if found != len(data):  # a field of no such name
         return None
-    return Case(read[0][1], read[1][1], _REFERRERS[read[2][1]], when, tuple(read[3:]))
+    danger, harm, referrer = (cast(bool, read[0][1]), cast(bool, read[1][1]), read[2][1])
+    return Case(danger, harm, _REFERRERS[cast(str, referrer)], when, tuple(read[3:]))
 
 
 def parse_case(data: object, authority: Authority) -> Case:
@@ -317,104 +317,9 @@ def decode_json(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
-        raise _invalid(text, [FieldError(field, "expected UTF-8 encoded JSON")]) from None
+        raise invalid(text, [FieldError(field, "expected UTF-8 encoded JSON")]) from None
     try:
-        return _ONCE.decode(text)
-    except Exception:  # not JSON, a key twice, too deep: read again below to say which
+        return ONCE.decode(text)
+    except Exception:  # not JSON, a key twice, too deep: read again to say which
         pass
-    duplicates: list[tuple[dict[str, Any], list[str]]] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        built = dict(pairs)
-        if len(built) != len(pairs):
-            seen: set[str] = set()
-            twice: list[str] = []
-            for key, _ in pairs:
-                if key in seen and key not in twice:
-                    twice.append(key)
-                seen.add(key)
-            duplicates.append((built, twice))
-        return built
-
-    try:
-        parsed = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=pairs_hook)
-    except json.JSONDecodeError as exc:
-        where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
-        raise _invalid(
-            text,
-            [
-                FieldError(
-                    field,
-                    f"not valid JSON ({where}: {exc.msg}); "
-                    f"expected a JSON object such as {example}",
-                )
-            ],
-        ) from None
-    except ValueError as exc:  # NaN, Infinity, an integer of too many digits
-        raise _invalid(
-            text, [FieldError(field, f"not valid JSON ({exc}); expected a JSON object")]
-        ) from None
-    except RecursionError:
-        raise _invalid(
-            text, [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
-        ) from None
-    if duplicates:
-        raise _invalid(text, _duplicate_errors(parsed, duplicates, field))
-    return parsed
-
-
-def _invalid(text: str, errors: list[FieldError]) -> InvalidJSONError:
-    """The error for input ``text`` that cannot be used, with its urgent flags."""
-
-    error = InvalidJSONError(errors)
-    error.raised = flags(text)
-    return error
-
-
-def _duplicate_errors(
-    parsed: object, duplicates: list[tuple[dict[str, Any], list[str]]], field: str
-) -> list[FieldError]:
-    """One error per duplicated key, named by its path in the input (a key that
-    does not look like a field name is not shown)."""
-
-    where = {id(found): names for found, names in duplicates}
-    errors = []
-    stack: list[tuple[object, list[str | int]]] = [(parsed, [])]
-    while stack:
-        item, path = stack.pop()
-        if isinstance(item, dict):
-            for name in where.get(id(item), []):
-                errors.append(
-                    FieldError(
-                        path_text([*path, shown_name(name)]) or field,
-                        "given more than once; expected each field once",
-                    )
-                )
-            stack.extend((value, [*path, shown_name(key)]) for key, value in item.items())
-        elif isinstance(item, list):
-            stack.extend((value, [*path, index]) for index, value in enumerate(item))
-    return sorted(errors, key=lambda e: e.path)
-
-
-class _NotJSON(ValueError):
-    """NaN or Infinity: Python's json reads them, but they are not JSON."""
-
-
-def _reject_constant(name: str) -> object:
-    raise _NotJSON(f"{name} is not a JSON value")
-
-
-class _Twice(Exception):
-    """A key given twice in one object (the careful reading says which)."""
-
-
-def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    built = dict(pairs)
-    if len(built) != len(pairs):
-        raise _Twice
-    return built
-
-
-#: The decoder of the usual case (JSON, each key once), made once: a line is decoded
-#: without making a decoder, and anything it refuses is read again by the careful one.
-_ONCE = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_once)
+    return decode_carefully(text, field, one_line, example)
