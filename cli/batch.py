@@ -100,7 +100,6 @@ def run_batch(
             when some lines failed.
     """
     from threshold.core.interfaces.batch import route_stream
-    from threshold.core.interfaces.batch_jobs import route_stream_chunks
     from threshold.core.plugins.registry import default_registry
 
     jobs = default_jobs(source) if jobs is None else jobs
@@ -118,7 +117,9 @@ def run_batch(
                     failed += result.error is not None
                     out.write(result.to_json_line())
                     out.flush()
-            else:
+            else:  # only then the process pool (multiprocessing: 3 MiB more to import)
+                from threshold.core.interfaces.batch_jobs import route_stream_chunks
+
                 for chunk in route_stream_chunks(
                     handle,
                     authority_id,

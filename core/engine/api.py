@@ -46,15 +46,36 @@ def route(
     registered = registry.get(authority)
     policy = registered.authority
     parsed = check_case(case, policy) if isinstance(case, Case) else parse_case(case, policy)
-    rule = registry.route_rule(registered)
-    warning = None
-    if version is not None or registered.versions or _outside(policy, parsed.at):
-        policy, warning = _version(registered, parsed, version)
-        if policy is not registered.authority:
-            parsed = check_case(parsed, policy)
+    return route_read(parsed, registered, registry, today=today, record=record, version=version)
 
+
+def route_read(
+    case: Case,
+    registered: Registered,
+    registry: Registry,
+    *,
+    today: dt.date | None = None,
+    record: bool = False,
+    version: str | Authority | None = None,
+) -> Guidance:
+    """:func:`route` for a case already read against ``registered``'s authority by
+    :func:`threshold.core.io.parse.parse_case` or :func:`check_case` (a batch line
+    is read once, not checked again), with the version of the authority's data in
+    force at its time (or ``version``).
+
+    Raises:
+        AuthorityError: the authority's plugin is broken, or it has no version of
+            that name.
+    """
+    policy = registered.authority
+    warning = None
+    if version is not None or registered.versions or _outside(policy, case.at):
+        policy, warning = _version(registered, case, version)
+        if policy is not registered.authority:
+            case = check_case(case, policy)
+    rule = registry.route_rule(registered)
     guidance = build_guidance(
-        parsed,
+        case,
         policy,
         rule,
         plugin=registered.plugin.distribution or registered.plugin.name,
@@ -66,7 +87,7 @@ def route(
     if not record:
         return guidance
 
-    return attrs.evolve(guidance, record=make_decision_record(parsed, guidance, policy, rule))
+    return attrs.evolve(guidance, record=make_decision_record(case, guidance, policy, rule))
 
 
 def _outside(policy: Authority, at: dt.datetime | None) -> bool:

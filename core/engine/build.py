@@ -6,13 +6,12 @@ words of every step come from the authority's data, each with its citation."""
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from threshold.core.engine.contacts import contacts_at, prepare_contacts
 from threshold.core.engine.plan import Plan, ReferralRule, plan_case
-from threshold.core.engine.reuse import REUSE, STATIC, StaticGuidance, case_key
+from threshold.core.engine.reuse import REUSE, StaticGuidance, case_key, static_of
 from threshold.core.engine.wording import (
     CACHE_LIMIT,
     DISCLAIMER,
@@ -26,7 +25,7 @@ from threshold.core.engine.wording import (
 )
 from threshold.core.model.authority import Authority, Contact
 from threshold.core.model.case import Case
-from threshold.core.model.clock import LONDON, local_now
+from threshold.core.model.clock import local_now, london_today
 from threshold.core.model.enums import (
     PURPOSE_RANK,
     Purpose,
@@ -75,7 +74,7 @@ def build_guidance(
     when = case.at or local_now()
     static = _static_guidance(case, authority, rule, plugin, plugin_version)
     warnings = static.guidance.warnings
-    today = today or dt.datetime.now(LONDON).date()
+    today = today or london_today()
     if today > static.review_due:
         warnings = (
             GuidanceWarning(
@@ -115,17 +114,19 @@ _LAST_AT: dict[
 def _static_guidance(
     case: Case, authority: Authority, rule: ReferralRule | None, plugin: str, plugin_version: str
 ) -> StaticGuidance:
-    key = (id(authority), plugin, plugin_version, case_key(case))
     reuse = REUSE[-1]
-    hit = STATIC.get(key) if reuse else None
-    if hit is not None and hit[0]() is authority:
-        return hit[1]
+    if reuse:
+        held = static_of(authority)
+        key = (plugin, plugin_version, *case_key(case))
+        hit = held.get(key)
+        if hit is not None:
+            return hit
     plan = plan_case(case, authority, rule)
     static = _rendered(case, authority, plan, plugin, plugin_version, reuse)
     if reuse:
-        if len(STATIC) >= CACHE_LIMIT:
-            STATIC.clear()
-        STATIC[key] = (weakref.ref(authority), static)
+        if len(held) >= CACHE_LIMIT:
+            held.clear()
+        held[key] = static
     return static
 
 

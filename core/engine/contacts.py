@@ -8,11 +8,12 @@ per case."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import attrs
 
-from threshold.core.engine.hours import Lookup, open_state
+from threshold.core.engine.hours import Lookup, bounds_of, day_and_minute, open_state
 from threshold.core.engine.wording import (
     CACHE_LIMIT,
     WHY,
@@ -161,7 +162,56 @@ def _when_it_opens(hours: OpeningHours, opening: dt.datetime | None) -> str:
 def contacts_at(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
     """The contacts at ``when``: whether each is open and when it next opens; any
     closed one after its alternatives that are not closed, saying when it opens
-    and which alternative to use meanwhile."""
+    and which alternative to use meanwhile.
+
+    Between two of the minutes at which any of the contacts opens or closes, none of
+    their states changes on one day (see :func:`threshold.core.engine.hours.open_state`),
+    so the contacts are worked out once per such stretch of a day and shared."""
+    moment = day_and_minute(when)
+    if moment is None:
+        return _contacts_now(slots, when)
+    days = _days_of(slots)
+    row = days.rows.get(moment[0])
+    if row is None:
+        if len(days.rows) >= _DAYS_KEPT:
+            days.rows.clear()
+        row = days.rows[moment[0]] = [None] * (len(days.bounds) + 1)
+    stretch = bisect.bisect_right(days.bounds, moment[1])
+    made = row[stretch]
+    if made is None:
+        made = row[stretch] = _contacts_now(slots, when)
+    return made
+
+
+@attrs.frozen(eq=False)
+class _Days:
+    """A prepared list of contacts, the minutes at which any of them opens or closes,
+    and its contacts by day, one for each stretch of the day between those minutes."""
+
+    slots: tuple[Slot, ...]
+    bounds: tuple[int, ...]
+    rows: dict[dt.date, list[tuple[ContactAdvice, ...] | None]] = attrs.field(factory=dict)
+
+
+#: The :class:`_Days` of each prepared list of contacts, by its identity (a few dozen:
+#: one per route's contacts); the stored list keeps its id from reuse.
+_DAYS: dict[int, _Days] = {}
+#: At most this many days are kept per list (a year of times and more).
+_DAYS_KEPT = 400
+
+
+def _days_of(slots: tuple[Slot, ...]) -> _Days:
+    days = _DAYS.get(id(slots))
+    if days is None or days.slots is not slots:
+        bounds = {b for slot in slots for b in bounds_of(slot.hours, slot.lookup)}
+        if len(_DAYS) >= _KEPT:
+            _DAYS.clear()
+        days = _DAYS[id(slots)] = _Days(slots, tuple(sorted(bounds)))
+    return days
+
+
+def _contacts_now(slots: tuple[Slot, ...], when: dt.datetime) -> tuple[ContactAdvice, ...]:
+    """:func:`contacts_at`, worked out from each contact's state."""
     states = tuple(open_state(slot.hours, when, slot.lookup) for slot in slots)
     key = (slots, states)
     made = _ORDERED.get(key)

@@ -254,6 +254,23 @@ def _bounds(hours: OpeningHours, lookup: Lookup | None, seen: tuple[str, ...] = 
     return found
 
 
+def bounds_of(hours: OpeningHours, lookup: Lookup | None) -> tuple[int, ...]:
+    """The minutes of the day at which whether a contact is open, or when it next
+    opens, can change (see :func:`open_state`), in order."""
+    held = _BOUNDS.get((id(hours), id(lookup)))
+    if held is None or held[0] is not hours or held[1] is not lookup:
+        held = (hours, lookup, tuple(sorted(_bounds(hours, lookup))))
+        _BOUNDS[(id(hours), id(lookup))] = held
+    return held[2]
+
+
+def day_and_minute(when: dt.datetime) -> tuple[dt.date, int] | None:
+    """``when``'s day and minute of the day in Europe/London, or None when that is
+    past what a datetime can hold."""
+    local = _in_london(when)
+    return None if local is None else (local.date(), local.hour * 60 + local.minute)
+
+
 def open_state(
     hours: OpeningHours, when: dt.datetime, lookup: Lookup | None = None
 ) -> tuple[bool | None, str | None]:
@@ -266,11 +283,7 @@ def open_state(
         opened = is_open(hours, when, lookup)
         opening = None if opened is True else next_open(hours, when, lookup)
         return opened, opening.isoformat() if opening else None
-    held = _BOUNDS.get((id(hours), id(lookup)))
-    if held is None or held[0] is not hours or held[1] is not lookup:
-        held = (hours, lookup, tuple(sorted(_bounds(hours, lookup))))
-        _BOUNDS[(id(hours), id(lookup))] = held
-    stretch = bisect.bisect_right(held[2], local.hour * 60 + local.minute)
+    stretch = bisect.bisect_right(bounds_of(hours, lookup), local.hour * 60 + local.minute)
     key = (id(hours), id(lookup), local.date(), stretch)
     state = _STATES.get(key)
     if state is not None and state[0] is hours and state[1] is lookup:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import operator
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +17,7 @@ from threshold.core.model.fields import TIME_FIELD
 from threshold.core.model.guidance import (
     Guidance,
 )
+from threshold.core.model.identity import per_object
 
 
 @attrs.frozen
@@ -41,7 +41,14 @@ class StaticGuidance:
         object.__setattr__(self, "fields", fields)
 
 
-STATIC: dict[tuple[object, ...], tuple[weakref.ref[Authority], StaticGuidance]] = {}
+@per_object
+def static_of(_: Authority) -> dict[tuple[object, ...], StaticGuidance]:
+    """The reused parts of an authority's guidance, by (plugin, plugin version, and
+    the case's :func:`case_key`) in one flat tuple: a batch keeps one per distinct
+    case, so each costs as little as it can."""
+    return {}
+
+
 REUSE = [True]
 
 
@@ -60,7 +67,7 @@ def without_reuse() -> Iterator[None]:
 
 #: The case field that is the time: the only one the reused part may not depend on.
 #: For each case class (Case, or a subclass), a getter of its other fields.
-_KEY_GETTERS: dict[type[Case], Callable[[Case], object]] = {}
+_KEY_GETTERS: dict[type[Case], Callable[[Case], tuple[object, ...]]] = {}
 
 
 def case_key(case: Case) -> tuple[object, ...]:
@@ -71,4 +78,4 @@ def case_key(case: Case) -> tuple[object, ...]:
     if getter is None:
         names = [f.name for f in attrs.fields(cls) if f.name != TIME_FIELD]
         getter = _KEY_GETTERS[cls] = operator.attrgetter(*names)
-    return (cls, getter(case))
+    return (cls, *getter(case))

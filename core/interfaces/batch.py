@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import attrs
 
-from threshold.core.engine.api import route
+from threshold.core.engine.api import route_read
 from threshold.core.interfaces.failures import ErrorInfo, debugging, error_info
 from threshold.core.io.parse import _not_an_object as not_an_object
 from threshold.core.io.parse import decode_json, parse_case
@@ -198,9 +198,8 @@ def route_line(
             )
         data = decode_json(line.data, one_line=True)
         authority, case = parse_line(data, default_authority, registry)
-        return LineResult(
-            line.number, guidance=route(case, authority, registry=registry, record=record)
-        )
+        guidance = route_read(case, registry.get(authority), registry, record=record)
+        return LineResult(line.number, guidance=guidance)
     except Exception as exc:
         if debugging() and not isinstance(exc, ThresholdError):
             raise

@@ -7,23 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from threshold.core.io.schemas import describe_value, path_text, shown_name
+from threshold.core.io.json_text import ONCE, decode_carefully, invalid
+from threshold.core.io.schemas import describe_value, shown_name
 from threshold.core.io.spelling import spelling_key
-from threshold.core.io.urgent_flags import flags
 from threshold.core.model.authority import Authority
 from threshold.core.model.case import Case, plain
 from threshold.core.model.clock import check_range, parse_local
 from threshold.core.model.enums import Referrer
-from threshold.core.model.errors import CaseError, FieldError, InvalidJSONError
-from threshold.core.model.fields import AT_EXPECTED, case_fields, field_named
+from threshold.core.model.errors import CaseError, FieldError
+from threshold.core.model.fields import AT_EXPECTED, case_fields
 from threshold.core.model.identity import per_object
 
 
@@ -52,42 +51,71 @@ def _unknown(name: object, names: list[str]) -> FieldError:
 
 @attrs.frozen
 class _Reader:
-    """An authority's case schema compiled for reading: for each field, the answers
-    it accepts as (type, value) keys (so True is not 1), None for the time (read on
-    its own); and each question's id with its default, in question order."""
+    """An authority's case schema compiled for reading: for each field but the time
+    (the core's, then the questions', in order), its name, the (name, answer) pair
+    for each answer it accepts by that answer, and the pair it takes when it is left
+    out. The pairs are made once and shared by every case read (a case's answers
+    hold no copies of its own), and a pair's answer has the type of the one accepted
+    (so True is not taken for 1)."""
 
-    accepts: dict[str, frozenset[tuple[type, object]] | None]
-    questions: tuple[tuple[str, object], ...]
+    fields: tuple[tuple[str, dict[object, tuple[str, object]], tuple[str, object]], ...]
 
 
 _REFERRERS = {r.value: r for r in Referrer}
-_UNKNOWN = frozenset[tuple[type, object]]()
+_ABSENT = object()
+#: The core fields read first, in this order, before the questions.
+_CORE_ORDER = ("immediate_danger", "significant_harm", "referrer")
+
+
+def _pairs(name: str, answers: tuple[Any, ...]) -> dict[object, tuple[str, object]]:
+    """The (name, answer) pair of each answer, by the answer; answers equal to another
+    of another type (1 and True) are left out, for the field-by-field check to read."""
+    pairs: dict[object, tuple[str, object]] = {}
+    clashes = []
+    for answer in answers:
+        held = pairs.get(answer)
+        if held is not None and type(held[1]) is not type(answer):
+            clashes.append(answer)
+        pairs.setdefault(answer, (name, answer))
+    for answer in clashes:
+        pairs.pop(answer, None)
+    return pairs
 
 
 @per_object
 def _reader(authority: Authority) -> _Reader:
     """The compiled reader of ``authority``'s case (made once per authority)."""
-    fields = case_fields(authority)
-    reader = _Reader(
-        {f.name: f.keys for f in fields},
-        tuple((q.id, field_named(authority, q.id).default) for q in authority.questions),
-    )
-    return reader
+    by_name = {f.name: f for f in case_fields(authority)}
+    names = (*_CORE_ORDER, *(q.id for q in authority.questions))
+    fields = []
+    for name in names:
+        field = by_name[name]
+        assert field.answers is not None  # only the time takes any answer
+        fields.append((name, _pairs(name, field.answers), (name, field.default)))
+    return _Reader(tuple(fields))
 
 
 def _read(data: dict[str, Any], reader: _Reader) -> Case | None:
     """The Case for ``data`` when every field is known and every answer one the field
     accepts (and ``at`` a usable time), else None: the field-by-field check then
     says what is wrong."""
-    accepts = reader.accepts
+    get = data.get
+    found = 0
+    read: list[tuple[str, object]] = []
     try:
-        for name, value in data.items():
-            keys = accepts.get(name, _UNKNOWN)
-            if keys is not None and (type(value), value) not in keys:
+        for name, pairs, default in reader.fields:
+            value = get(name, _ABSENT)
+            if value is _ABSENT:
+                read.append(default)
+                continue
+            pair = pairs.get(value)
+            if pair is None or type(pair[1]) is not type(value):
                 return None
+            read.append(pair)
+            found += 1
     except TypeError:  # an unhashable value (a list, an object): refused below
         return None
-    at = data.get("at")
+    at = get("at")
     when = None
     if at is not None:
         if type(at) is not str:
@@ -96,14 +124,13 @@ def _read(data: dict[str, Any], reader: _Reader) -> Case | None:
             when = parse_local(at)
         except ValueError:
             return None
-    get = data.get
-    return Case(
-        get("immediate_danger", False),
-        get("significant_harm", False),
-        _REFERRERS[get("referrer", "professional")],
-        when,
-        tuple((name, get(name, default)) for name, default in reader.questions),
-    )
+        found += 1
+    elif "at" in data:
+        found += 1
+    if found != len(data):  # a field of no such name
+        return None
+    danger, harm, referrer = (cast(bool, read[0][1]), cast(bool, read[1][1]), read[2][1])
+    return Case(danger, harm, _REFERRERS[cast(str, referrer)], when, tuple(read[3:]))
 
 
 def parse_case(data: object, authority: Authority) -> Case:
@@ -290,84 +317,9 @@ def decode_json(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
-        raise _invalid(text, [FieldError(field, "expected UTF-8 encoded JSON")]) from None
-    duplicates: list[tuple[dict[str, Any], list[str]]] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        built = dict(pairs)
-        if len(built) != len(pairs):
-            seen: set[str] = set()
-            twice: list[str] = []
-            for key, _ in pairs:
-                if key in seen and key not in twice:
-                    twice.append(key)
-                seen.add(key)
-            duplicates.append((built, twice))
-        return built
-
+        raise invalid(text, [FieldError(field, "expected UTF-8 encoded JSON")]) from None
     try:
-        parsed = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=pairs_hook)
-    except json.JSONDecodeError as exc:
-        where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
-        raise _invalid(
-            text,
-            [
-                FieldError(
-                    field,
-                    f"not valid JSON ({where}: {exc.msg}); "
-                    f"expected a JSON object such as {example}",
-                )
-            ],
-        ) from None
-    except ValueError as exc:  # NaN, Infinity, an integer of too many digits
-        raise _invalid(
-            text, [FieldError(field, f"not valid JSON ({exc}); expected a JSON object")]
-        ) from None
-    except RecursionError:
-        raise _invalid(
-            text, [FieldError(field, "JSON nested too deeply; expected a flat JSON object")]
-        ) from None
-    if duplicates:
-        raise _invalid(text, _duplicate_errors(parsed, duplicates, field))
-    return parsed
-
-
-def _invalid(text: str, errors: list[FieldError]) -> InvalidJSONError:
-    """The error for input ``text`` that cannot be used, with its urgent flags."""
-
-    error = InvalidJSONError(errors)
-    error.raised = flags(text)
-    return error
-
-
-def _duplicate_errors(
-    parsed: object, duplicates: list[tuple[dict[str, Any], list[str]]], field: str
-) -> list[FieldError]:
-    """One error per duplicated key, named by its path in the input (a key that
-    does not look like a field name is not shown)."""
-
-    where = {id(found): names for found, names in duplicates}
-    errors = []
-    stack: list[tuple[object, list[str | int]]] = [(parsed, [])]
-    while stack:
-        item, path = stack.pop()
-        if isinstance(item, dict):
-            for name in where.get(id(item), []):
-                errors.append(
-                    FieldError(
-                        path_text([*path, shown_name(name)]) or field,
-                        "given more than once; expected each field once",
-                    )
-                )
-            stack.extend((value, [*path, shown_name(key)]) for key, value in item.items())
-        elif isinstance(item, list):
-            stack.extend((value, [*path, index]) for index, value in enumerate(item))
-    return sorted(errors, key=lambda e: e.path)
-
-
-class _NotJSON(ValueError):
-    """NaN or Infinity: Python's json reads them, but they are not JSON."""
-
-
-def _reject_constant(name: str) -> object:
-    raise _NotJSON(f"{name} is not a JSON value")
+        return ONCE.decode(text)
+    except Exception:  # not JSON, a key twice, too deep: read again to say which
+        pass
+    return decode_carefully(text, field, one_line, example)

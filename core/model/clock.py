@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -54,6 +55,25 @@ def describe_moment(moment: dt.datetime) -> str:
 def local_now() -> dt.datetime:
     """Return the current time in Europe/London."""
     return dt.datetime.now(LONDON)
+
+
+#: Today in Europe/London, with the times (seconds since the epoch) it starts and ends.
+_TODAY: tuple[dt.date, float, float] = (dt.date.min, 0.0, 0.0)
+
+
+def london_today() -> dt.date:
+    """Return the current date in Europe/London (the time zone worked out once a day:
+    routing asks on every call, for the data review check)."""
+    global _TODAY
+    now = time.time()
+    day, starts, ends = _TODAY
+    if starts <= now < ends:
+        return day
+    day = dt.datetime.fromtimestamp(now, LONDON).date()
+    starts = dt.datetime.combine(day, dt.time(), LONDON).timestamp()
+    ends = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), LONDON).timestamp()
+    _TODAY = (day, starts, ends)
+    return day
 
 
 def check_range(when: dt.datetime) -> None:

@@ -7,9 +7,9 @@ the same case (the very same objects: steps, consent, citations, ...) are
 encoded once and their bytes reused, found by object identity and checked
 object by object. Only what changes with the time (``at``, each contact's
 ``open``, ``next_open``, ``alternative`` and ``when_closed``, the warnings) is
-encoded on every call; and a list of contacts that is the very same tuple as
-before (the engine keeps one per route's contacts and their states) is not
-encoded again at all.
+encoded on every call; and a contact advice that is the very same object as
+before (the engine keeps one per contact and state) is not encoded again at all.
+Without cattrs: :func:`threshold.core.model.plain.plain_data` gives the same data.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from typing import Any
 
 import attrs
 
-from threshold.core.model.converter import to_dict
 from threshold.core.model.guidance import ContactAdvice, Guidance
+from threshold.core.model.plain import plain_data
 
 _LIMIT = 100_000
 _COMPACT: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 def _plain(value: Any) -> bytes:
-    return json.dumps(to_dict(value), **_COMPACT).encode("utf-8")
+    return json.dumps(plain_data(value), **_COMPACT).encode("utf-8")
 
 
 def _scalar(value: str | int | bool | None) -> bytes:
@@ -54,11 +54,12 @@ _CONTACT_FIELDS = tuple(f.name for f in attrs.fields(ContactAdvice))
 _CONTACT_PER_CALL = ("open", "next_open", "alternative", "when_closed")
 _CONTACT_KEYS = tuple(_key(name) for name in _CONTACT_PER_CALL)
 #: For each contact template (found by its citations tuple, which the engine makes
-#: once per contact and reuses), the bytes of the runs of fields around the per-call ones.
+#: once per contact and reuses), the bytes around the per-call fields: before each
+#: of them (the run of fixed fields before it and its key), and the end.
 _AROUND: dict[int, tuple[tuple[Any, ...], tuple[bytes, ...]]] = {}
 
 
-def _contact_parts(contact: ContactAdvice) -> tuple[bytes, ...]:
+def _contact_glue(contact: ContactAdvice) -> tuple[bytes, ...]:
     runs: list[list[bytes]] = [[]]
     for name in _CONTACT_FIELDS:
         if name in _CONTACT_PER_CALL:
@@ -67,52 +68,60 @@ def _contact_parts(contact: ContactAdvice) -> tuple[bytes, ...]:
         value = getattr(contact, name)
         text = _plain(value) if name == "citations" else _scalar(getattr(value, "value", value))
         runs[-1].append(_key(name) + text)
-    return tuple(b",".join(run) for run in runs)
+    joined = [b",".join(run) for run in runs]
+    before = [
+        (b"{" if index == 0 else b",") + (run + b"," if run else b"") + key
+        for index, (run, key) in enumerate(zip(joined, _CONTACT_KEYS, strict=False))
+    ]
+    return (*before, (b"," + joined[-1] if joined[-1] else b"") + b"}")
 
 
 def _fixed(contact: ContactAdvice) -> tuple[Any, ...]:
     return tuple(getattr(contact, n) for n in _CONTACT_FIELDS if n not in _CONTACT_PER_CALL)
 
 
-def _contact(contact: ContactAdvice) -> bytes:
+def _contact(contact: ContactAdvice) -> tuple[bytes, ...]:
+    """The contact's bytes in pieces: the glue of its template (shared by every
+    state of the contact) between the per-call values."""
     citations = contact.citations
     fixed = _fixed(contact)
     hit = _AROUND.get(id(citations)) if citations else None
     if hit is None or hit[0] != fixed:  # identical objects: compared by identity in C
-        hit = (fixed, _contact_parts(contact))
+        hit = (fixed, _contact_glue(contact))
         if citations:  # an empty tuple is shared: no identity to go by
             if len(_AROUND) >= _LIMIT:
                 _AROUND.clear()
             _AROUND[id(citations)] = hit  # the stored tuple keeps the id from reuse
-    runs = hit[1]
+    glue = hit[1]
     values = (contact.open, contact.next_open, contact.alternative, contact.when_closed)
-    parts = []
-    for run, key, value in zip(runs, _CONTACT_KEYS, values, strict=False):
-        if run:
-            parts.append(run)
-        parts.append(key + _scalar(value))
-    if runs[-1]:
-        parts.append(runs[-1])
-    return b"{" + b",".join(parts) + b"}"
+    pieces: list[bytes] = []
+    for before, value in zip(glue, values, strict=False):
+        pieces += (before, _scalar(value))
+    pieces.append(glue[-1])
+    return tuple(pieces)
 
 
-#: The bytes of each list of contacts, by the tuple's identity (the engine keeps and
-#: reuses the very same tuple for the same contacts in the same states, so a batch
-#: spread over a year has a few hundred of them); the stored tuple keeps its id from reuse.
-_LISTS: dict[int, tuple[tuple[ContactAdvice, ...], bytes]] = {}
-#: At most this many lists are kept (the bytes of a list are about 2 KiB).
-_LISTS_LIMIT = 4_096
+#: The pieces of each contact advice (:func:`_contact`), by its identity (the engine
+#: keeps and reuses the very same advice for a contact in the same state, so a batch
+#: spread over a year has a few thousand); the stored advice keeps its id from
+#: reuse. Lists are joined from these, not kept whole: lists differ by one contact's
+#: state and would hold each contact's bytes many times over; and the pieces share
+#: the bytes of the contact's fixed fields between its states.
+_ONE: dict[int, tuple[ContactAdvice, tuple[bytes, ...]]] = {}
+#: At most this many are kept (the pieces of a contact's own are under 1 KiB).
+_ONE_LIMIT = 4_096
 
 
 def _contact_list(contacts: tuple[ContactAdvice, ...]) -> bytes:
-    hit = _LISTS.get(id(contacts))
-    if hit is not None and hit[0] is contacts:
-        return hit[1]
-    encoded = b"[" + b",".join(map(_contact, contacts)) + b"]"
-    if len(_LISTS) >= _LISTS_LIMIT:
-        _LISTS.clear()
-    _LISTS[id(contacts)] = (contacts, encoded)
-    return encoded
+    parts = []
+    for contact in contacts:
+        hit = _ONE.get(id(contact))
+        if hit is None or hit[0] is not contact:
+            if len(_ONE) >= _ONE_LIMIT:
+                _ONE.clear()
+            hit = _ONE[id(contact)] = (contact, _contact(contact))
+        parts.append(b"".join(hit[1]))
+    return b"[" + b",".join(parts) + b"]"
 
 
 # ----------------------------------------------------------------------------- guidance

@@ -69,3 +69,25 @@ def test_open_state_for_made_up_hours(hours: OpeningHours) -> None:
         opening = None if opened is True else next_open(hours, when, lookup)
         want = (opened, opening.isoformat() if opening else None)
         assert open_state(hours, when, lookup) == want, when
+
+
+@pytest.mark.parametrize("authority_id", ["derbyshire", "derby_city"])
+def test_contacts_shared_per_stretch_of_a_day_are_those_worked_out_afresh(
+    authority_id: str,
+) -> None:
+    """contacts_at keeps a route's contacts per stretch of a day between the minutes
+    at which any of them opens or closes: the same as working them out at each time."""
+    from threshold.core.engine.contacts import _contacts_now, contacts_at, prepare_contacts
+    from threshold.core.model.enums import Purpose
+
+    authority = default_registry().get(authority_id).authority
+    lists = [
+        prepare_contacts(authority, [(c, c.purpose) for c in authority.contacts]),
+        prepare_contacts(
+            authority,
+            [(c, p) for p in Purpose for c in authority.contacts_for(p)][::-1],
+        ),
+    ]
+    for when in _times()[::3]:
+        for slots in lists:
+            assert contacts_at(slots, when) == _contacts_now(slots, when), when

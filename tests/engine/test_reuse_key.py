@@ -12,6 +12,7 @@ from threshold.core.engine.build import build_guidance
 from threshold.core.engine.reuse import case_key
 from threshold.core.io.parse import parse_case
 from threshold.core.model.case import Case
+from threshold.core.model.enums import Referrer
 from threshold.core.model.guidance import RouteChoice
 from threshold.core.plugins.registry import Registry
 
@@ -84,3 +85,9 @@ def _flatten(value: object) -> list[object]:
     if isinstance(value, tuple):
         return [item for part in value for item in _flatten(part)]
     return [value]
+
+
+def test_the_key_is_one_flat_tuple() -> None:
+    """A batch keeps one key per distinct case: no tuple inside a tuple but the answers."""
+    answers = (("level", 3),)
+    assert case_key(Case(answers=answers)) == (Case, False, False, Referrer.PROFESSIONAL, answers)

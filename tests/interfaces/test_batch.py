@@ -408,3 +408,19 @@ def test_each_line_is_read_against_its_own_authoritys_questions(
     ]
     assert "01629 533190" in out[4]["error"]["urgent"]  # Derbyshire's line
     assert "0115 496 0100" in out[5]["error"]["urgent"]  # Exampleshire's
+
+
+def test_a_batch_imports_no_cattrs(tmp_path: Path) -> None:
+    """The hot path prints guidance without the generic converter (issue 14), and one
+    job imports no process pool (its memory is the budget's)."""
+    batch = tmp_path / "cases.jsonl"
+    batch.write_text(jsonl(*CASES, {"level": 7}))
+    code = (
+        "import sys\nfrom threshold.cli import main\ntry:\n"
+        f"    main(['route', '--authority', 'derbyshire', '--batch', {str(batch)!r},"
+        " '--jobs', '1', '--output', '/dev/null'])\n"
+        "except SystemExit as exc:\n    assert exc.code == 1, exc.code\n"
+        "print('cattrs' in sys.modules, 'multiprocessing' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["False", "False"], done.stderr[-500:]

@@ -88,3 +88,20 @@ def test_local_times_read_the_same_as_with_both_folds_across_a_year_of_changes()
             with pytest.raises(ValueError, match="Europe/London"):
                 parse_local(text)
         moment += dt.timedelta(minutes=13)
+
+
+def test_cases_read_share_their_answer_pairs() -> None:
+    """A read case holds the reader's own (question, answer) pairs, not copies: the
+    reuse cache keeps one case per distinct case, and copies cost memory per case."""
+    authority = default_registry().get("derbyshire").authority
+    data = {"level": 3, "at": "2026-05-05T10:00"}
+    first, second = parse_case(dict(data), authority), parse_case(dict(data), authority)
+    assert first == second
+    assert all(a is b for a, b in zip(first.answers, second.answers, strict=True))
+
+
+def test_answers_equal_across_types_are_left_to_the_field_by_field_check() -> None:
+    from threshold.core.io.parse import _pairs
+
+    pairs = _pairs("q", (None, 1, True, "x"))
+    assert pairs == {None: ("q", None), "x": ("q", "x")}

@@ -105,3 +105,18 @@ def test_an_equal_but_new_contact_list_is_encoded_afresh(registry: Registry) -> 
         changed = attrs.evolve(guidance, contacts=listed)
         assert guidance_json(changed) == plain(changed)
         assert guidance_json(guidance) == plain(guidance)
+
+
+def test_states_of_one_contact_share_the_bytes_of_its_fixed_fields(registry: Registry) -> None:
+    """A batch over a year keeps thousands of contact states: each holds only its own
+    values, the bytes of the contact's fixed fields are shared."""
+    from threshold.core.model.plain import plain_data
+    from threshold.core.render.guidance_json import _contact
+
+    day = route({"level": 3, "at": "2026-11-23T11:00"}, "derbyshire", registry=registry)
+    night = route({"level": 3, "at": "2026-11-28T23:00"}, "derbyshire", registry=registry)
+    first, second = day.contacts[-1], night.contacts[-1]
+    assert first.id == second.id and first != second
+    shared = [a is b for a, b in zip(_contact(first), _contact(second), strict=True)]
+    assert shared[0] and shared[-1]
+    assert json.loads(b"".join(_contact(first))) == plain_data(first)

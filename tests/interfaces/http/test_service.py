@@ -346,7 +346,7 @@ def test_internal_error_is_json_without_detail(
 
     # routing itself fails, in POST /route and in each line of POST /route/batch
     monkeypatch.setattr(endpoints, "route", broken)
-    monkeypatch.setattr(batch, "route", broken)
+    monkeypatch.setattr(batch, "route_read", broken)
     monkeypatch.delenv("THRESHOLD_DEBUG", raising=False)
     with running(create_app()) as url:
         answer = post(url + "/route?authority=derbyshire", {"level": 1})
