@@ -15,7 +15,7 @@ import itertools
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
@@ -99,13 +99,14 @@ def _route_in_worker(lines: list[Line]) -> ChunkResult:
     return route_chunk(lines, default_authority, record=record, registry=registry)
 
 
-def _context() -> Any:
+def worker_context(preload: Sequence[str] = (__name__,)) -> Any:
     """forkserver where the platform has it (workers fork from a server that has
-    already imported the routing code), else spawn; never a plain fork of this
-    process (its threads and open files are not the workers' to share)."""
+    already imported the routing code, the modules ``preload``), else spawn; never
+    a plain fork of this process (its threads and open files are not the workers'
+    to share)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(list(preload))
         return context
     return multiprocessing.get_context("spawn")
 
@@ -140,7 +141,7 @@ def route_stream_chunks(
         return
     with ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=_context(),
+        mp_context=worker_context(),
         initializer=_start_worker,
         initargs=(default_authority, record),
     ) as pool:
