@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from threshold.core.io import cache, references
 from threshold.core.io.compile import compile_authority
 from threshold.core.io.references import check_references
-from threshold.core.io.schemas import field_errors, schema, validator
+from threshold.core.io.schemas import field_errors, schema, schema_file, validator
 from threshold.core.model.authority import Authority
 from threshold.core.model.errors import DataError, FieldError
 
@@ -146,7 +146,7 @@ def _validation_key(paths: list[Path]) -> str:
     sources = [p.read_bytes() for p in paths]
     checks = [Path(m).read_bytes() for m in (__file__, references.__file__)]
     names = "\n".join(str(p) for p in paths)
-    return cache.digest(names, *sources, json.dumps(schema("pack"), sort_keys=True), *checks)
+    return cache.digest(names, *sources, schema_file("pack").read_bytes(), *checks)
 
 
 def validate_merged(merged: dict[str, Any], label: str) -> None:
@@ -171,8 +171,8 @@ def load_authority(paths: Iterable[Path]) -> Authority:
     key = "valid-authority-" + _validation_key(paths)
     # These exact files already passed every check below: their merged data, kept
     # as plain JSON (never code), is read instead of parsing the TOML again.
-    held = cache.read(key)
-    if isinstance(held, dict) and held.get("check") == _content_check(held):
+    held = cache.read_checked(key)
+    if isinstance(held, dict) and all(isinstance(held.get(k), dict) for k in ("merged", "where")):
         return compile_authority(held["merged"], held["where"])
     parts = [(str(path), read_data_file(path)) for path in paths]
     fragment = _fragment_validator()
@@ -184,14 +184,5 @@ def load_authority(paths: Iterable[Path]) -> Authority:
     validate_merged(merged, " + ".join(str(p) for p in paths))
     where = where_written(parts)
     authority = compile_authority(merged, where)
-    kept = {"merged": merged, "where": where}
-    cache.write(key, {**kept, "check": _content_check(kept)})
+    cache.write_checked(key, {"merged": merged, "where": where})
     return authority
-
-
-def _content_check(held: dict[str, Any]) -> str | None:
-    """A digest of a cache entry's data, so an entry cut short or changed on disk is
-    never used (the files are parsed and checked again instead)."""
-    if not isinstance(held.get("merged"), dict) or not isinstance(held.get("where"), dict):
-        return None
-    return cache.digest(json.dumps([held["merged"], held["where"]], sort_keys=True))
