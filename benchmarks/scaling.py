@@ -41,7 +41,8 @@ def run_jobs(path: Path, jobs: int) -> dict[str, float]:
     """`threshold route --batch PATH --jobs N` to /dev/null: wall seconds, CPU
     seconds of every process (the parent exactly, from os.wait4; the workers and
     the fork server sampled from /proc every 20 ms), the busiest process's CPU, and
-    the peak memory of the parent and of the largest other process."""
+    the peak memory (VmHWM, sampled: os.wait4's would count this process's memory,
+    copied before exec) of the parent and of the largest other process."""
     command = [sys.executable, "-c", CHILD, "route", "--batch", str(path)]
     command += ["--output", os.devnull, "--jobs", str(jobs)]
     start = time.perf_counter()
@@ -68,7 +69,7 @@ def run_jobs(path: Path, jobs: int) -> dict[str, float]:
         "wall": wall,
         "cpu": parent_cpu + sum(others),
         "busiest": max([parent_cpu, *others]),
-        "parent_peak": usage.ru_maxrss / 1024,
+        "parent_peak": seen[proc.pid][0] if proc.pid in seen else 0.0,
         "worker_peak": max((m for c, (m, _, _) in seen.items() if c != proc.pid), default=0.0),
     }
 

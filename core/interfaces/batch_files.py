@@ -50,6 +50,8 @@ _HEADER = struct.Struct("<QQQ")
 #: The size asked for each result pipe (Linux; else the system's own).
 PIPE_BYTES = 1024 * 1024
 _BLOCK = 1024 * 1024
+#: Buffers given to one os.writev (under every system's IOV_MAX).
+_IOV = 512
 
 
 @attrs.frozen
@@ -102,11 +104,11 @@ class _Slice(io.RawIOBase):
 
 def route_segment(
     path: str, segment: Segment, default_authority: str | None, *, record: bool, registry: Registry
-) -> tuple[bytearray, int, int]:
-    """Route the lines of ``segment`` of the file ``path``: (their results as JSON
-    Lines, the same bytes as one process writes; how many lines; how many failed)."""
-    out = bytearray()
-    lines = failed = 0
+) -> tuple[list[bytes], int]:
+    """Route the lines of ``segment`` of the file ``path``: (their results, one JSON
+    line each, the same bytes as one process writes; how many failed)."""
+    out: list[bytes] = []
+    failed = 0
     shift = segment.first - 1
     with open(path, "rb", buffering=0) as raw:
         reader = io.BufferedReader(_Slice(raw, segment), _BLOCK)
@@ -114,9 +116,8 @@ def route_segment(
             numbered = Line(line.number + shift, line.data, line.size, line.too_long, line.urgent)
             result = route_line(numbered, default_authority, record=record, registry=registry)
             failed += result.error is not None
-            lines += 1
-            out += result.to_json_line()
-    return out, lines, failed
+            out.append(result.to_json_line())
+    return out, failed
 
 
 def _worker(
@@ -138,13 +139,12 @@ def _worker(
         if _identity(os.stat(path)) != identity:
             return
         registry = default_registry()
-        with io.FileIO(results.fileno(), "wb", closefd=False) as pipe:
-            while (segment := tasks.recv()) is not None:
-                text, lines, failed = route_segment(
-                    path, segment, default_authority, record=record, registry=registry
-                )
-                _write_all(pipe, _HEADER.pack(len(text), lines, failed))
-                _write_all(pipe, text)
+        while (segment := tasks.recv()) is not None:
+            parts, failed = route_segment(
+                path, segment, default_authority, record=record, registry=registry
+            )
+            size = sum(len(part) for part in parts)
+            _write_all(results.fileno(), [_HEADER.pack(size, len(parts), failed), *parts])
     except (EOFError, OSError):
         return
 
@@ -153,10 +153,18 @@ def _identity(found: os.stat_result) -> tuple[int, int]:
     return found.st_dev, found.st_ino
 
 
-def _write_all(pipe: Any, data: bytes | bytearray) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[pipe.write(view) :]
+def _write_all(fd: int, parts: list[bytes]) -> None:
+    """Write ``parts`` to ``fd`` in order, whole, however the pipe splits them
+    (gathered: the results are never copied into one buffer here)."""
+    index = offset = 0
+    while index < len(parts):
+        done = offset + os.writev(
+            fd, [memoryview(parts[index])[offset:], *parts[index + 1 : index + _IOV]]
+        )
+        while index < len(parts) and done >= len(parts[index]):
+            done -= len(parts[index])
+            index += 1
+        offset = done
 
 
 def _read_exactly(pipe: Any, buffer: bytearray, count: int) -> memoryview | None:
@@ -302,11 +310,11 @@ def _here(
 ) -> tuple[int, int]:
     total = failed = 0
     for segment in segments:
-        text, lines, bad = route_segment(
+        parts, bad = route_segment(
             path, segment, default_authority, record=record, registry=registry
         )
-        total, failed = total + lines, failed + bad
-        out.write(text)
+        total, failed = total + len(parts), failed + bad
+        out.writelines(parts)
         if on_bytes is not None:
             on_bytes(segment.end - segment.start)
     return total, failed
@@ -346,13 +354,16 @@ def _in_workers(
         got = None if index is None else workers.receive(index)
         if got is None:
             mark_broken()
-            text, lines, failed = route_segment(
+            parts, failed = route_segment(
                 path, segment, settings[0], record=settings[1], registry=settings[2]
             )
-            got = (memoryview(text), lines, failed)
-        out.write(got[0])
-        state["total"] += got[1]
-        state["failed"] += got[2]
+            out.writelines(parts)
+            lines = len(parts)
+        else:
+            out.write(got[0])
+            lines, failed = got[1], got[2]
+        state["total"] += lines
+        state["failed"] += failed
         if on_bytes is not None:
             on_bytes(segment.end - segment.start)
 

@@ -6,7 +6,9 @@ Each worker has its own registry of the installed plugins and routes a chunk
 with the same :func:`~threshold.core.interfaces.batch.route_line`. Memory is
 bounded: a chunk is at most :data:`CHUNK_LINES` lines and about
 :data:`CHUNK_BYTES` bytes, and at most :data:`IN_FLIGHT_PER_JOB` chunks per worker
-are out at a time. Used by ``threshold route --batch --jobs N``.
+are out at a time. Used by ``threshold route --batch - --jobs N`` (standard input
+or a pipe; a file is read by the workers themselves:
+:mod:`threshold.core.interfaces.batch_files`).
 """
 
 from __future__ import annotations
