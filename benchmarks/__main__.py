@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.inputs import BAD_EVERY, spread_cases, write_batch
+from benchmarks.scaling import bench_compare_growth, bench_jobs, bench_relevance, bench_serve
 from benchmarks.table import BIG_LINES, NONE, SMALL_LINES, STAMP, Row, render, row_names
 
 BIN = str(Path(sys.executable).with_name("threshold"))
@@ -395,6 +396,10 @@ def main(argv: Sequence[str]) -> None:
     rows += bench_cold(5 if quick else 21)
     rows += bench_compare(1 if quick else 3)
     rows += bench_batch(big)
+    rows += bench_jobs(big)
+    rows += bench_serve(600 if quick else 3_000)
+    rows += bench_relevance(60 if quick else 300)
+    rows += bench_compare_growth(1 if quick else 3)
     order = row_names(big)
     rows.sort(key=lambda row: order.index(row.name))
     print(

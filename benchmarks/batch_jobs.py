@@ -49,8 +49,8 @@ def main() -> None:
             proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
             peaks: dict[int, tuple[float, float, str]] = {}
             while proc.poll() is None:
-                for pid in _tree(proc.pid):
-                    seen = _sample(pid)
+                for pid in process_tree(proc.pid):
+                    seen = sample(pid)
                     if seen is not None:
                         peaks[pid] = seen
                 time.sleep(0.05)
@@ -66,7 +66,7 @@ def main() -> None:
             )
 
 
-def _tree(root: int) -> list[int]:
+def process_tree(root: int) -> list[int]:
     """``root`` and its descendants (from /proc)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -85,7 +85,7 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _sample(pid: int) -> tuple[float, float, str] | None:
+def sample(pid: int) -> tuple[float, float, str] | None:
     """(peak resident MiB, CPU seconds so far, command line) of a live process."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()

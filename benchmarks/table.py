@@ -42,6 +42,11 @@ def row_names(big: int = BIG_LINES) -> tuple[str, ...]:
         "cold bare click hello",
         "`compare derbyshire derby_city`, in process",
         "cold `threshold compare derbyshire derby_city --format json`",
+        f"`route --batch --jobs 2` over `--jobs 1`, {large} lines",
+        "`serve --workers 2` over `--workers 1`, POST /route at concurrency 32",
+        "relevant questions of a web page (`next_question`), worst answer state",
+        "`GET /question` page over loopback, median",
+        "`compare` of 4 authorities over 2 (growth)",
     )
 
 

@@ -8,6 +8,7 @@ lines). A progress bar goes to stderr only when stderr is a terminal.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -92,14 +93,16 @@ def run_batch(
 ) -> None:
     """Route every line of ``source`` (a path, or - for stdin) to ``output``, with
     ``jobs`` processes (default: :func:`default_jobs`). With one job each result
-    is written as soon as its line is read; with more, a chunk of lines at a time,
-    in the same order with the same bytes.
+    is written as soon as its line is read; with more, a segment of lines at a
+    time, in the same order with the same bytes (from a file, each worker reads its
+    own segments: :mod:`threshold.core.interfaces.batch_files`; from standard input
+    or a pipe, this process reads the lines and sends them out in chunks).
 
     Raises:
         Failure: exit 2 for unusable input (no file, same file in and out), exit 1
             when some lines failed.
     """
-    from threshold.core.interfaces.batch import route_stream
+    from threshold.core.interfaces.batch import Line, route_stream
     from threshold.core.plugins.registry import default_registry
 
     jobs = default_jobs(source) if jobs is None else jobs
@@ -117,7 +120,23 @@ def run_batch(
                     failed += result.error is not None
                     out.write(result.to_json_line())
                     out.flush()
-            else:  # only then the process pool (multiprocessing: 3 MiB more to import)
+            elif _regular_file(handle):
+                # each worker reads its own segments of the file (batch_files); only
+                # with more than one job the process pool (multiprocessing: 3 MiB)
+                from threshold.core.interfaces.batch_files import route_file
+
+                total, failed = route_file(
+                    os.path.realpath(source),  # /dev/stdin: the file, not each worker's own
+                    out,
+                    authority_id,
+                    jobs=jobs,
+                    record=record,
+                    registry=registry,
+                    on_bytes=None if on_line is None else (lambda n: on_line(Line(0, b"", n))),
+                    on_broken=_worker_stopped,
+                )
+                out.flush()
+            else:
                 from threshold.core.interfaces.batch_jobs import route_stream_chunks
 
                 for chunk in route_stream_chunks(
@@ -138,6 +157,14 @@ def run_batch(
             f"{failed} of {total} lines failed; each has an error record in the output",
             EXIT_LINES_FAILED,
         )
+
+
+def _regular_file(handle: IO[bytes]) -> bool:
+    """True for a file the workers can read segments of (not a pipe or a terminal)."""
+    try:
+        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _worker_stopped() -> None:

@@ -6,7 +6,9 @@ Each worker has its own registry of the installed plugins and routes a chunk
 with the same :func:`~threshold.core.interfaces.batch.route_line`. Memory is
 bounded: a chunk is at most :data:`CHUNK_LINES` lines and about
 :data:`CHUNK_BYTES` bytes, and at most :data:`IN_FLIGHT_PER_JOB` chunks per worker
-are out at a time. Used by ``threshold route --batch --jobs N``.
+are out at a time. Used by ``threshold route --batch - --jobs N`` (standard input
+or a pipe; a file is read by the workers themselves:
+:mod:`threshold.core.interfaces.batch_files`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import itertools
 import multiprocessing
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
@@ -99,13 +101,14 @@ def _route_in_worker(lines: list[Line]) -> ChunkResult:
     return route_chunk(lines, default_authority, record=record, registry=registry)
 
 
-def _context() -> Any:
+def worker_context(preload: Sequence[str] = (__name__,)) -> Any:
     """forkserver where the platform has it (workers fork from a server that has
-    already imported the routing code), else spawn; never a plain fork of this
-    process (its threads and open files are not the workers' to share)."""
+    already imported the routing code, the modules ``preload``), else spawn; never
+    a plain fork of this process (its threads and open files are not the workers'
+    to share)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        context.set_forkserver_preload(list(preload))
         return context
     return multiprocessing.get_context("spawn")
 
@@ -140,7 +143,7 @@ def route_stream_chunks(
         return
     with ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=_context(),
+        mp_context=worker_context(),
         initializer=_start_worker,
         initargs=(default_authority, record),
     ) as pool:

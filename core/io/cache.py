@@ -37,24 +37,66 @@ def digest(*parts: bytes | str) -> str:
 
 def read(name: str) -> Any:
     """Return the cached JSON value ``name``, or None."""
-    directory = cache_dir()
-    if directory is None:
+    text = _read_text(name)
+    if text is None:
         return None
     try:
-        return json.loads((directory / f"{name}.json").read_text("utf-8"))
-    except (OSError, ValueError):
+        return json.loads(text)
+    except ValueError:
         return None
 
 
 def write(name: str, value: Any) -> None:
     """Store ``value`` as JSON under ``name`` (atomically; errors ignored)."""
+    _write_text(name, json.dumps(value))
+
+
+#: A checked entry: its value's JSON text, after the digest of that text.
+_CHECKED = '{"check":"%s","value":'
+_CHECKED_HEAD = len(_CHECKED % digest(""))
+
+
+def read_checked(name: str) -> Any:
+    """Return the value :func:`write_checked` stored under ``name``, or None when
+    there is none or the entry was cut short or changed (its text no longer has its
+    digest): the text is hashed as read, never encoded again."""
+    text = _read_text(name)
+    if text is None or not text.endswith("}"):
+        return None
+    value = text[_CHECKED_HEAD:-1]
+    if text[:_CHECKED_HEAD] != _CHECKED % digest(value):
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def write_checked(name: str, value: Any) -> None:
+    """Store ``value`` as JSON under ``name`` with the digest of its text, so that
+    :func:`read_checked` never returns an entry cut short or changed on disk."""
+    text = json.dumps(value)
+    _write_text(name, _CHECKED % digest(text) + text + "}")
+
+
+def _read_text(name: str) -> str | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    try:
+        return (directory / f"{name}.json").read_text("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def _write_text(name: str, text: str) -> None:
     directory = cache_dir()
     if directory is None:
         return
     try:
         directory.mkdir(parents=True, exist_ok=True)
         temporary = directory / f".{name}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(value), "utf-8")
+        temporary.write_text(text, "utf-8")
         os.replace(temporary, directory / f"{name}.json")
     except OSError:
         return

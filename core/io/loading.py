@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from threshold.core.io import cache, references, versions
 from threshold.core.io.compile import compile_authority
 from threshold.core.io.references import check_references
-from threshold.core.io.schemas import field_errors, schema, validator
+from threshold.core.io.schemas import field_errors, schema, schema_file, validator
 from threshold.core.model.authority import Authority
 from threshold.core.model.errors import DataError, FieldError
 
@@ -147,7 +147,11 @@ def _validation_key(paths: list[Path]) -> str:
     checks = [Path(m).read_bytes() for m in (__file__, references.__file__, versions.__file__)]
     names = "\n".join(str(p) for p in paths)
     return cache.digest(
-        names, *sources, json.dumps([schema("pack"), schema("version")], sort_keys=True), *checks
+        names,
+        *sources,
+        schema_file("pack").read_bytes(),
+        schema_file("version").read_bytes(),
+        *checks,
     )
 
 
@@ -174,8 +178,8 @@ def load_authority(paths: Iterable[Path], *, version_file: Path | None = None) -
     key = "valid-authority-" + _validation_key([*paths, *filter(None, [version_file])])
     # These exact files already passed every check below: their merged data, kept
     # as plain JSON (never code), is read instead of parsing the TOML again.
-    held = cache.read(key)
-    if isinstance(held, dict) and held.get("check") == _content_check(held):
+    held = cache.read_checked(key)
+    if isinstance(held, dict) and _usable(held):
         version = versions.version_of(held["version"], held["hash"], paths)
         return compile_authority(held["merged"], held["where"], version=version)
     parts = [(str(path), read_data_file(path)) for path in paths]
@@ -194,16 +198,15 @@ def load_authority(paths: Iterable[Path], *, version_file: Path | None = None) -
     version = versions.version_of(declared, versions.content_hash(merged), paths)
     authority = compile_authority(merged, where, version=version)
     kept = {"merged": merged, "where": where, "version": declared, "hash": version.hash}
-    cache.write(key, {**kept, "check": _content_check(kept)})
+    cache.write_checked(key, kept)
     return authority
 
 
-def _content_check(held: dict[str, Any]) -> str | None:
-    """A digest of a cache entry's data, so an entry cut short or changed on disk is
-    never used (the files are parsed and checked again instead)."""
-    if not isinstance(held.get("merged"), dict) or not isinstance(held.get("where"), dict):
-        return None
-    if not isinstance(held.get("hash"), str) or not isinstance(held.get("version"), dict | None):
-        return None
-    kept = [held["merged"], held["where"], held["version"], held["hash"]]
-    return cache.digest(json.dumps(kept, sort_keys=True))
+def _usable(held: dict[str, Any]) -> bool:
+    """Whether a cache entry (its digest already checked) has the shape written."""
+    return (
+        isinstance(held.get("merged"), dict)
+        and isinstance(held.get("where"), dict)
+        and isinstance(held.get("hash"), str)
+        and isinstance(held.get("version"), dict | None)
+    )

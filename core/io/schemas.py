@@ -35,6 +35,12 @@ def _published() -> tuple[str, ...]:
 SCHEMA_NAMES = _published()
 
 
+def schema_file(name: str) -> Path:
+    """The file of the published schema ``name`` (its bytes key caches of data it
+    validated, without loading it)."""
+    return _FOLDER / (name + _SUFFIX)
+
+
 @cache
 def schema(name: str) -> dict[str, Any]:
     """Return the JSON Schema ``schemas/<name>.schema.json`` as a dict (shared: do not

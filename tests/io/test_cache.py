@@ -88,3 +88,16 @@ def test_the_merged_data_is_read_from_the_cache_and_a_damaged_entry_is_ignored(
     assert again == first  # the changed entry was not used
     assert again.contact("initial-response-team").phone == "01332 641172"
     assert len(parsed) == 2 * len(DERBY_CITY_FILES)
+
+
+def test_a_checked_entry_cut_short_or_changed_is_never_read(fresh_cache: Path) -> None:
+    value = {"merged": {"phone": "01332 641172", "list": [1, 2.5, None]}, "where": {}}
+    cache.write_checked("entry", value)
+    assert cache.read_checked("entry") == value
+    (entry,) = fresh_cache.glob("entry.json")
+    text = entry.read_text("utf-8")
+    for damaged in (text[:-1], text[:-2] + "}", text.replace("641172", "641173"), "", "{}"):
+        entry.write_text(damaged, "utf-8")
+        assert cache.read_checked("entry") is None
+    cache.write("plain", value)  # an entry without a digest is not a checked one
+    assert cache.read_checked("plain") is None
