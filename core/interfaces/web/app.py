@@ -18,7 +18,6 @@ JSON errors. Mount with :func:`page_routes` and :func:`error_page`, or use
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,7 +27,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.routing import Route as PathRoute  # not the model's Route (a route of care)
 
-from threshold.core.interfaces.failures import debugging
 from threshold.core.interfaces.http.app import create_app
 from threshold.core.interfaces.web.assets import asset_routes
 from threshold.core.interfaces.web.form_page import (
@@ -38,15 +36,13 @@ from threshold.core.interfaces.web.form_page import (
     route_form,
     typed_download,
 )
+from threshold.core.interfaces.web.guard import error_page, guarded
 from threshold.core.interfaces.web.responses import download, html, see
 from threshold.core.interfaces.web.state import (
     PageChecks,
     PageError,
-    Redirect,
     State,
     answer_problems,
-    read_query,
-    unusable,
 )
 from threshold.core.interfaces.web.views import Views
 from threshold.core.interfaces.web.wizard import (
@@ -63,15 +59,6 @@ from threshold.core.model.errors import (
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry, default_registry
-
-#: The paths of the pages (a 404 or 405 under them is an HTML page).
-PAGES: tuple[str, ...] = ("/", "/question", "/urgent", "/check", "/guidance", "/record", "/form")
-PAGES += ("/indicators", "/accessibility")
-
-Handler = Callable[[Request], Response]
-
-#: Logs an internal error by its type name only: never a path, query or answer.
-log = logging.getLogger("threshold.web")
 
 
 class _Pages(PageChecks):
@@ -299,34 +286,6 @@ def _levels_expected(numbers: list[str]) -> str:
     return "a level of need: one of " + ", ".join(numbers)
 
 
-def _guarded(views: Views, handler: Handler) -> Handler:
-    """Wrap a page: a PageError becomes its HTML error page; any other failure an
-    HTML page that still says to ring 999 (its type is logged, never the query)."""
-
-    def page(request: Request) -> Response:
-        try:
-            return handler(request)
-        except Redirect as exc:
-            return see(exc.url)
-        except PageError as exc:
-            return html(views.error(exc, request.query_params.multi_items()), exc.status)
-        except AuthorityError as exc:
-            # a plugin failed while the page routed (its rule raised): a 503 page
-            # naming the authority, never a 500
-            state = read_query(request.query_params.multi_items(), (), views.registry)[0]
-            error = unusable(views.registry, exc, state.evolve({}))
-            return html(views.error(error, request.query_params.multi_items()), error.status)
-        except Exception as exc:
-            if debugging():
-                raise
-            log.error("internal error (%s)", type(exc).__name__)
-            return html(views.internal_error(), 500)
-
-    page.__name__ = handler.__name__
-    page.__doc__ = handler.__doc__
-    return page
-
-
 def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
     """The web pages, as routes to add to the service (``create_app(routes=...)``)."""
     pages = _Pages(registry or default_registry())
@@ -343,7 +302,7 @@ def page_routes(registry: Registry | None = None) -> list[BaseRoute]:
     }
     return [
         *(
-            PathRoute(path, _guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
+            PathRoute(path, guarded(pages.views, handler), methods=["GET"], name=f"page{path}")
             for path, handler in handlers.items()
         ),
         PathRoute("/form", _form_post(pages), methods=["POST"], name="page/form/download"),
@@ -365,36 +324,9 @@ def _form_post(pages: _Pages) -> Callable[[Request], Awaitable[Response]]:
         def handler(request: Request) -> Response:
             return pages.form_download(request, body)
 
-        return await run_in_threadpool(_guarded(pages.views, handler), request)
+        return await run_in_threadpool(guarded(pages.views, handler), request)
 
     return form_post
-
-
-def error_page(registry: Registry | None = None) -> Callable[[Request, int], Response | None]:
-    """The HTML 404/405 page for the pages (and for a browser asking for a page
-    that does not exist); None leaves the JSON API's own error."""
-    views = Views(registry or default_registry())
-
-    def answer(request: Request, status: int) -> Response | None:
-        path = request.url.path
-        wants_html = "text/html" in request.headers.get("accept", "")
-        if path not in PAGES and not (status == 404 and wants_html):
-            return None
-        if status == 405 and path == "/form":
-            problem = FieldError(
-                "", "method not allowed; expected GET, and POST from its own download buttons"
-            )
-            title = "This page only answers GET, and POST from its own download buttons"
-        elif status == 405:
-            problem = FieldError("", "method not allowed; the pages use GET")
-            title = "This page only answers GET"
-        else:
-            problem = FieldError("", "no page at this address; check it is correct, or start again")
-            title = "Page not found"
-        error = PageError(status, title, [problem], fix=("/", "Start again"))
-        return html(views.error(error), status)
-
-    return answer
 
 
 def create_web_app(registry: Registry | None = None, **options: Any) -> Any:
