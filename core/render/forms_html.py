@@ -114,8 +114,8 @@ def source_text(
     cite: Sequence[SourceRef], source: str | None, authority: Authority | None = None
 ) -> str:
     """Where an item comes from, in words: given the authority, each source as a
-    reader names it ("DDSCP threshold document, September 2022, section 5: Next
-    steps"); without it, the source's file name and its section."""
+    reader names it (the document's short title or its title and date, then the
+    section); without it, the source's file name and its section."""
     if cite and authority is not None:
         plain = ({"seed": ref.seed, "section": ref.section} for ref in cite)
         return "; ".join(dict.fromkeys(readable_citation(authority, c) for c in plain))
