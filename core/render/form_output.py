@@ -223,4 +223,5 @@ def _render(
         route=route,
         policies=[policy_line(authority)],
         page=page,
+        authority=authority,
     )

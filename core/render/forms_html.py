@@ -20,6 +20,7 @@ import attrs
 
 from threshold.core.engine.wording import DISCLAIMER
 from threshold.core.forms.evaluate import check_answer, shown
+from threshold.core.model.authority import Authority
 from threshold.core.model.errors import FieldError
 from threshold.core.model.forms import (
     Choice,
@@ -34,6 +35,7 @@ from threshold.core.model.forms import (
     Test,
 )
 from threshold.core.render.environment import render
+from threshold.core.render.html_text import readable_citation
 
 
 @attrs.frozen
@@ -108,8 +110,15 @@ def describe(form: Form, condition: FormCondition | None) -> str | None:
     return "Only if " + joiner.join(describe_test(form, t) for t in condition.tests) + "."
 
 
-def source_text(cite: Sequence[SourceRef], source: str | None) -> str:
-    """Where an item comes from, in words."""
+def source_text(
+    cite: Sequence[SourceRef], source: str | None, authority: Authority | None = None
+) -> str:
+    """Where an item comes from, in words: given the authority, each source as a
+    reader names it (the document's short title or its title and date, then the
+    section); without it, the source's file name and its section."""
+    if cite and authority is not None:
+        plain = ({"seed": ref.seed, "section": ref.section} for ref in cite)
+        return "; ".join(dict.fromkeys(readable_citation(authority, c) for c in plain))
     if cite:
         return "; ".join(f"{ref.seed}, \u201c{ref.section}\u201d" for ref in cite)
     if source == "common-practice":
@@ -201,6 +210,7 @@ class _Builder:
     values: Mapping[str, Any]
     prefilled: frozenset[str]
     errors: dict[str, str]
+    authority: Authority | None = None
     css: list[str] = attrs.field(factory=list)
 
     def conditional(self, node_id: str, condition: FormCondition | None) -> bool:
@@ -233,7 +243,7 @@ class _Builder:
             "prefilled": item.id in self.prefilled,
             "choices": _choices(item, value) if item.type in _RADIOS else [],
             "error": self.errors.get(item.id),
-            "source": source_text(item.cite, item.source),
+            "source": source_text(item.cite, item.source, self.authority),
             "items": [
                 self.item(child, f"{number}.{index}") for index, child in enumerate(item.items, 1)
             ],
@@ -247,7 +257,7 @@ class _Builder:
             "intro": section.intro,
             "when": describe(self.form, section.shown_when),
             "hidden_by_css": self.conditional(section.id, section.shown_when),
-            "source": source_text(section.cite, section.source),
+            "source": source_text(section.cite, section.source, self.authority),
             "items": [
                 self.item(item, f"{number}.{index}") for index, item in enumerate(section.items, 1)
             ],
@@ -288,12 +298,14 @@ def form_view(
     values: Mapping[str, Any],
     prefilled: frozenset[str] = frozenset(),
     errors: Sequence[FieldError] = (),
+    authority: Authority | None = None,
 ) -> dict[str, Any]:
-    """The plain data the templates render: sections, items, CSS, summary, errors."""
+    """The plain data the templates render: sections, items, CSS, summary, errors;
+    given the ``authority``, sources are cited by the names a reader knows them by."""
     by_item: dict[str, str] = {}
     for error in errors:
         by_item.setdefault(error.path, error.message)
-    builder = _Builder(form, values, prefilled, by_item)
+    builder = _Builder(form, values, prefilled, by_item, authority)
     sections = [builder.section(s, n) for n, s in enumerate(form.sections, 1)]
     known = {item.id for item in form.items()}
     return {
@@ -301,7 +313,7 @@ def form_view(
         "authority": form.authority,
         "title": form.title,
         "summary": form.summary,
-        "source": source_text(form.cite, None),
+        "source": source_text(form.cite, None, authority),
         "sections": sections,
         "css": builder.css,
         "summary_rows": _summary(form, values, sections),
@@ -321,14 +333,19 @@ def render_form(
     route: RouteInfo | None = None,
     policies: Sequence[str] = (),
     page: Mapping[str, Any] | None = None,
+    authority: Authority | None = None,
 ) -> str:
     """Return ``form`` as ``html`` or ``markdown``, filled in with ``values``;
     ``policies`` (the policy document and its date, one line each) go in the footer.
+    Given the ``authority``, "Where these questions come from" names each source as
+    a reader knows it, not by its file name (the JSON and FHIR outputs keep that).
     ``page`` makes the HTML a page of the web tool: its shared layout, a back link
     (``back``) and the buttons that download what was typed (posted to ``action``);
     its ``layout`` holds what the web tool's layout reads (its stylesheets' addresses
     and footer links)."""
-    view = form_view(form, values=values or {}, prefilled=prefilled, errors=errors)
+    view = form_view(
+        form, values=values or {}, prefilled=prefilled, errors=errors, authority=authority
+    )
     template = {"html": "form.html.j2", "markdown": "form.md.j2"}[fmt]
     text = render(
         template,

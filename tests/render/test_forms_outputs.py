@@ -439,3 +439,38 @@ def test_errors_are_shown_in_the_page(registry: Registry) -> None:
     assert '<a href="#consent-reason">consent-reason: required;' in page
     assert 'id="consent-reason-error"' in page  # the library's error id (issue 15)
     assert "Not answered: required" in page
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_where_the_questions_come_from_names_documents_not_files(
+    registry: Registry, form_id: str, fmt: str
+) -> None:
+    """ "Where these questions come from" cites each source by the name a reader
+    knows it by (issue 15: file names stay in the data), in the page and in the
+    document; the section follows the name."""
+    from threshold.core.render.form_output import make_form
+    from threshold.core.render.html_text import document_name
+
+    authority = registry.get(AUTHORITY_OF[form_id]).authority
+    text = make_form(authority.id, form_id=form_id, fmt=fmt, registry=registry).text
+    cited = {ref.seed for ref in form(registry, form_id).cite}
+    assert cited
+    for document in authority.documents:
+        assert document.seed not in text, document.seed
+        if document.seed in cited:
+            assert f"{document_name(document)}, " in text, document.seed
+
+
+def test_the_route_banner_of_the_html_form_uses_the_library_title_not_an_inline_style(
+    registry: Registry,
+) -> None:
+    from threshold.core.render.form_output import make_form
+
+    case = {"immediate_danger": True}
+    text = make_form("derbyshire", case=case, fmt="html", registry=registry).text
+    assert '<h2 class="govuk-notification-banner__title" id="route-title">' in text
+    assert " style=" not in text

@@ -47,15 +47,13 @@ from threshold.core.interfaces.web.state import (
 from threshold.core.interfaces.web.views import Views
 from threshold.core.interfaces.web.wizard import (
     asked_questions,
+    levels_expected,
     next_question,
     question,
     question_ids,
     questions,
 )
-from threshold.core.model.errors import (
-    AuthorityError,
-    FieldError,
-)
+from threshold.core.model.errors import AuthorityError, FieldError
 from threshold.core.model.forms import Form
 from threshold.core.model.guidance import Guidance
 from threshold.core.plugins.registry import Registry, default_registry
@@ -253,7 +251,7 @@ class _Pages(PageChecks):
             raise PageError(
                 400,
                 "There is a problem with the web address",
-                [FieldError(item.id, f"expected {_levels_expected(numbers)}")],
+                [FieldError(item.id, f"expected {levels_expected(numbers)}")],
                 fix=(
                     self._clean(state).link("/question", without=[item.id], q=item.id),
                     "Back to the question",
@@ -276,14 +274,6 @@ class _Pages(PageChecks):
                 state=state,
             ) from None
         return html(self.views.indicators(state, item, indicators, int(level)))
-
-
-def _levels_expected(numbers: list[str]) -> str:
-    """The levels a query may name, in words ("a level of need from 1 to 4")."""
-    run = [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[-1]) + 1))
-    if run:
-        return f"a level of need from {numbers[0]} to {numbers[-1]}"
-    return "a level of need: one of " + ", ".join(numbers)
 
 
 def page_routes(registry: Registry | None = None) -> list[BaseRoute]:

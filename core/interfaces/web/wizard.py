@@ -362,3 +362,11 @@ def answer_names(authorities: Iterable[Authority]) -> tuple[str, ...]:
     for authority in authorities:
         seen.update(dict.fromkeys(question_ids(authority)))
     return tuple(seen)
+
+
+def levels_expected(numbers: list[str]) -> str:
+    """The levels a query may name, in words ("a level of need from 1 to 4")."""
+    run = [int(n) for n in numbers] == list(range(int(numbers[0]), int(numbers[-1]) + 1))
+    if run:
+        return f"a level of need from {numbers[0]} to {numbers[-1]}"
+    return "a level of need: one of " + ", ".join(numbers)
