@@ -119,7 +119,7 @@ def check_record(record: object) -> dict[str, Any]:
         raise CaseError([FieldError("record", "expected a decision record (a JSON object)")])
     if record.get("format") != RECORD_FORMAT:
         raise CaseError([FieldError("format", f'expected "{RECORD_FORMAT}"')])
-    errors = field_errors(validator("record").iter_errors(record))
+    errors = field_errors(validator("record").iter_errors(record), echo=False)
     for name in () if errors else ("at", "recorded_at"):
         try:
             dt.datetime.fromisoformat(record[name])

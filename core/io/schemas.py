@@ -192,8 +192,12 @@ def _missing_fields(error: jsonschema.ValidationError) -> list[FieldError]:
 def field_errors(
     errors: Iterable[jsonschema.ValidationError],
     property_expectations: dict[str, str] | None = None,
+    *,
+    echo: bool = True,
 ) -> list[FieldError]:
-    """Turn jsonschema errors into one :class:`FieldError` each, sorted by path."""
+    """Turn jsonschema errors into one :class:`FieldError` each, sorted by path;
+    without ``echo`` (input someone typed, not a plugin's data) a message never
+    repeats the value (:func:`_rule`)."""
     result: list[FieldError] = []
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         if error.validator == "additionalProperties":
@@ -209,9 +213,26 @@ def field_errors(
             result.append(
                 FieldError(path, f"got {describe_value(error.instance)}; expected {expected}")
             )
-        else:
+        elif echo:
             result.append(FieldError(path, error.message))
+        else:
+            got = describe_value(error.instance)
+            result.append(FieldError(path, f"got {got}; expected {_rule(error)}"))
     return list(dict.fromkeys(result))
+
+
+def _rule(error: jsonschema.ValidationError) -> str:
+    """What the schema's failed keyword asks for, in words, without the value."""
+    value = error.validator_value
+    if error.validator == "pattern":
+        return f"text matching {value}"
+    if error.validator == "type":
+        return " or ".join(value) if isinstance(value, list) else str(value)
+    if error.validator == "enum" and isinstance(value, list):
+        return "one of: " + ", ".join(json.dumps(v) for v in value)
+    if error.validator == "const":
+        return json.dumps(value)
+    return f"a value the schema allows ({error.validator} {json.dumps(value)[:80]})"
 
 
 def validate(name: str, instance: object) -> list[FieldError]:

@@ -160,3 +160,20 @@ def test_post_replay_over_http(registry: Registry) -> None:
         assert missing.status == 422 and missing.json()["error"]["code"] == "unknown-authority"
         spec = http("GET", url + "/openapi.json").json()
         assert "/replay" in spec["paths"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("id", "0" * 32 + "*Jane Doe"), ("authority", "Jane Doe's school")],
+)
+def test_a_bad_field_of_a_record_is_named_without_repeating_what_was_typed(
+    registry: Registry, field: str, typed: str
+) -> None:
+    """The schema's own messages quote the value ("'…' does not match '^[0-9a-f]{32}$'");
+    a record is input, so its errors name the field and what is expected only (found
+    by schemathesis on POST /replay)."""
+    record = {**_record(registry, "2026-11-23T11:00"), field: typed}
+    with pytest.raises(threshold.CaseError) as raised:
+        replay(record, registry)
+    assert field in str(raised.value)
+    assert typed not in str(raised.value) and "Jane" not in str(raised.value)
