@@ -398,7 +398,9 @@ def test_check_rules_strict_fails_on_warnings(
         "the first match"
     )
     assert warning in result.out
-    assert result.out.splitlines()[-1].endswith("0 errors, 1 warning (unreachable-row 1).")  # issue 15: plurals
+    assert result.out.splitlines()[-1].endswith(
+        "0 errors, 1 warning (unreachable-row 1)."
+    )  # issue 15: plurals
     strict = run_cli("check", "--rules", "--strict", "brokenshire")
     assert strict.code == 1
     assert warning.replace("warning:", "error:") in strict.out
