@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 from threshold.core.model.authority import Authority
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.plain import plain_data
-from threshold.core.render.guidance_view import open_sentence, text_view
+from threshold.core.render.guidance_view import open_sentence, open_text, text_view
 from threshold.core.render.words import counted
 
 FORMATS = GUIDANCE_FORMATS
@@ -51,14 +51,6 @@ def markdown_line(value: object) -> str:
         end = match.end()
         return text[:end] + "\\" + text[end:]
     return text[: match.start(2)] + "\\" + text[match.start(2) :]
-
-
-def _open_text(is_open: bool | None) -> str:
-    if is_open is True:
-        return "open now"
-    if is_open is False:
-        return "closed now"
-    return "open now: not stated in the sources"
 
 
 def sentence(value: object) -> str:
@@ -110,7 +102,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["md"] = markdown_escape
     env.filters["md_line"] = markdown_line
-    env.filters["open_text"] = _open_text
+    env.filters["open_text"] = open_text
     env.filters["when"] = human_time
     env.filters["sentence"] = sentence
     env.filters["full_stop"] = full_stop

@@ -30,13 +30,20 @@ from threshold.core.model.guidance import Guidance
 from threshold.core.model.plain import plain_data
 
 
-def open_sentence(is_open: bool | None) -> str:
-    """Whether a contact is open now, as a sentence."""
+def open_text(is_open: bool | None) -> str:
+    """Whether a contact is open now, in words ("open now", "closed now", or that
+    the sources do not say)."""
     if is_open is True:
-        return "Open now."
+        return "open now"
     if is_open is False:
-        return "Closed now."
-    return "Open now: not stated in the sources."
+        return "closed now"
+    return "open now: not stated in the sources"
+
+
+def open_sentence(is_open: bool | None) -> str:
+    """Whether a contact is open now, as a sentence (:func:`open_text`)."""
+    words = open_text(is_open)
+    return words[0].upper() + words[1:] + "."
 
 
 def _status(contact: Mapping[str, Any]) -> str:
