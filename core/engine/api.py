@@ -73,7 +73,7 @@ def route_read(
         policy, warning = _version(registered, case, version)
         if policy is not registered.authority:
             case = check_case(case, policy)
-    rule = registry.route_rule(registered)
+    rule = registry.route_rule(registered, policy)  # the version that routes the case
     guidance = build_guidance(
         case,
         policy,

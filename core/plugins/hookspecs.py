@@ -40,7 +40,9 @@ def threshold_route_rule(authority: Authority, case: Case) -> RouteChoice | None
     cannot express: choose a route of the authority's data for a case that is not
     urgent (the core has already taken immediate danger and significant harm), or
     return None to let the table decide. Return None for other plugins'
-    authorities. The answer must depend only on the arguments (the core reuses it
+    authorities. ``authority`` is the version of the authority's data that routes
+    the case (in force at its time, or the one asked for), not always today's.
+    The answer must depend only on the arguments (the core reuses it
     per distinct case), and ``threshold check --rules`` proves it as it proves a
     table."""
 

@@ -330,18 +330,29 @@ class Registry:
                 return form
         return None
 
-    def route_rule(self, registered: Registered) -> Callable[[Case], RouteChoice | None] | None:
+    def route_rule(
+        self, registered: Registered, authority: Authority | None = None
+    ) -> Callable[[Case], RouteChoice | None] | None:
         """The Python rule of the plugin that registered the authority (and only
         it), or None when the plugin has none (its decision table decides alone).
-        The rule raises AuthorityError if the plugin raises or answers something
-        that is not a RouteChoice."""
+        The rule is given ``authority``, the version of the authority's data that
+        routes the case (by default the registered one, in force today), and is
+        made once per version. The rule raises AuthorityError if the plugin raises
+        or answers something that is not a RouteChoice."""
+        chosen = registered.authority if authority is None else authority
         key = f"{registered.plugin.name}/{registered.authority.id}"
+        if chosen is not registered.authority:
+            if chosen.version is None:  # made in code: not one of its versions
+                return self._route_rule(registered, chosen)
+            key += f"@{chosen.version.hash}"  # a version is known by its data's hash
         if key not in self._rules:
-            self._rules[key] = self._route_rule(registered)
+            self._rules[key] = self._route_rule(registered, chosen)
         return self._rules[key]
 
-    def _route_rule(self, registered: Registered) -> Callable[[Case], RouteChoice | None] | None:
-        """The rule of :meth:`route_rule`, made."""
+    def _route_rule(
+        self, registered: Registered, authority: Authority
+    ) -> Callable[[Case], RouteChoice | None] | None:
+        """The rule of :meth:`route_rule`, made for ``authority`` (one version)."""
         plugin: Any = self.pm.get_plugin(registered.plugin.name)
         if not hasattr(plugin, "threshold_route_rule"):
             return None
@@ -349,7 +360,6 @@ class Registry:
             "threshold_route_rule",
             remove_plugins=[p for p in self.pm.get_plugins() if p is not plugin],
         )
-        authority = registered.authority
 
         def rule(case: Case) -> RouteChoice | None:
             try:

@@ -28,6 +28,7 @@ from threshold.core.interfaces.http.guards import (
     ROUTE_THREADS,
     BadQuery,
     check_authority,
+    check_compare_side,
     check_path,
     choice,
     error_response,
@@ -307,7 +308,8 @@ class Api(ReplayEndpoint):
         return JSONResponse(result)
 
     async def compare(self, request: Request) -> Response:
-        """GET /compare?authority=A&authority=B[&differences_only=true][&format=...]."""
+        """GET /compare?authority=A&authority=B[&differences_only=true][&format=...]; a side
+        may name an installed version, ``A@VERSION`` (never a folder)."""
 
         query = request.query_params
         errors = query_errors(query, ("authority", "differences_only", "format"), {"authority"})
@@ -315,7 +317,7 @@ class Api(ReplayEndpoint):
         fmt = choice(query, "format", HTTP_COMPARE_FORMATS, "json", errors)
         ids = query.getlist("authority")
         for authority in ids:
-            check_authority(authority, errors)
+            check_compare_side(authority, errors)
         if errors:
             return self._bad_query(BadQuery(errors))
 

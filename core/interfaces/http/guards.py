@@ -209,6 +209,29 @@ def check_authority(value: str, errors: list[FieldError]) -> None:
         errors.append(FieldError("authority", problem))
 
 
+#: What a side of GET /compare may be (a folder is never read over HTTP).
+_EXPECTED_SIDE = (
+    "an authority id, or AUTHORITY@VERSION with the name of an installed version "
+    "(a folder is never read over HTTP)"
+)
+
+
+def check_compare_side(value: str, errors: list[FieldError]) -> None:
+    """Add an error when a side of GET /compare is not ``ID`` or ``ID@NAME`` with
+    NAME shaped like a version's name: a path or folder (``@./draft``), which the
+    command line accepts, is refused, so the service never reads a path a client
+    names (never echoed)."""
+
+    authority, at, name = value.partition("@")
+    problem = authority_id_error(authority)
+    if problem is not None:
+        errors.append(FieldError("authority", problem))
+    elif at and not re.fullmatch(published("version")["properties"]["name"]["pattern"], name):
+        errors.append(
+            FieldError("authority", f"got a version that is not a name; expected {_EXPECTED_SIDE}")
+        )
+
+
 def check_path(authority: str, form_id: str) -> None:
     """Refuse path segments that cannot be an authority or form id (such a resource
     cannot exist), without echoing them.

@@ -326,7 +326,11 @@ ENDPOINTS = (
             Parameter(
                 "authority",
                 "query",
-                "An authority id, once per authority (two or more), in column order.",
+                "An authority id, once per side (two or more), in column order; "
+                "AUTHORITY@VERSION names one of its installed versions (GET /authorities "
+                "lists them), so two versions of one authority can be compared. A draft "
+                "version's folder (the command line's AUTHORITY@FOLDER) is never read over "
+                "HTTP: a path is refused (400).",
                 {"type": "array", "items": {"type": "string"}, "minItems": 2},
                 required=True,
             ),
@@ -350,7 +354,7 @@ ENDPOINTS = (
             Answer(
                 400, "A bad or unknown query parameter, or fewer than two authorities.", "error"
             ),
-            Answer(404, "No such authority.", "error"),
+            Answer(404, "No such authority, or no installed version of that name.", "error"),
             Answer(503, "An authority's plugin is broken.", "error"),
             BUSY,
         ),
