@@ -21,7 +21,13 @@ if TYPE_CHECKING:
 from threshold.core.model.authority import Authority
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.plain import plain_data
-from threshold.core.render.guidance_view import open_sentence, open_text, text_view
+from threshold.core.render.guidance_view import (
+    NOW_LINES,
+    action_choices,
+    open_sentence,
+    open_text,
+    text_view,
+)
 from threshold.core.render.words import counted
 
 FORMATS = GUIDANCE_FORMATS
@@ -165,8 +171,13 @@ def render_text(
     from threshold.core.render.text_wrap import wrap  # lazy: textwrap, for text output only
 
     view = text_view(guidance, authority)
-    template = "guidance_now.txt.j2" if brief else "guidance.txt.j2"
-    text = render(template, prerequisites=prerequisite_lines(guidance, authority), **view)
     data = view["g"]
     phones = [c["phone"] for c in data["contacts"] + data["urgent_contacts"] if c["phone"]]
+    for choice in action_choices(data["steps"][0]["action"]) if data["steps"] else []:
+        view["now_action"] = choice
+        now = wrap(render("guidance_now.txt.j2", **view).rstrip("\n"), width, phones)
+        if len(now.splitlines()) <= NOW_LINES:
+            break
+    template = "guidance_now.txt.j2" if brief else "guidance.txt.j2"
+    text = render(template, prerequisites=prerequisite_lines(guidance, authority), **view)
     return wrap(text.rstrip("\n"), width, phones) + "\n"

@@ -4,7 +4,9 @@ The NOW block holds what the web tool's first screen holds: the route's title, t
 one action to take now (the first step), the contact to use now (the engine's
 first contact) with its number and whether it is open, and 999 on an urgent
 route. ``brief`` prints it alone. (The text is wrapped by
-:mod:`threshold.core.render.text_wrap`.)
+:mod:`threshold.core.render.text_wrap`.) The block is at most :data:`NOW_LINES`
+lines at any width: its action is the first step's first sentence, or as much of
+it as fits (:func:`action_choices`); the whole step is in the steps below.
 
 Rendering rules (the JSON keeps every fact; these only choose what the text shows):
 
@@ -20,6 +22,7 @@ Rendering rules (the JSON keeps every fact; these only choose what the text show
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +31,31 @@ from threshold.core.model.clock import describe_moment
 from threshold.core.model.enums import URGENT_KINDS
 from threshold.core.model.guidance import Guidance
 from threshold.core.model.plain import plain_data
+
+#: The NOW block's most lines, at any width from 40 columns (issue 15, item 3).
+NOW_LINES = 8
+#: Where a step's first sentence ends: a full stop (or ! ?) before a capital.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+#: A phone number written with spaces: never cut inside one.
+_PHONE = re.compile(r"(?<!\w)0\d(?: ?\d){8,9}(?!\w)")
+#: The fewest words a cut action keeps.
+_FEWEST_WORDS = 4
+
+
+def action_choices(action: str) -> list[str]:
+    """The ways to say the action now, longest first: the step's first sentence;
+    then as much of it as ends at a clause (``,``, ``;``, ``:``); then as much as
+    ends at a word (at least :data:`_FEWEST_WORDS` words). A cut one ends in "…";
+    none has words the step does not have, and none cuts a phone number or ends
+    inside brackets."""
+    first = _SENTENCE_END.split(" ".join(action.split()), maxsplit=1)[0]
+    kept = _PHONE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), first)
+    words = kept.split(" ")
+    cuts = [" ".join(words[:n]) for n in range(len(words) - 1, _FEWEST_WORDS - 1, -1)]
+    cuts = [c for c in cuts if c.count("(") == c.count(")")]  # never inside brackets
+    clauses = [c for c in cuts if c[-1] in ",;:"]
+    ended = [c.rstrip(",;:") + "…" for c in clauses + [c for c in cuts if c[-1] not in ",;:"]]
+    return [c.replace("\u00a0", " ") for c in [kept, *ended]]
 
 
 def open_text(is_open: bool | None) -> str:

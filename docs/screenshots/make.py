@@ -19,10 +19,15 @@ them), and saves PNGs here, each the first screen (the viewport) of the page:
 - the print preview of the emergency guidance (CSS media ``print``, 794 px wide:
   A4 at 96 dpi), its first 1123 px (one A4 page).
 
+- ``guidance.png``, the README's first picture of the guidance: the Derbyshire
+  case the browser test walks (level 3, no Early Help Assessment), its first
+  1280x1100 (the route, the contact to ring now, the other contacts and the
+  first steps), under 250 KB as the others are.
+
 Every page is for a fixed time (``at``), so the hours shown do not depend on when
 it is run. The PNGs are recompressed with zlib at level 9 (the pixels are
-unchanged). ``guidance.png`` here is not made by this script (the browser test
-of a Derbyshire case makes it; see tests/interfaces/web/test_web_browser.py).
+unchanged). Given file names (``python docs/screenshots/make.py guidance.png``),
+it makes only those.
 """
 
 from __future__ import annotations
@@ -86,6 +91,9 @@ PAGES = {
     "form": address("/form", "derbyshire", **{**PRACTITIONER, "eha": "completed"}),
 }
 PRINTED = "guidance-emergency"
+#: The README's guidance screenshot: its file name, page and viewport.
+README_SHOT = ("guidance.png", address("/guidance", "derbyshire", **PRACTITIONER))
+README_VIEWPORT = {"width": 1280, "height": 1100}
 
 
 @contextmanager
@@ -135,20 +143,23 @@ def recompress(path: Path) -> None:
     path.write_bytes(b"".join(out))
 
 
-def shoot(page: Any, base: str, stem: str, path: str) -> list[Path]:
-    """The page at both widths; the files saved."""
+def shoot(page: Any, base: str, stem: str, path: str, only: set[str]) -> list[Path]:
+    """The page at both widths (those named in ``only``, if any); the files saved."""
     saved = []
     for suffix, viewport in (("1280", WIDE), ("375", NARROW)):
+        target = HERE / f"{stem}-{suffix}.png"
+        if only and target.name not in only:
+            continue
         page.set_viewport_size(viewport)
         page.goto(base + path)
-        target = HERE / f"{stem}-{suffix}.png"
         page.screenshot(path=str(target))
         saved.append(target)
     return saved
 
 
-def main() -> int:
-    """Make every screenshot; print each file and its size."""
+def main(only: set[str]) -> int:
+    """Make every screenshot (those named in ``only``, if any); print each file
+    and its size."""
     from playwright.sync_api import sync_playwright
 
     saved: list[Path] = []
@@ -163,13 +174,20 @@ def main() -> int:
                 lambda r: r.continue_() if r.request.url.startswith(base) else r.abort(),
             )
             for stem, path in PAGES.items():
-                saved += shoot(page, base, stem, path)
-            page.set_viewport_size({"width": 794, "height": 1123})
-            page.goto(base + PAGES[PRINTED])
-            page.emulate_media(media="print")
-            target = HERE / "print-preview.png"
-            page.screenshot(path=str(target))
-            saved.append(target)
+                saved += shoot(page, base, stem, path, only)
+            name, path = README_SHOT
+            if not only or name in only:
+                page.set_viewport_size(README_VIEWPORT)
+                page.goto(base + path)
+                page.screenshot(path=str(HERE / name))
+                saved.append(HERE / name)
+            if not only or "print-preview.png" in only:
+                page.set_viewport_size({"width": 794, "height": 1123})
+                page.goto(base + PAGES[PRINTED])
+                page.emulate_media(media="print")
+                target = HERE / "print-preview.png"
+                page.screenshot(path=str(target))
+                saved.append(target)
         finally:
             browser.close()
     for target in saved:
@@ -179,4 +197,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(set(sys.argv[1:])))

@@ -79,15 +79,27 @@ def test_lines_fit_the_width_and_numbers_are_never_split(cases: list[Case], widt
                 assert not split, f"{phone} split across lines: {line!r}"
 
 
-def test_now_block_holds_the_first_screen_facts(cases: list[Case]) -> None:
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_now_block_holds_the_first_screen_facts(cases: list[Case], width: int) -> None:
+    """At most 8 lines at any width from 40 columns: the action now is the first
+    step's first sentence, or as much of it as fits (ending in "…"), never other
+    words; the whole step follows in the steps."""
     for guidance, authority, data in cases:
-        text = render_guidance(guidance, "text", authority, width=80)
+        text = render_guidance(guidance, "text", authority, width=width)
         block = now_block(text)
-        where = (authority.id, data["route"], data["at"])
+        where = (authority.id, data["route"], data["at"], width)
         assert 2 <= len(block) <= 8, (where, block)
         joined = " ".join(" ".join(block).split())
         assert data["route_title"].upper() in joined.upper(), where
-        assert " ".join(data["steps"][0]["action"].split()) in joined, where
+        step = " ".join(data["steps"][0]["action"].split())
+        action = re.search(r"NOW: (.*?) CONTACT FIRST:", joined + " CONTACT FIRST:")
+        assert action, where
+        shown = action.group(1)
+        if shown.endswith("…"):
+            assert step.startswith(shown[:-1].rstrip(" ,;:")) and len(shown.split()) >= 4, where
+        else:
+            assert step.startswith(shown) and shown[-1] in ".!?", where
+        assert step in " ".join(text.split()), where
         if data["contacts"]:
             first = data["contacts"][0]
             assert first["name"] in joined, where
@@ -184,3 +196,14 @@ def test_markdown_parses_as_meant(cases: list[Case]) -> None:
                 assert token.level <= 1, token.content
         assert "\\ " not in source and not re.search(r"\n\n\n", source)
         assert "|  |" not in source and not source.rstrip().endswith("| |")  # no blank cells
+
+
+def test_a_cut_action_keeps_phone_numbers_and_brackets_whole() -> None:
+    from threshold.core.render.guidance_view import action_choices
+
+    step = "Ring Call Derbyshire (Starting Point) on 01629 532 600 now, then write. Then wait."
+    choices = action_choices(step)
+    assert choices[0] == "Ring Call Derbyshire (Starting Point) on 01629 532 600 now, then write."
+    assert choices[1] == "Ring Call Derbyshire (Starting Point) on 01629 532 600 now…"
+    assert not [c for c in choices if c.endswith(("01629…", "532…", "(Starting…"))]
+    assert all(len(c.split()) >= 4 for c in choices)
