@@ -35,32 +35,19 @@ from __future__ import annotations
 import os
 import struct
 import sys
-import threading
-import time
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = os.environ.get("THRESHOLD_CHROMIUM", "/usr/bin/chromium")
-AT = "2026-11-23T11:00"  # a Monday, 11:00
-SATURDAY_NIGHT = "2026-11-28T21:00"
+sys.path.insert(0, str(HERE.parents[1]))  # the checkout: the tests' server and answers
 
-#: A practitioner's answers to every question (each page keeps those it asks).
-PRACTITIONER = {
-    "danger": "no",
-    "harm": "no",
-    "referrer": "professional",
-    "level": "3",
-    "eha": "none",
-    "escalation": "no",
-    "setting": "no",
-    "consent": "given",
-    "unborn": "no",
-}
+from tests.conftest import running  # noqa: E402
+from tests.web_helpers import AT, PRACTITIONER  # noqa: E402  (AT: a Monday, 11:00)
+
+CHROMIUM = os.environ.get("THRESHOLD_CHROMIUM", "/usr/bin/chromium")
+SATURDAY_NIGHT = "2026-11-28T21:00"
 
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 375, "height": 667}
@@ -96,27 +83,12 @@ README_SHOT = ("guidance.png", address("/guidance", "derbyshire", **PRACTITIONER
 README_VIEWPORT = {"width": 1280, "height": 1100}
 
 
-@contextmanager
-def serving() -> Iterator[str]:
-    """The web tool on a free loopback port, in a thread; its base URL."""
-    from threshold.core.interfaces.http.app import listen, server
+def serving() -> Any:
+    """The web tool on a free loopback port, in a thread (the tests' own
+    :func:`tests.conftest.running`); its base URL."""
     from threshold.core.interfaces.web.app import create_web_app
 
-    sock = listen("127.0.0.1", 0)
-    running = server(create_web_app())
-    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise SystemExit("make.py: the web tool did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        running.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    return running(create_web_app())
 
 
 def recompress(path: Path) -> None:
